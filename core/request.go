@@ -1,0 +1,114 @@
+package core
+
+import "time"
+
+// ChatKind tells where a request comes from.
+type ChatKind string
+
+// The kinds of chat.
+const (
+	ChatPrivate ChatKind = "private"
+	ChatGroup   ChatKind = "group"
+	ChatChannel ChatKind = "channel"
+)
+
+// User is who sends a request, as the adapter knows them.
+type User struct {
+	ID        string
+	Name      string
+	Locale    string // the platform's locale, e.g. "ru-RU"; may be empty
+	Moderator bool   // the adapter's answer to "may this user post breaking news?"
+}
+
+// Chat is where a request comes from.
+type Chat struct {
+	ID        string
+	Kind      ChatKind
+	CanManage bool // the user may change this chat's subscriptions and language
+}
+
+// Request is one thing a user asked: a command line, or a button press.
+type Request struct {
+	Platform string
+	User     User
+	Chat     Chat
+	Text     string // the message text, e.g. "/latest politics 3"
+	Button   string // the payload of a pressed button; when set, Text is ignored
+	Time     time.Time
+}
+
+// ChatRef returns the request's chat reference.
+func (r Request) ChatRef() ChatRef { return ChatRef{Platform: r.Platform, ID: r.Chat.ID} }
+
+// UserRef returns the request's user reference.
+func (r Request) UserRef() UserRef { return UserRef{Platform: r.Platform, ID: r.User.ID} }
+
+// MaxButtonData is the longest button payload: Telegram's callback_data limit.
+const MaxButtonData = 64
+
+// Button is a button under a reply. Data is opaque to adapters and at most
+// MaxButtonData bytes; pressing the button comes back as Request.Button.
+type Button struct {
+	Label string
+	Data  string
+}
+
+// Item is one line of an article list.
+type Item struct {
+	ArticleID string
+	Title     string
+	Section   string // localized section name
+	Time      string // localized publication time
+	Lang      string // the edition's language when it differs from the reply's
+	Snippet   string // search snippet; matched words are wrapped in Mark
+}
+
+// Mark is the pair of runes that Item.Snippet puts around matched words, so
+// that adapters can highlight them in their own markup.
+const (
+	MarkStart = '\u2063' // invisible separator
+	MarkEnd   = '\u2064' // invisible plus
+)
+
+// Edition is another language edition of an article.
+type Edition struct {
+	ArticleID string
+	Lang      string
+	LangName  string // localized name of the language
+	Title     string
+}
+
+// Card is one article in full.
+type Card struct {
+	ArticleID string
+	Title     string
+	Section   string // localized section name
+	Time      string // localized publication (and update) time
+	Lead      string
+	Summary   string
+	Byline    string // localized "By …, translated by …"; may be empty
+	URL       string
+	Editions  []Edition
+}
+
+// Reply is what the engine answers, platform-neutral. Adapters render its
+// parts in order: Title, Text, Items, Card, Footer, then Buttons.
+type Reply struct {
+	Lang      string   // the language the reply is written in
+	Title     string   // a heading; may be empty
+	Text      []string // paragraphs of plain text
+	Items     []Item
+	ItemLabel string // localized label of the open-article command, e.g. "read"
+	Card      *Card
+	Footer    string     // e.g. "Page 1 of 3"
+	Buttons   [][]Button // rows of buttons
+	// Edit asks the adapter to replace the message whose button was pressed
+	// instead of sending a new one (pagination, toggles).
+	Edit bool
+	// Notice is a short text for the button press itself (Telegram shows it
+	// as a toast); Alert makes it a dialog.
+	Notice string
+	Alert  bool
+	// Error is the code of the error this reply explains, "" on success.
+	Error Code
+}

@@ -1,0 +1,105 @@
+// Package storetest is the contract suite for core.Store, in the manner of
+// testing/slogtest: every store implementation (store/memory, store/redis)
+// calls Run from its own tests and must pass it unchanged.
+//
+// The suite also pins down the readings of the core contracts that the
+// interface comments leave open. Each is what a reader of the bot would
+// expect:
+//
+//   - SaveArticle rejects an ID that content.ValidID refuses, and a Lang that
+//     contains ':', with core.CodeInvalid. The stored Version is chosen by the
+//     store; the Version field of the argument is ignored.
+//   - Identical content (content.Article.SameContent) is not a new version,
+//     even when Updated differs. When a new version leaves Published zero,
+//     the first Published time is kept; the store never invents times.
+//   - FindArticles orders by Published at millisecond precision, newest
+//     first; equal times are ordered by ID, descending. A negative Offset
+//     counts as 0 and a Limit <= 0 as the default of 20. It sees the newest
+//     version of each article only, so an article whose new version moved to
+//     another section or language leaves the old lists.
+//   - Article, FindArticles and Editions return copies: changing them does
+//     not change what is stored.
+//   - Subscribe and Unsubscribe report sections in the order given, once
+//     each, even when the arguments repeat one; UnsubscribeAll reports them
+//     sorted. An empty section name or a chat whose Platform is empty or
+//     contains ':' is rejected with core.CodeInvalid.
+//   - SectionChats may call fn with a chat twice while subscriptions change,
+//     so the suite checks that every chat is listed and no batch is larger
+//     than asked. fn may call the store (delivery unsubscribes chats that are
+//     gone while it lists them) without deadlocking.
+//   - Cache.Set with ttl <= 0 keeps the value until overwritten; an empty
+//     value is a hit, not a miss.
+//
+// Stores may also implement Versions(ctx, id) ([]content.Article, error),
+// which lists every stored version oldest first; the suite checks it when
+// present.
+package storetest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/core"
+)
+
+// Versioner is implemented by stores that keep every version of an article.
+// Versions returns them oldest first, or core.ErrNotFound.
+type Versioner interface {
+	Versions(ctx context.Context, id string) ([]content.Article, error)
+}
+
+// Run runs the contract suite. newStore must return a new, empty store for
+// each call; Run calls it once per subtest, and the subtests run in parallel.
+// newStore is responsible for closing what it opens (t.Cleanup).
+func Run(t *testing.T, newStore func(t *testing.T) core.Store) {
+	t.Helper()
+	suites := []struct {
+		name string
+		run  func(t *testing.T, newStore func(t *testing.T) core.Store)
+	}{
+		{"Articles", testArticles},
+		{"Settings", testSettings},
+		{"Subscriptions", testSubscriptions},
+		{"Cache", testCache},
+	}
+	for _, s := range suites {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			s.run(t, newStore)
+		})
+	}
+}
+
+// subtest is one named case of a suite.
+type subtest struct {
+	name string
+	run  func(t *testing.T, s core.Store)
+}
+
+// runAll runs each case in parallel on a fresh store.
+func runAll(t *testing.T, newStore func(t *testing.T) core.Store, cases []subtest) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			c.run(t, newStore(t))
+		})
+	}
+}
+
+// wantCode fails t unless err carries code.
+func wantCode(t *testing.T, err error, code core.Code) {
+	t.Helper()
+	if got := core.ErrorCode(err); got != code {
+		t.Fatalf("error %v: code %q, want %q", err, got, code)
+	}
+}
+
+// must fails t on a non-nil error.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/locales"
+	"github.com/newsbot/newsbot/store/memory"
+)
+
+// app is every part of a running bot, wired.
+type app struct {
+	Engine  *core.Engine
+	Store   core.Store
+	closers []func() error
+}
+
+// Close releases the parts in reverse order of opening.
+func (a *app) Close() error {
+	var first error
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		if err := a.closers[i](); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// build opens the store, loads content and wires the engine.
+func build(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
+	cat, err := locales.Load(locales.FS(), cfg.Langs...)
+	if err != nil {
+		return nil, &configError{"NEWSBOT_LANGS", err.Error()}
+	}
+	a := &app{}
+	a.Store = memory.New()
+	articles, err := loadContent(cfg)
+	if err != nil {
+		return nil, err
+	}
+	for _, art := range articles {
+		if _, err := a.Store.SaveArticle(ctx, art); err != nil {
+			a.Close()
+			return nil, fmt.Errorf("storing article %s: %w", art.ID, err)
+		}
+	}
+	log.Info("content loaded", slog.Int("articles", len(articles)))
+	a.Engine, err = core.NewEngine(core.Config{DefaultLang: cfg.DefaultLang, Location: cfg.Location},
+		core.Deps{Store: a.Store, Catalog: cat, Logger: log})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// loadContent returns the articles of NEWSBOT_CONTENT, or the bundled sample.
+func loadContent(cfg config) ([]content.Article, error) {
+	if cfg.ContentDir == "" {
+		return content.Sample(), nil
+	}
+	st, err := os.Stat(cfg.ContentDir)
+	if err != nil || !st.IsDir() {
+		return nil, &configError{"NEWSBOT_CONTENT", fmt.Sprintf("%q is not a readable directory of article JSON files", cfg.ContentDir)}
+	}
+	arts, err := content.LoadDir(os.DirFS(cfg.ContentDir))
+	if err != nil {
+		return nil, fmt.Errorf("NEWSBOT_CONTENT=%s: %w", cfg.ContentDir, err)
+	}
+	return arts, nil
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// config is everything the bot reads from the environment, validated once.
+type config struct {
+	RedisURL      string
+	RedisPrefix   string
+	ContentDir    string
+	DataDir       string
+	Langs         []string
+	DefaultLang   string
+	Location      *time.Location
+	TelegramToken string
+	DiscordToken  string
+	HTTPAddr      string
+	LogLevel      slog.Level
+}
+
+// configError names the variable that is wrong and what it expects.
+type configError struct {
+	Var, Msg string
+}
+
+func (e *configError) Error() string { return e.Var + ": " + e.Msg }
+
+// loadConfig reads the configuration from getenv. It never reads a file:
+// secrets come from the environment only.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		RedisURL:      getenv("REDIS_URL"),
+		RedisPrefix:   orDefault(getenv("REDIS_PREFIX"), "newsbot:"),
+		ContentDir:    getenv("NEWSBOT_CONTENT"),
+		DataDir:       getenv("NEWSBOT_DATA"),
+		DefaultLang:   strings.ToLower(orDefault(getenv("NEWSBOT_DEFAULT_LANG"), "ro")),
+		TelegramToken: getenv("TELEGRAM_BOT_TOKEN"),
+		DiscordToken:  getenv("DISCORD_BOT_TOKEN"),
+		HTTPAddr:      getenv("HTTP_ADDR"),
+	}
+	for _, l := range strings.Split(orDefault(getenv("NEWSBOT_LANGS"), "ro,ru,en"), ",") {
+		l = strings.ToLower(strings.TrimSpace(l))
+		if l == "" {
+			continue
+		}
+		if !validLangCode(l) {
+			return c, &configError{"NEWSBOT_LANGS", fmt.Sprintf("%q is not a language code (expected a comma-separated list like ro,ru,en)", l)}
+		}
+		c.Langs = append(c.Langs, l)
+	}
+	if len(c.Langs) == 0 {
+		return c, &configError{"NEWSBOT_LANGS", "no language given (expected a comma-separated list like ro,ru,en)"}
+	}
+	found := false
+	for _, l := range c.Langs {
+		found = found || l == c.DefaultLang
+	}
+	if !found {
+		return c, &configError{"NEWSBOT_DEFAULT_LANG", fmt.Sprintf("%q is not one of NEWSBOT_LANGS (%s)", c.DefaultLang, strings.Join(c.Langs, ","))}
+	}
+	tz := orDefault(getenv("NEWSBOT_TZ"), "Europe/Chisinau")
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return c, &configError{"NEWSBOT_TZ", fmt.Sprintf("%q is not a time zone (expected e.g. Europe/Chisinau or UTC)", tz)}
+	}
+	c.Location = loc
+	if err := c.LogLevel.UnmarshalText([]byte(orDefault(getenv("LOG_LEVEL"), "info"))); err != nil {
+		return c, &configError{"LOG_LEVEL", fmt.Sprintf("%q is not a level (expected debug, info, warn or error)", getenv("LOG_LEVEL"))}
+	}
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") && !strings.HasPrefix(c.RedisURL, "unix://") {
+		return c, &configError{"REDIS_URL", "expected redis://[user:password@]host:port[/db] or rediss://… for TLS"}
+	}
+	return c, nil
+}
+
+func validLangCode(s string) bool {
+	if len(s) < 2 || len(s) > 3 {
+		return false
+	}
+	for _, r := range s {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+func orDefault(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return strings.TrimSpace(s)
+}

@@ -1,0 +1,91 @@
+// Command bot runs newsbot. With no platform token it starts a terminal chat
+// on the bundled sample content and an in-memory store, so that
+// `go run ./cmd/bot` is a usable bot on any machine.
+//
+// Usage:
+//
+//	bot [flags]                run the bot (terminal chat without tokens)
+//
+// Configuration comes from the environment; see README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // NEWSBOT_TZ works on machines without a zoneinfo database
+
+	"github.com/newsbot/newsbot/adapters/console"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// run is main without the process: it returns the exit code. 2 means bad
+// configuration or usage.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "newsbot: invalid configuration: %v\n", err)
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	sub := ""
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		sub, args = args[0], args[1:]
+	}
+	switch sub {
+	case "", "run":
+		return runBot(ctx, cfg, log, args, stdin, stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "newsbot: unknown subcommand %q (expected run)\n", sub)
+		return 2
+	}
+}
+
+func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bot", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	locale := fs.String("lang", os.Getenv("LANG"), "the terminal user's locale, e.g. ru-RU (terminal chat only)")
+	moderator := fs.Bool("moderator", false, "the terminal user is a moderator (terminal chat only)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	app, err := build(ctx, cfg, log)
+	if err != nil {
+		var ce *configError
+		if errors.As(err, &ce) {
+			fmt.Fprintf(stderr, "newsbot: invalid configuration: %v\n", err)
+			return 2
+		}
+		fmt.Fprintf(stderr, "newsbot: %v\n", err)
+		return 1
+	}
+	defer app.Close()
+	chat := console.New(app.Engine, console.Options{Locale: *locale, Moderator: *moderator, Prompt: prompt(stdin)})
+	if err := chat.Run(ctx, stdin, stdout); err != nil {
+		fmt.Fprintf(stderr, "newsbot: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// prompt is "> " when stdin is a terminal and nothing when it is piped.
+func prompt(stdin io.Reader) string {
+	if f, ok := stdin.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			return "> "
+		}
+	}
+	return ""
+}

@@ -34,6 +34,9 @@ type Request struct {
 	Chat     Chat
 	Text     string // the message text, e.g. "/latest politics 3"
 	Button   string // the payload of a pressed button; when set, Text is ignored
+	// MessageID is the platform's ID of the message the pressed button is
+	// on (for progress edits); empty for typed commands.
+	MessageID string
 	Time     time.Time
 }
 

@@ -1,0 +1,259 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/core"
+)
+
+var _ core.Indexer = (*Index)(nil)
+
+// BatchSize is how many articles go to the index in one batch. Bigger
+// batches index faster and make fewer, larger segments; this size keeps a
+// batch of long articles within a few megabytes.
+const BatchSize = 1000
+
+// IndexDir is the directory Open keeps the index in, inside the data
+// directory it is given. Open removes and recreates only this directory.
+const IndexDir = "search-index"
+
+// keySchema is the internal key that holds the schemaVersion of a complete
+// index; an index without it was never finished and is rebuilt.
+const keySchema = "newsbot_schema"
+
+// openTimeout bounds the wait for the lock of a persisted index, which
+// another running bot may hold.
+const openTimeout = "5s"
+
+// Index is a full-text index of articles. It is safe for concurrent use.
+type Index struct {
+	idx       bleve.Index
+	analyzers map[string]analysis.Analyzer
+	fresh     bool
+	closed    atomic.Bool
+}
+
+// Rebuild feeds every stored article to add, for Open to rebuild an index
+// that is missing, corrupt or of an older schema. It stops at the first
+// error add returns and returns it.
+type Rebuild func(ctx context.Context, add func(content.Article) error) error
+
+// NewMemory returns an empty index kept in memory only, the embedded
+// default: index the bundled content into it after start.
+func NewMemory() (*Index, error) {
+	idx, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("search: creating the memory index: %w", err)
+	}
+	return newIndex(idx, true)
+}
+
+// Open opens the index persisted in dir/IndexDir, creating dir as needed.
+//
+// When the index is missing, unreadable, of an older schema or was never
+// completely built, Open removes it, creates an empty one and calls rebuild
+// (when not nil) to index every stored article; Fresh then reports true.
+// The index is marked complete only after rebuild returns nil, so a crash
+// during the rebuild makes the next Open rebuild again. An error from
+// rebuild closes the index and is returned.
+//
+// Open fails without touching the index when another process holds it.
+func Open(ctx context.Context, dir string, rebuild Rebuild) (*Index, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("search: creating the data directory: %w", err)
+	}
+	path := filepath.Join(dir, IndexDir)
+	idx, reason, err := openExisting(path)
+	if err != nil {
+		return nil, err
+	}
+	if idx != nil {
+		return newIndex(idx, false)
+	}
+	slog.Warn("search: rebuilding the index", slog.String("path", path), slog.String("reason", reason))
+	if err := os.RemoveAll(path); err != nil {
+		return nil, fmt.Errorf("search: removing the old index: %w", err)
+	}
+	idx, err = bleve.NewUsing(path, newMapping(), scorch.Name, scorch.Name, map[string]any{"bolt_timeout": openTimeout})
+	if err != nil {
+		return nil, fmt.Errorf("search: creating the index: %w", err)
+	}
+	x, err := newIndex(idx, true)
+	if err != nil {
+		return nil, err
+	}
+	if rebuild != nil {
+		start := time.Now()
+		n, err := x.rebuild(ctx, rebuild)
+		if err != nil {
+			_ = x.Close()
+			return nil, fmt.Errorf("search: rebuilding the index: %w", err)
+		}
+		slog.Info("search: index rebuilt", slog.Int("articles", n), slog.Duration("took", time.Since(start)))
+	}
+	if err := idx.SetInternal([]byte(keySchema), []byte(schemaVersion)); err != nil {
+		_ = x.Close()
+		return nil, fmt.Errorf("search: marking the index complete: %w", err)
+	}
+	return x, nil
+}
+
+// openExisting opens the index at path when it is usable. It returns a nil
+// index and the reason when the index must be rebuilt, and an error only
+// when the index is usable but cannot be opened now (it is locked).
+func openExisting(path string) (bleve.Index, string, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, "missing", nil
+	}
+	idx, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": openTimeout})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, "", fmt.Errorf("search: the index at %s is in use by another process", path)
+	}
+	if err != nil {
+		return nil, "unreadable: " + err.Error(), nil
+	}
+	reason := check(idx)
+	if reason == "" {
+		return idx, "", nil
+	}
+	_ = idx.Close()
+	return nil, reason, nil
+}
+
+// check returns why idx cannot be used as it is, or "" when it can.
+func check(idx bleve.Index) string {
+	v, err := idx.GetInternal([]byte(keySchema))
+	switch {
+	case err != nil:
+		return "unreadable: " + err.Error()
+	case v == nil:
+		return "incomplete"
+	case string(v) != schemaVersion:
+		return "schema " + string(v)
+	}
+	if _, err := idx.DocCount(); err != nil {
+		return "unreadable: " + err.Error()
+	}
+	// Reading one stored document touches the segments' data.
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 1, 0, false)
+	req.Fields = []string{fieldTitle}
+	if _, err := idx.Search(req); err != nil {
+		return "unreadable: " + err.Error()
+	}
+	return ""
+}
+
+func newIndex(idx bleve.Index, fresh bool) (*Index, error) {
+	x := &Index{idx: idx, fresh: fresh, analyzers: make(map[string]analysis.Analyzer)}
+	for _, p := range profiles {
+		for _, s := range p.sets {
+			a := idx.Mapping().AnalyzerNamed(s.analyzer)
+			if a == nil {
+				_ = idx.Close()
+				return nil, fmt.Errorf("search: analyzer %s is not registered", s.analyzer)
+			}
+			x.analyzers[s.analyzer] = a
+		}
+	}
+	return x, nil
+}
+
+// Fresh reports whether the index was created empty: always for NewMemory,
+// and for Open when it had to rebuild.
+func (x *Index) Fresh() bool { return x.fresh }
+
+// Index adds articles to the index, in batches of BatchSize, replacing the
+// earlier version of any article already indexed under the same ID. It
+// fails on an article with an invalid ID before indexing anything, and
+// stops between batches when ctx is done; batches already written stay.
+func (x *Index) Index(ctx context.Context, articles ...content.Article) error {
+	for _, a := range articles {
+		if !content.ValidID(a.ID) {
+			return fmt.Errorf("search: article ID %q is not valid", a.ID)
+		}
+	}
+	b := newBatcher(x.idx)
+	for _, a := range articles {
+		if err := b.add(ctx, a); err != nil {
+			return err
+		}
+	}
+	return b.flush()
+}
+
+// rebuild indexes what fn gives and returns how many articles that was.
+func (x *Index) rebuild(ctx context.Context, fn Rebuild) (int, error) {
+	b := newBatcher(x.idx)
+	err := fn(ctx, func(a content.Article) error {
+		if !content.ValidID(a.ID) {
+			slog.Warn("search: skipping an article with an invalid ID", slog.String("id", a.ID))
+			return nil
+		}
+		return b.add(ctx, a)
+	})
+	if err != nil {
+		return b.done, err
+	}
+	err = b.flush()
+	return b.done, err
+}
+
+// batcher collects articles into batches of BatchSize.
+type batcher struct {
+	idx   bleve.Index
+	batch *bleve.Batch
+	done  int
+}
+
+func newBatcher(idx bleve.Index) *batcher { return &batcher{idx: idx, batch: idx.NewBatch()} }
+
+func (b *batcher) add(ctx context.Context, a content.Article) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := b.batch.Index(a.ID, document(a)); err != nil {
+		return fmt.Errorf("search: indexing %s: %w", a.ID, err)
+	}
+	if b.batch.Size() >= BatchSize {
+		return b.flush()
+	}
+	return nil
+}
+
+func (b *batcher) flush() error {
+	n := b.batch.Size()
+	if n == 0 {
+		return nil
+	}
+	if err := b.idx.Batch(b.batch); err != nil {
+		return fmt.Errorf("search: writing a batch of %d articles: %w", n, err)
+	}
+	b.done += n
+	b.batch.Reset()
+	return nil
+}
+
+// Close closes the index; a persisted index is flushed to disk first.
+// Searching a closed index fails.
+func (x *Index) Close() error {
+	if x.closed.Swap(true) {
+		return nil
+	}
+	if err := x.idx.Close(); err != nil {
+		return fmt.Errorf("search: closing the index: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,164 @@
+package search
+
+import (
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/newsbot/newsbot/content"
+)
+
+// schemaVersion names the mapping and analysis below. An index persisted
+// with another version is rebuilt, so that a change here never mixes terms
+// of two analyses.
+const schemaVersion = "newsbot-search-1"
+
+// Fields of the indexed document. The text fields are stored once, as
+// written, for snippets; they are searched through per-language copies
+// (fieldTitle + suffix, e.g. "title_ro"), each analyzed for its language.
+const (
+	fieldLang      = "lang"
+	fieldSection   = "section"
+	fieldPublished = "published"
+	fieldTitle     = "title"
+	fieldLead      = "lead"
+	fieldBody      = "body"
+)
+
+// textFields are the searched parts of an article with their boosts: a word
+// in the title says more about the article than the same word in the lead,
+// and the lead more than the body.
+var textFields = []struct {
+	name  string
+	boost float64
+}{
+	{fieldTitle, 4},
+	{fieldLead, 2},
+	{fieldBody, 1},
+}
+
+// analysis is one way of reading a language: the analyzer, the suffix of
+// the fields it fills and the weight of its matches.
+type analysisSet struct {
+	analyzer string
+	suffix   string
+	weight   float64
+}
+
+// profile is how one language is indexed and searched. A document fills the
+// fields of every set of its language's profile.
+type profile struct {
+	lang string // "" for the fallback of every other language
+	sets []analysisSet
+}
+
+var (
+	profileRo = profile{lang: "ro", sets: []analysisSet{
+		{analyzerRo, "_ro", 1},
+		// Matches without diacritics weigh less, so that "ţară" ranks
+		// "ţară" above "tară" and "tara".
+		{analyzerRoFolded, "_rof", 0.5},
+	}}
+	profileRu    = profile{lang: "ru", sets: []analysisSet{{analyzerRu, "_ru", 1}}}
+	profileEn    = profile{lang: "en", sets: []analysisSet{{analyzerEn, "_en", 1}}}
+	profileOther = profile{lang: "", sets: []analysisSet{{analyzerOther, "_xx", 1}}}
+
+	profiles = []profile{profileRo, profileRu, profileEn, profileOther}
+)
+
+// profileFor returns the profile of a normalised language code.
+func profileFor(lang string) profile {
+	for _, p := range profiles {
+		if p.lang != "" && p.lang == lang {
+			return p
+		}
+	}
+	return profileOther
+}
+
+// normLang reduces a language tag to its lower-case primary subtag: "ro-RO"
+// and "RO" are "ro".
+func normLang(lang string) string {
+	lang = strings.ToLower(strings.TrimSpace(lang))
+	if i := strings.IndexAny(lang, "-_"); i >= 0 {
+		lang = lang[:i]
+	}
+	return lang
+}
+
+// newMapping returns the index mapping: one static document type whose
+// per-language text fields are analyzed by that language's analyzer.
+func newMapping() *mapping.IndexMappingImpl {
+	m := mapping.NewIndexMapping()
+	m.ScoringModel = index.BM25Scoring
+	m.DefaultAnalyzer = analyzerOther
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+
+	doc := mapping.NewDocumentStaticMapping()
+	keywordField := func(store bool) *mapping.FieldMapping {
+		f := mapping.NewKeywordFieldMapping()
+		f.Store = store
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+	doc.AddFieldMappingsAt(fieldLang, keywordField(true))
+	doc.AddFieldMappingsAt(fieldSection, keywordField(false))
+	published := mapping.NewDateTimeFieldMapping()
+	published.Store = false
+	published.IncludeInAll = false
+	published.DocValues = true // the tie-breaker of equal scores
+	doc.AddFieldMappingsAt(fieldPublished, published)
+
+	for _, f := range textFields {
+		stored := mapping.NewTextFieldMapping()
+		stored.Index = false
+		stored.Store = true
+		stored.IncludeInAll = false
+		stored.IncludeTermVectors = false
+		stored.DocValues = false
+		doc.AddFieldMappingsAt(f.name, stored)
+		for _, p := range profiles {
+			for _, s := range p.sets {
+				searched := mapping.NewTextFieldMapping()
+				searched.Analyzer = s.analyzer
+				searched.Store = false
+				searched.IncludeInAll = false
+				searched.IncludeTermVectors = false
+				searched.DocValues = false
+				doc.AddFieldMappingsAt(f.name+s.suffix, searched)
+			}
+		}
+	}
+	m.DefaultMapping = doc
+	return m
+}
+
+// document returns what the index keeps of a.
+func document(a content.Article) map[string]any {
+	lang := normLang(a.Lang)
+	body := strings.Join(a.Body, "\n")
+	d := map[string]any{
+		fieldLang:    lang,
+		fieldSection: strings.ToLower(strings.TrimSpace(a.Section)),
+		fieldTitle:   a.Title,
+		fieldLead:    a.Lead,
+		fieldBody:    body,
+	}
+	// Dates are kept as int64 nanoseconds since 1970, which reach from
+	// 1678 to 2262; an article without a date sorts last.
+	if y := a.Published.Year(); y > 1678 && y < 2262 {
+		d[fieldPublished] = a.Published
+	}
+	text := map[string]string{fieldTitle: a.Title, fieldLead: a.Lead, fieldBody: body}
+	for _, s := range profileFor(lang).sets {
+		for _, f := range textFields {
+			d[f.name+s.suffix] = text[f.name]
+		}
+	}
+	return d
+}

@@ -1,0 +1,135 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/newsbot/newsbot/core"
+)
+
+// Paging bounds.
+const (
+	// DefaultLimit is the page size of a query that sets none.
+	DefaultLimit = 10
+	// MaxLimit is the largest page.
+	MaxLimit = 100
+	// MaxOffset is the deepest page start; deeper pages are empty. Nobody
+	// reads that far, and deep pages cost memory.
+	MaxOffset = 10_000
+)
+
+// Search returns one page of the articles that match q.Text, best first.
+//
+// The text is read as words in the analysis of the language searched (every
+// language when q.Lang is ""), never as query syntax, so no text makes
+// Search fail. Every word must match, in the title, lead or body; when no
+// article has them all, articles with any of them are returned, those with
+// more first. Text with no searchable word (empty, only punctuation or stop
+// words) matches nothing. Equal scores are ordered newest first.
+//
+// Search fails only when the index does (it is closed, or ctx is done).
+func (x *Index) Search(ctx context.Context, q core.SearchQuery) (core.SearchResult, error) {
+	text := cleanText(q.Text)
+	lang := normLang(q.Lang)
+	limit := q.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	limit = min(limit, MaxLimit)
+	offset := max(q.Offset, 0)
+
+	var ws []words
+	if lang != "" {
+		ws = []words{x.read(profileFor(lang), text)}
+	} else {
+		for _, p := range profiles {
+			ws = append(ws, x.read(p, text))
+		}
+	}
+	multi := false
+	for _, w := range ws {
+		multi = multi || len(w.terms) > 1
+	}
+
+	res, err := x.run(ctx, ws, true, lang, q.Section, offset, limit)
+	if err == nil && res != nil && res.Total == 0 && multi {
+		res, err = x.run(ctx, ws, false, lang, q.Section, offset, limit)
+	}
+	if err != nil || res == nil {
+		return core.SearchResult{}, err
+	}
+
+	out := core.SearchResult{Total: int(res.Total), Hits: make([]core.SearchHit, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, core.SearchHit{ArticleID: h.ID, Score: h.Score, Snippet: x.snippet(h, ws)})
+	}
+	return out, nil
+}
+
+// run searches for ws, with every word required or any, within lang and
+// section. It returns nil when there is nothing to search for.
+func (x *Index) run(ctx context.Context, ws []words, all bool, lang, section string, offset, limit int) (*bleve.SearchResult, error) {
+	var alts []query.Query
+	for _, w := range ws {
+		if q := w.query(all); q != nil {
+			alts = append(alts, q)
+		}
+	}
+	if len(alts) == 0 {
+		return nil, nil
+	}
+	var text query.Query = query.NewDisjunctionQuery(alts)
+	if len(alts) == 1 {
+		text = alts[0]
+	}
+
+	var filters []query.Query
+	// Fields of ro, ru and en hold only their language; the fallback
+	// fields hold every other language, so those need the filter.
+	if lang != "" && profileFor(lang).lang == "" {
+		filters = append(filters, keywordQuery(fieldLang, lang))
+	}
+	if s := strings.ToLower(strings.TrimSpace(section)); s != "" {
+		filters = append(filters, keywordQuery(fieldSection, s))
+	}
+	q := text
+	if len(filters) > 0 {
+		b := query.NewBooleanQuery([]query.Query{text}, nil, nil)
+		if len(filters) == 1 {
+			b.AddFilter(filters[0])
+		} else {
+			b.AddFilter(query.NewConjunctionQuery(filters))
+		}
+		q = b
+	}
+
+	// Asking past MaxOffset still counts the matches, for the caller's
+	// "page N of M".
+	size := limit
+	if offset > MaxOffset {
+		offset, size = 0, 0
+	}
+	req := bleve.NewSearchRequestOptions(q, size, offset, false)
+	req.Fields = []string{fieldLang, fieldTitle, fieldLead, fieldBody}
+	req.Sort = search.SortOrder{
+		&search.SortScore{Desc: true},
+		&search.SortField{Field: fieldPublished, Desc: true, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast},
+		&search.SortDocID{},
+	}
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return res, nil
+}
+
+func keywordQuery(field, value string) query.Query {
+	q := query.NewTermQuery(value)
+	q.SetField(field)
+	return q
+}

@@ -1,0 +1,101 @@
+package feed
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/newsbot/newsbot/content"
+)
+
+// SectionNames reports the section ID a category names, e.g. from the
+// localized section names ("Politică", "Политика" -> "politics"). The lead
+// builds one from the locales and passes it with WithSectionNames;
+// NamesMatcher builds one from a map.
+type SectionNames func(category string) (sectionID string, ok bool)
+
+// NamesMatcher returns a SectionNames that looks names up case- and
+// diacritics-insensitively in names (name -> section ID).
+func NamesMatcher(names map[string]string) SectionNames {
+	folded := make(map[string]string, len(names))
+	for name, id := range names {
+		folded[fold(name)] = id
+	}
+	return func(category string) (string, bool) {
+		id, ok := folded[fold(category)]
+		return id, ok
+	}
+}
+
+// fold lowercases s, strips diacritics (ș -> s, ă -> a, й -> и) and
+// collapses spaces, so that category names match however a feed writes them.
+func fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	// Romanian cedilla forms (ş, ţ) decompose like comma-below ones, so only
+	// case and spacing remain.
+	return strings.Join(strings.Fields(strings.ToLower(out)), " ")
+}
+
+// sectionMatcher picks an item's section from its categories.
+type sectionMatcher struct {
+	global map[string]string // folded category -> section, from the config
+	names  SectionNames
+	ids    map[string]string // folded section ID -> ID, without Breaking
+}
+
+func newSectionMatcher(cfg Config, names SectionNames) *sectionMatcher {
+	m := &sectionMatcher{global: foldMap(cfg.Categories), names: names, ids: map[string]string{}}
+	for _, id := range content.DefaultSections {
+		// A feed category never makes an item breaking news: that is the
+		// moderators' call, unless the config maps a category to it.
+		if id != content.Breaking {
+			m.ids[fold(id)] = id
+		}
+	}
+	return m
+}
+
+func foldMap(in map[string]string) map[string]string {
+	out := make(map[string]string, len(in))
+	for k, v := range in {
+		out[fold(k)] = v
+	}
+	return out
+}
+
+// match returns the section of the first category that names one, trying
+// the feed's map, the config's map, section IDs and then localized names;
+// else the feed's section, else the default.
+func (m *sectionMatcher) match(src *Source, srcMap map[string]string, categories []string, def string) string {
+	for _, c := range categories {
+		f := fold(c)
+		if f == "" {
+			continue
+		}
+		if id, ok := srcMap[f]; ok {
+			return id
+		}
+		if id, ok := m.global[f]; ok {
+			return id
+		}
+		if id, ok := m.ids[f]; ok {
+			return id
+		}
+		if m.names != nil {
+			if id, ok := m.names(c); ok && knownSection(id) && id != content.Breaking {
+				return id
+			}
+		}
+	}
+	if src.Section != "" {
+		return src.Section
+	}
+	return def
+}

@@ -76,8 +76,8 @@ func FuzzParseCommand(f *testing.F) {
 
 func TestFold(t *testing.T) {
 	for in, want := range map[string]string{
-		"Internațional": "international",
-		"internaţional": "international",
+		"Internațional":  "international",
+		"internaţional":  "international",
 		"  ȘTIRI   noi ": "stiri noi",
 		"Ёлка":           "елка",
 		"МЕЖДУНАРОДНЫЕ":  "международные",

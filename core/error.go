@@ -11,12 +11,12 @@ type Code string
 // The error codes core uses. Adapters and stores wrap their failures in one
 // of these so that the engine can answer the user with the right message.
 const (
-	CodeInvalid     Code = "invalid"     // bad input; the user can fix it
-	CodeNotFound    Code = "not_found"   // the thing asked for does not exist
-	CodeForbidden   Code = "forbidden"   // the user may not do this
+	CodeInvalid     Code = "invalid"      // bad input; the user can fix it
+	CodeNotFound    Code = "not_found"    // the thing asked for does not exist
+	CodeForbidden   Code = "forbidden"    // the user may not do this
 	CodeRateLimited Code = "rate_limited" // too many requests; try later
-	CodeUnavailable Code = "unavailable" // a dependency is down; try again
-	CodeInternal    Code = "internal"    // a bug or an unexpected failure
+	CodeUnavailable Code = "unavailable"  // a dependency is down; try again
+	CodeInternal    Code = "internal"     // a bug or an unexpected failure
 )
 
 // Error is core's one error type. Key names a locale message shown to the

@@ -37,7 +37,7 @@ type Request struct {
 	// MessageID is the platform's ID of the message the pressed button is
 	// on (for progress edits); empty for typed commands.
 	MessageID string
-	Time     time.Time
+	Time      time.Time
 }
 
 // ChatRef returns the request's chat reference.

@@ -33,7 +33,7 @@ func TestRun(t *testing.T) {
 			Buttons:   [][]core.Button{{{Label: "More", Data: "l||5|5"}}},
 		},
 		"button:l||5|5": {Title: "Latest", Text: []string{"That's all."}, Edit: true, Notice: "page 2"},
-		"/read a1": {Card: &core.Card{Title: "Rain", Section: "Society", Lead: "It rains.", Editions: []core.Edition{{ArticleID: "a2", LangName: "Română", Title: "Ploaie"}}}},
+		"/read a1":      {Card: &core.Card{Title: "Rain", Section: "Society", Lead: "It rains.", Editions: []core.Edition{{ArticleID: "a2", LangName: "Română", Title: "Ploaie"}}}},
 	}}
 	in := "/latest\n\n1\n/read a1\n7\n"
 	var out bytes.Buffer

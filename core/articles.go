@@ -189,9 +189,8 @@ func (e *Engine) Card(ctx context.Context, lang string, a content.Article) (Card
 	case a.Author != "":
 		c.Byline = e.cat.T(lang, "byline", map[string]any{"Author": a.Author})
 	}
-	if c.Summary == c.Lead {
-		c.Summary = ""
-	}
+	// Summaries often open with the lead, which the card already shows.
+	c.Summary = strings.TrimSpace(strings.TrimPrefix(c.Summary, c.Lead))
 	for _, x := range others {
 		c.Editions = append(c.Editions, Edition{ArticleID: x.ID, Lang: x.Lang, LangName: e.langName(x.Lang), Title: x.Title})
 	}

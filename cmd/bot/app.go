@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/content/search"
+	"github.com/newsbot/newsbot/content/summary"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/locales"
 	"github.com/newsbot/newsbot/store/memory"
@@ -16,6 +18,7 @@ import (
 type app struct {
 	Engine  *core.Engine
 	Store   core.Store
+	Index   *search.Index
 	closers []func() error
 }
 
@@ -49,8 +52,12 @@ func build(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		}
 	}
 	log.Info("content loaded", slog.Int("articles", len(articles)))
+	if err := a.openIndex(ctx, cfg, articles); err != nil {
+		a.Close()
+		return nil, err
+	}
 	a.Engine, err = core.NewEngine(core.Config{DefaultLang: cfg.DefaultLang, Location: cfg.Location},
-		core.Deps{Store: a.Store, Catalog: cat, Logger: log})
+		core.Deps{Store: a.Store, Catalog: cat, Logger: log, Searcher: a.Index, Summarizer: summary.New()})
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -72,4 +79,36 @@ func loadContent(cfg config) ([]content.Article, error) {
 		return nil, fmt.Errorf("NEWSBOT_CONTENT=%s: %w", cfg.ContentDir, err)
 	}
 	return arts, nil
+}
+
+// openIndex opens the search index: in memory, or persisted under
+// NEWSBOT_DATA and rebuilt from the store when missing or corrupt. The
+// articles loaded at start are indexed either way (re-indexing an ID
+// replaces it).
+func (a *app) openIndex(ctx context.Context, cfg config, loaded []content.Article) error {
+	var err error
+	if cfg.DataDir == "" {
+		a.Index, err = search.NewMemory()
+	} else {
+		a.Index, err = search.Open(ctx, cfg.DataDir, func(ctx context.Context, add func(content.Article) error) error {
+			arts, err := a.Store.FindArticles(ctx, core.ArticleFilter{Limit: 1 << 30})
+			if err != nil {
+				return err
+			}
+			for _, art := range arts {
+				if err := add(art); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	a.closers = append(a.closers, a.Index.Close)
+	if err := a.Index.Index(ctx, loaded...); err != nil {
+		return fmt.Errorf("indexing content: %w", err)
+	}
+	return nil
 }

@@ -1,0 +1,150 @@
+package telegram
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// Config is the Telegram adapter's configuration.
+type Config struct {
+	// Token is the bot token from @BotFather (TELEGRAM_BOT_TOKEN). It is a
+	// secret: never log it.
+	Token string
+	// APIEndpoint is the Bot API URL pattern (TELEGRAM_API_ENDPOINT): the
+	// first %s is the token, the second the method. The library's
+	// https://api.telegram.org/bot%s/%s when empty.
+	APIEndpoint string
+	// WebhookURL switches to webhook mode (TELEGRAM_WEBHOOK_URL): Telegram
+	// posts updates there. Empty means long polling.
+	WebhookURL string
+	// WebhookSecret is the secret_token Telegram sends back in the
+	// X-Telegram-Bot-Api-Secret-Token header (TELEGRAM_WEBHOOK_SECRET);
+	// required in webhook mode.
+	WebhookSecret string
+	// HTTPAddr is where Run serves the webhook (HTTP_ADDR). When empty in
+	// webhook mode, Run does not listen: mount Bot.Handler on a shared
+	// server instead.
+	HTTPAddr string
+	// Moderators are the Telegram user IDs who may post breaking news
+	// (TELEGRAM_MODERATORS).
+	Moderators []int64
+	// FloodPerMinute is how many commands one user may send per minute
+	// (TELEGRAM_FLOOD_PER_MINUTE, default 20).
+	FloodPerMinute int
+	// PollTimeout is the long-polling timeout of getUpdates; 50s when zero.
+	PollTimeout time.Duration
+	// AdminCacheTTL is how long a group's administrator list is cached;
+	// one minute when zero.
+	AdminCacheTTL time.Duration
+	// Workers bounds how many updates are handled at once; 8 when zero.
+	Workers int
+}
+
+// Enabled reports whether the Telegram bot should run: a token is set.
+func (c Config) Enabled() bool { return c.Token != "" }
+
+// DefaultFloodPerMinute is the default of TELEGRAM_FLOOD_PER_MINUTE.
+const DefaultFloodPerMinute = 20
+
+var (
+	tokenPattern  = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]+$`)
+	secretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+)
+
+// ConfigFromEnv reads the configuration from getenv:
+//
+//	TELEGRAM_BOT_TOKEN        the bot token; empty disables Telegram (Enabled reports false)
+//	TELEGRAM_API_ENDPOINT     Bot API URL pattern, default https://api.telegram.org/bot%s/%s
+//	TELEGRAM_WEBHOOK_URL      webhook mode when set (https URL Telegram posts updates to)
+//	TELEGRAM_WEBHOOK_SECRET   secret token for the webhook; required with TELEGRAM_WEBHOOK_URL
+//	HTTP_ADDR                 where Run serves the webhook, e.g. :8080
+//	TELEGRAM_MODERATORS       comma-separated user IDs allowed /breaking
+//	TELEGRAM_FLOOD_PER_MINUTE commands per user per minute, default 20
+//
+// Errors name the variable and say what was expected; they never contain
+// the token.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	c := Config{
+		Token:          strings.TrimSpace(getenv("TELEGRAM_BOT_TOKEN")),
+		APIEndpoint:    strings.TrimSpace(getenv("TELEGRAM_API_ENDPOINT")),
+		WebhookURL:     strings.TrimSpace(getenv("TELEGRAM_WEBHOOK_URL")),
+		WebhookSecret:  strings.TrimSpace(getenv("TELEGRAM_WEBHOOK_SECRET")),
+		HTTPAddr:       strings.TrimSpace(getenv("HTTP_ADDR")),
+		FloodPerMinute: DefaultFloodPerMinute,
+	}
+	if c.Token == "" {
+		return Config{}, nil
+	}
+	if !tokenPattern.MatchString(c.Token) {
+		return Config{}, fmt.Errorf("TELEGRAM_BOT_TOKEN: not a bot token (expected <digits>:<letters, digits, _ or ->, as @BotFather gives it)")
+	}
+	if c.APIEndpoint == "" {
+		c.APIEndpoint = tgbotapi.APIEndpoint
+	} else if err := checkEndpoint(c.APIEndpoint); err != nil {
+		return Config{}, fmt.Errorf("TELEGRAM_API_ENDPOINT: %v", err)
+	}
+	if c.WebhookURL != "" {
+		u, err := url.Parse(c.WebhookURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return Config{}, fmt.Errorf("TELEGRAM_WEBHOOK_URL: %q is not an absolute URL (expected https://host/path)", c.WebhookURL)
+		}
+		if !secretPattern.MatchString(c.WebhookSecret) {
+			return Config{}, fmt.Errorf("TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL (1-256 characters A-Z, a-z, 0-9, _ and -)")
+		}
+	}
+	for _, f := range strings.Split(getenv("TELEGRAM_MODERATORS"), ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id <= 0 {
+			return Config{}, fmt.Errorf("TELEGRAM_MODERATORS: %q is not a user ID (expected comma-separated numeric Telegram user IDs)", f)
+		}
+		c.Moderators = append(c.Moderators, id)
+	}
+	if v := strings.TrimSpace(getenv("TELEGRAM_FLOOD_PER_MINUTE")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			return Config{}, fmt.Errorf("TELEGRAM_FLOOD_PER_MINUTE: %q is not a number of commands per minute (expected 1 to 10000)", v)
+		}
+		c.FloodPerMinute = n
+	}
+	return c, nil
+}
+
+func checkEndpoint(s string) error {
+	if strings.Count(s, "%s") != 2 || strings.Count(s, "%") != 2 {
+		return fmt.Errorf("%q must contain %%s twice, for the token and the method (e.g. https://api.telegram.org/bot%%s/%%s)", s)
+	}
+	u, err := url.Parse(strings.ReplaceAll(s, "%s", "x"))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL pattern (e.g. https://api.telegram.org/bot%%s/%%s)", s)
+	}
+	return nil
+}
+
+func (c Config) withDefaults() Config {
+	if c.APIEndpoint == "" {
+		c.APIEndpoint = tgbotapi.APIEndpoint
+	}
+	if c.FloodPerMinute <= 0 {
+		c.FloodPerMinute = DefaultFloodPerMinute
+	}
+	if c.PollTimeout <= 0 {
+		c.PollTimeout = 50 * time.Second
+	}
+	if c.AdminCacheTTL <= 0 {
+		c.AdminCacheTTL = time.Minute
+	}
+	if c.Workers <= 0 {
+		c.Workers = 8
+	}
+	return c
+}

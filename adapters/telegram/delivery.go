@@ -1,0 +1,185 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/newsbot/newsbot/core"
+)
+
+// Send posts r to chat (a numeric chat ID, or "@channelname") and returns
+// a reference to its first message. A reply longer than one message goes
+// out as several, the keyboard under the last; the rendering is the same
+// as for answers. Errors are *core.DeliveryError (see classify).
+func (b *Bot) Send(ctx context.Context, chat core.ChatRef, r core.Reply) (core.SentRef, error) {
+	out := render(b.engine.Catalog(), r)
+	if len(out.Chunks) == 0 {
+		return core.SentRef{}, &core.DeliveryError{Class: core.DeliveryRejected, Reason: "empty", Err: errors.New("telegram: the reply renders to no text")}
+	}
+	first, err := b.sendChunks(ctx, chat.ID, out)
+	if err != nil {
+		return core.SentRef{}, err
+	}
+	return core.SentRef{Chat: core.ChatRef{Platform: Platform, ID: chat.ID}, MessageID: strconv.Itoa(first)}, nil
+}
+
+// sendChunks sends rendered messages to chat and returns the first
+// message's ID; errors are classified.
+func (b *Bot) sendChunks(ctx context.Context, chat string, out rendered) (int, error) {
+	first := 0
+	for i, text := range out.Chunks {
+		m, err := newMessage(chat, text)
+		if err != nil {
+			return 0, err
+		}
+		m.DisableWebPagePreview = out.NoPreview
+		if i == len(out.Chunks)-1 && out.Keyboard != nil {
+			m.ReplyMarkup = *out.Keyboard
+		}
+		sent, err := b.send(ctx, m)
+		if err != nil {
+			return 0, classify(err)
+		}
+		if i == 0 {
+			first = sent.MessageID
+		}
+	}
+	return first, nil
+}
+
+func newMessage(chat, text string) (tgbotapi.MessageConfig, error) {
+	var m tgbotapi.MessageConfig
+	if id, err := strconv.ParseInt(chat, 10, 64); err == nil {
+		m = tgbotapi.NewMessage(id, text)
+	} else if strings.HasPrefix(chat, "@") && len(chat) > 1 {
+		m = tgbotapi.NewMessageToChannel(chat, text)
+	} else {
+		return m, &core.DeliveryError{Class: core.DeliveryGone, Reason: "bad_chat_id", Err: fmt.Errorf("telegram: %q is not a chat ID", chat)}
+	}
+	m.ParseMode = tgbotapi.ModeHTML
+	return m, nil
+}
+
+// Edit replaces the text and keyboard of a sent message with r. A reply
+// that does not fit one message is rejected (core.DeliveryRejected,
+// reason "too_long"); Telegram's "message is not modified" is success.
+func (b *Bot) Edit(ctx context.Context, ref core.SentRef, r core.Reply) error {
+	out := render(b.engine.Catalog(), r)
+	if len(out.Chunks) != 1 {
+		return &core.DeliveryError{Class: core.DeliveryRejected, Reason: "too_long", Err: fmt.Errorf("telegram: an edit must fit one message, the reply needs %d", len(out.Chunks))}
+	}
+	return b.editMessage(ctx, ref.Chat.ID, ref.MessageID, out.Chunks[0], out)
+}
+
+func (b *Bot) editMessage(ctx context.Context, chat, messageID, text string, out rendered) error {
+	id, err1 := strconv.ParseInt(chat, 10, 64)
+	mid, err2 := strconv.Atoi(messageID)
+	if err1 != nil || err2 != nil {
+		return &core.DeliveryError{Class: core.DeliveryRejected, Reason: "bad_ref", Err: fmt.Errorf("telegram: %q/%q is not a message reference", chat, messageID)}
+	}
+	e := tgbotapi.NewEditMessageText(id, mid, text)
+	e.ParseMode = tgbotapi.ModeHTML
+	e.DisableWebPagePreview = out.NoPreview
+	// Without reply_markup Telegram removes the keyboard, which is what an
+	// edit to a reply without buttons means.
+	e.ReplyMarkup = out.Keyboard
+	_, err := b.send(ctx, e)
+	return classify(err)
+}
+
+// Delete deletes a sent message. A message that is already gone counts as
+// deleted.
+func (b *Bot) Delete(ctx context.Context, ref core.SentRef) error {
+	id, err1 := strconv.ParseInt(ref.Chat.ID, 10, 64)
+	mid, err2 := strconv.Atoi(ref.MessageID)
+	if err1 != nil || err2 != nil {
+		return &core.DeliveryError{Class: core.DeliveryRejected, Reason: "bad_ref", Err: fmt.Errorf("telegram: %q/%q is not a message reference", ref.Chat.ID, ref.MessageID)}
+	}
+	err := b.request(ctx, tgbotapi.NewDeleteMessage(id, mid))
+	if isAPIError(err, 400, "message to delete not found") {
+		return nil
+	}
+	return classify(err)
+}
+
+// classify turns a Bot API failure into a *core.DeliveryError:
+//
+//   - 429 → DeliveryRetryAfter after parameters.retry_after;
+//   - migrate_to_chat_id → DeliveryMoved to the new chat;
+//   - 403 (blocked, deactivated, kicked, not a member) and 400 "chat not
+//     found" or missing rights to post → DeliveryGone;
+//   - 5xx, 409, 401, network errors and unreadable answers → DeliveryTransient;
+//   - other 4xx (bad markup, too long…) → DeliveryRejected;
+//   - "message is not modified" → success (nil).
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var te *tgbotapi.Error
+	if !errors.As(err, &te) {
+		return &core.DeliveryError{Class: core.DeliveryTransient, Reason: "network", Err: err}
+	}
+	desc := strings.ToLower(te.Message)
+	de := &core.DeliveryError{Err: err}
+	switch {
+	case strings.Contains(desc, "message is not modified"):
+		return nil
+	case te.Code == 429:
+		de.Class, de.Reason = core.DeliveryRetryAfter, "rate_limited"
+		de.RetryAfter = time.Duration(max(te.RetryAfter, 1)) * time.Second
+	case te.MigrateToChatID != 0:
+		de.Class, de.Reason = core.DeliveryMoved, "migrated"
+		de.MovedTo = strconv.FormatInt(te.MigrateToChatID, 10)
+	case te.Code == 403:
+		de.Class, de.Reason = core.DeliveryGone, goneReason(desc)
+	case te.Code == 400 && strings.Contains(desc, "chat not found"):
+		de.Class, de.Reason = core.DeliveryGone, "chat_not_found"
+	case te.Code == 400 && (strings.Contains(desc, "have no rights to send") || strings.Contains(desc, "not enough rights to send") ||
+		strings.Contains(desc, "need administrator rights") || strings.Contains(desc, "chat_write_forbidden")):
+		de.Class, de.Reason = core.DeliveryGone, "no_rights"
+	case te.Code >= 500, te.Code == 409, te.Code == 401, te.Code == 0:
+		de.Class, de.Reason = core.DeliveryTransient, "api_"+strconv.Itoa(te.Code)
+	default:
+		de.Class, de.Reason = core.DeliveryRejected, rejectReason(desc)
+	}
+	return de
+}
+
+func goneReason(desc string) string {
+	switch {
+	case strings.Contains(desc, "blocked"):
+		return "blocked"
+	case strings.Contains(desc, "deactivated"):
+		return "deactivated"
+	case strings.Contains(desc, "kicked"):
+		return "kicked"
+	case strings.Contains(desc, "not a member"):
+		return "not_member"
+	}
+	return "forbidden"
+}
+
+func rejectReason(desc string) string {
+	switch {
+	case strings.Contains(desc, "can't parse entities"):
+		return "bad_markup"
+	case strings.Contains(desc, "too long"):
+		return "too_long"
+	case strings.Contains(desc, "message to edit not found"):
+		return "message_not_found"
+	}
+	return "bad_request"
+}
+
+// isAPIError reports whether err is a Bot API error with code whose
+// description contains text.
+func isAPIError(err error, code int, text string) bool {
+	var te *tgbotapi.Error
+	return errors.As(err, &te) && te.Code == code && strings.Contains(strings.ToLower(te.Message), text)
+}

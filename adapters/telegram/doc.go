@@ -1,0 +1,15 @@
+// Package telegram connects newsbot's engine to Telegram through
+// go-telegram-bot-api v5. It turns updates (messages, button presses, the
+// bot's own membership changes) into core requests, renders core replies as
+// Telegram HTML with inline keyboards, and is the delivery Sender, Editor
+// and Deleter for Telegram, classifying the Bot API's errors into core's
+// delivery classes.
+//
+// Updates come by long polling (the default) or by webhook when
+// TELEGRAM_WEBHOOK_URL is set; see ConfigFromEnv for every variable. The
+// bot never logs its token, and errors it returns have the token removed:
+// the library's own debug logging, which prints it, stays off.
+//
+// The package telegramtest holds a fake Bot API server that the tests here
+// run the real library against.
+package telegram

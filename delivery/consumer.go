@@ -1,0 +1,373 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/newsbot/newsbot/core"
+)
+
+// errAbandoned means a job was left unfinished (the process is stopping or
+// a dependency failed); it stays pending and is reclaimed later.
+var errAbandoned = errors.New("delivery: job abandoned")
+
+// Run consumes every platform's jobs until ctx is cancelled, then stops
+// fetching, finishes and records the sends in flight (for at most
+// Config.Drain) and returns. Run it in every process; the queue shares the
+// work.
+func (e *Engine) Run(ctx context.Context) error {
+	jobCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() {
+		// Graceful: in-flight jobs get Drain to finish.
+		time.AfterFunc(e.cfg.Drain, cancel)
+	})
+	defer stop()
+	return e.run(ctx, jobCtx)
+}
+
+// run consumes until ctx is cancelled, working on jobs with jobCtx. When
+// jobCtx is cancelled first, jobs in flight are dropped unacknowledged, as
+// in a crash.
+func (e *Engine) run(ctx, jobCtx context.Context) error {
+	var wg sync.WaitGroup
+	for platform := range e.senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e.consume(ctx, jobCtx, platform)
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// consume runs one platform's fetch loop with Workers jobs at a time.
+func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
+	slots := make(chan struct{}, e.cfg.Workers)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		inFlight = map[string]Delivery{}
+	)
+	start := func(ds []Delivery) {
+		for _, d := range ds {
+			mu.Lock()
+			inFlight[d.ID] = d
+			mu.Unlock()
+			e.metrics.inFlight.Add(1)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-slots }()
+				defer e.metrics.inFlight.Add(-1)
+				e.handle(jobCtx, platform, d)
+				mu.Lock()
+				delete(inFlight, d.ID)
+				mu.Unlock()
+			}()
+		}
+	}
+	// Keep our pending jobs alive.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		touch := time.NewTicker(e.cfg.ReclaimAfter / 3)
+		defer touch.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-touch.C:
+			}
+			mu.Lock()
+			held := make([]Delivery, 0, len(inFlight))
+			for _, d := range inFlight {
+				held = append(held, d)
+			}
+			mu.Unlock()
+			if len(held) > 0 {
+				if err := e.q.Touch(jobCtx, platform, e.cfg.Consumer, held...); err != nil {
+					e.log.Warn("touching pending jobs", slog.String("platform", platform), slog.Any("err", err))
+				}
+			}
+		}
+	}()
+	lastReclaim := time.Now()
+	for ctx.Err() == nil {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			continue
+		}
+		n := e.take(slots, 1)
+		var (
+			ds  []Delivery
+			err error
+		)
+		if time.Since(lastReclaim) >= e.cfg.ReclaimAfter/3 {
+			// Take over the jobs of dead consumers.
+			lastReclaim = time.Now()
+			ds, err = e.q.Reclaim(ctx, platform, e.cfg.Consumer, e.cfg.ReclaimAfter, n)
+			if len(ds) > 0 {
+				e.log.Info("reclaimed jobs of a silent consumer", slog.String("platform", platform), slog.Int("jobs", len(ds)))
+			}
+		} else {
+			ds, err = e.q.Fetch(ctx, platform, e.cfg.Consumer, n, e.cfg.Block)
+		}
+		if err != nil && ctx.Err() == nil {
+			e.log.Warn("fetching jobs", slog.String("platform", platform), slog.Any("err", err))
+			_ = sleep(ctx, time.Second)
+		}
+		e.give(slots, n-len(ds))
+		start(ds)
+	}
+	wg.Wait()
+}
+
+// take acquires up to Workers-have more free slots without waiting and
+// returns have plus the number acquired.
+func (e *Engine) take(slots chan struct{}, have int) int {
+	for {
+		select {
+		case slots <- struct{}{}:
+			have++
+			continue
+		default:
+		}
+		return have
+	}
+}
+
+// give releases n slots.
+func (e *Engine) give(slots chan struct{}, n int) {
+	for range n {
+		<-slots
+	}
+}
+
+// handle works on one job: skip it when its outcome is recorded, else
+// deliver, record, acknowledge.
+func (e *Engine) handle(ctx context.Context, platform string, d Delivery) {
+	b, err := e.broadcast(ctx, d.Broadcast)
+	if core.ErrorCode(err) == core.CodeNotFound {
+		e.log.Warn("job of an unknown broadcast dropped", slog.String("broadcast", d.Broadcast))
+		e.ack(ctx, platform, d)
+		return
+	}
+	if err != nil {
+		return
+	}
+	if _, done, err := e.ledger.Outcome(ctx, b.ID, d.Chat); err != nil {
+		return
+	} else if done {
+		e.metrics.skipped.Add(1)
+		e.ack(ctx, platform, d)
+		return
+	}
+	o, err := e.deliver(ctx, b, d)
+	if err != nil {
+		return
+	}
+	o.At = e.now()
+	if _, err := e.ledger.Finish(ctx, b.ID, d.Chat, o); err != nil {
+		if ctx.Err() == nil {
+			e.log.Warn("recording a delivery", slog.String("broadcast", b.ID), slog.String("chat", d.Chat.String()), slog.Any("err", err))
+		}
+		return
+	}
+	if o.Failed == "" && !b.Confirmed.IsZero() {
+		e.metrics.lag(o.At.Sub(b.Confirmed))
+	}
+	e.ack(ctx, platform, d)
+}
+
+func (e *Engine) ack(ctx context.Context, platform string, d Delivery) {
+	if err := e.q.Ack(ctx, platform, d); err != nil && ctx.Err() == nil {
+		e.log.Warn("acknowledging a job", slog.String("platform", platform), slog.Any("err", err))
+	}
+}
+
+// deliver sends, edits or deletes one message, acting on failures by
+// class. It returns errAbandoned when the job must stay pending.
+func (e *Engine) deliver(ctx context.Context, b core.Broadcast, d Delivery) (Outcome, error) {
+	chat := d.Chat
+	sender := e.senders[chat.Platform]
+	lang := d.Lang
+	var op func(ctx context.Context, chat core.ChatRef) (core.SentRef, error)
+	switch b.Kind {
+	case core.BroadcastCorrect, core.BroadcastRetract:
+		tgt, ok, err := e.ledger.Outcome(ctx, b.Target, chat)
+		if err != nil {
+			return Outcome{}, errAbandoned
+		}
+		if !ok || tgt.Ref == nil {
+			return e.failed(core.DeliveryRejected, "not_delivered"), nil
+		}
+		ref := *tgt.Ref
+		chat = ref.Chat
+		if tgt.Lang != "" {
+			lang = tgt.Lang
+		}
+		if b.Kind == core.BroadcastCorrect {
+			ed, ok := sender.(core.Editor)
+			if !ok {
+				return e.failed(core.DeliveryRejected, "no_edit"), nil
+			}
+			msg := b.Message(lang)
+			op = func(ctx context.Context, _ core.ChatRef) (core.SentRef, error) { return ref, ed.Edit(ctx, ref, msg) }
+		} else {
+			del, ok := sender.(core.Deleter)
+			if !ok {
+				return e.failed(core.DeliveryRejected, "no_delete"), nil
+			}
+			op = func(ctx context.Context, _ core.ChatRef) (core.SentRef, error) { return ref, del.Delete(ctx, ref) }
+		}
+	default:
+		msg := b.Message(lang)
+		op = func(ctx context.Context, chat core.ChatRef) (core.SentRef, error) { return sender.Send(ctx, chat, msg) }
+	}
+	var (
+		attempts, limited int
+		moved             bool
+	)
+	for {
+		if err := e.wait(ctx, chat); err != nil {
+			return Outcome{}, errAbandoned
+		}
+		ref, err := op(ctx, chat)
+		class, de := core.ClassifyDelivery(err)
+		if class != "" && ctx.Err() != nil {
+			return Outcome{}, errAbandoned
+		}
+		reason := ""
+		if de != nil {
+			reason = de.Reason
+		}
+		switch class {
+		case "":
+			e.metrics.sent.Add(1)
+			return Outcome{Ref: &ref, Lang: lang, Moved: moved}, nil
+		case core.DeliveryRetryAfter:
+			e.metrics.rateLimited.Add(1)
+			limited++
+			if limited > e.cfg.MaxRateLimited {
+				return e.failed(class, "too_many_429"), nil
+			}
+			wait := time.Second
+			if de != nil && de.RetryAfter > 0 {
+				wait = de.RetryAfter
+			}
+			if e.limiter != nil {
+				if err := e.limiter.Penalize(ctx, chat, wait); err != nil {
+					e.log.Warn("slowing the shared bucket", slog.Any("err", err))
+				}
+			}
+			e.metrics.retried.Add(1)
+			if e.sleep(ctx, wait) != nil {
+				return Outcome{}, errAbandoned
+			}
+		case core.DeliveryGone:
+			if _, err := e.store.UnsubscribeAll(ctx, chat); err != nil {
+				e.log.Warn("unsubscribing a gone chat", slog.String("chat", chat.String()), slog.Any("err", err))
+				return Outcome{}, errAbandoned
+			}
+			e.log.Info("chat gone; unsubscribed", slog.String("chat", chat.String()), slog.String("reason", reason))
+			o := e.failed(class, reason)
+			o.Gone = true
+			return o, nil
+		case core.DeliveryMoved:
+			if moved || de == nil || de.MovedTo == "" || (b.Kind != core.BroadcastBreaking && b.Kind != core.BroadcastAlert) {
+				return e.failed(class, reason), nil
+			}
+			to := core.ChatRef{Platform: chat.Platform, ID: de.MovedTo}
+			if err := e.move(ctx, chat, to); err != nil {
+				e.log.Warn("moving a chat's subscriptions", slog.String("chat", chat.String()), slog.Any("err", err))
+				return Outcome{}, errAbandoned
+			}
+			e.log.Info("chat moved; subscriptions follow", slog.String("from", chat.String()), slog.String("to", to.String()))
+			chat, moved = to, true
+		case core.DeliveryRejected:
+			return e.failed(class, reason), nil
+		default: // transient
+			attempts++
+			if attempts >= e.cfg.MaxAttempts {
+				e.log.Warn("dead-lettered after retries", slog.String("broadcast", b.ID), slog.String("chat", chat.String()), slog.Any("err", err))
+				return e.failed(core.DeliveryTransient, reason), nil
+			}
+			e.metrics.retried.Add(1)
+			if e.sleep(ctx, e.backoff(attempts)) != nil {
+				return Outcome{}, errAbandoned
+			}
+		}
+	}
+}
+
+// failed is the outcome of a job that failed for good.
+func (e *Engine) failed(class core.DeliveryClass, reason string) Outcome {
+	e.metrics.fail(class)
+	if reason == "" {
+		reason = "unknown"
+	}
+	return Outcome{Failed: string(class) + ":" + reason}
+}
+
+// backoff is the wait before transient retry n (1, 2, …): exponential,
+// capped, with full jitter over its upper half.
+func (e *Engine) backoff(n int) time.Duration {
+	d := e.cfg.Backoff << (n - 1)
+	if d > e.cfg.BackoffMax || d <= 0 {
+		d = e.cfg.BackoffMax
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// wait blocks until the limiter lets a send to chat go.
+func (e *Engine) wait(ctx context.Context, chat core.ChatRef) error {
+	if e.limiter == nil {
+		return ctx.Err()
+	}
+	for {
+		w, ok, err := e.limiter.Reserve(ctx, chat)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			e.log.Warn("rate limiter", slog.Any("err", err))
+			w, ok = time.Second, false
+		}
+		if err := e.sleep(ctx, w); err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+	}
+}
+
+// move gives chat to's subscriptions and settings those of from, and
+// unsubscribes from.
+func (e *Engine) move(ctx context.Context, from, to core.ChatRef) error {
+	secs, err := e.store.ChatSections(ctx, from)
+	if err != nil {
+		return err
+	}
+	set, err := e.store.ChatSettings(ctx, from)
+	if err != nil {
+		return err
+	}
+	if err := e.store.SaveChatSettings(ctx, to, set); err != nil {
+		return err
+	}
+	if len(secs) > 0 {
+		if _, err := e.store.Subscribe(ctx, to, secs...); err != nil {
+			return err
+		}
+	}
+	_, err = e.store.UnsubscribeAll(ctx, from)
+	return err
+}

@@ -1,0 +1,30 @@
+// Package delivery fans broadcasts out to chats: breaking news, section
+// alerts, and the corrections and retractions of both. It implements
+// core.Broadcaster.
+//
+// A broadcast becomes one job per (broadcast, chat) on a durable Queue:
+// Redis Streams with one consumer group per platform in production
+// (NewRedisQueue), an in-memory queue with the same behaviour embedded
+// (NewMemoryQueue). Breaking news has its own stream, always read first.
+// Any number of processes may run an Engine on the same Redis: each one is a
+// consumer of every platform's group, and jobs left pending by a dead
+// consumer are reclaimed (XAUTOCLAIM) after Config.ReclaimAfter.
+//
+// Before a job is acknowledged its outcome is written to the Ledger: the
+// sent message's reference, or why it failed. A job whose (broadcast, chat)
+// already has a sent record is skipped, so a reclaimed or repeated job never
+// sends twice; after a crash only the sends in flight at that moment can
+// repeat, and a graceful shutdown (cancelling Run's context) finishes and
+// records the sends in flight before returning.
+//
+// Sends go through a Limiter that spaces them per platform and per chat,
+// shared by every process (a GCRA token bucket in a Redis Lua script, or in
+// memory). Failures are acted on by the class the adapter gave them (see
+// core.DeliveryError): retry after exactly the time asked (and slow the
+// shared bucket), retry transient ones with exponential backoff and jitter
+// and then dead-letter them, unsubscribe gone chats, move moved chats and
+// resend, and record rejected messages.
+//
+// BenchFanout measures the whole machine against a sink that enforces the
+// platform's limits.
+package delivery

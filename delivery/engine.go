@@ -1,0 +1,314 @@
+package delivery
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/newsbot/newsbot/core"
+)
+
+var _ core.Broadcaster = (*Engine)(nil)
+
+// Config tunes an Engine. Zero fields take the defaults shown.
+type Config struct {
+	// Consumer names this process in the consumer groups; it must differ
+	// between processes. Default: host-pid-random.
+	Consumer string
+	// Workers is how many jobs per platform one process works on at once
+	// (64).
+	Workers int
+	// ReclaimAfter is how long a job may stay pending without a sign of
+	// life before another consumer takes it over (30s).
+	ReclaimAfter time.Duration
+	// MaxAttempts bounds the tries of a transient failure before the job is
+	// dead-lettered (5); MaxRateLimited bounds 429 answers for one job (20).
+	MaxAttempts    int
+	MaxRateLimited int
+	// Backoff is the first transient retry's wait, doubled per attempt up
+	// to BackoffMax, with jitter (500ms, 30s).
+	Backoff    time.Duration
+	BackoffMax time.Duration
+	// Block is how long one fetch waits for jobs (1s).
+	Block time.Duration
+	// ProgressEvery is how often the moderator's preview is edited with
+	// progress (2s).
+	ProgressEvery time.Duration
+	// Drain bounds how long a graceful shutdown waits for sends in flight
+	// (30s).
+	Drain time.Duration
+	// ListBatch is how many chats are listed and queued at once (500).
+	ListBatch int
+}
+
+func (c *Config) defaults() {
+	if c.Consumer == "" {
+		host, _ := os.Hostname()
+		var b [3]byte
+		_, _ = rand.Read(b[:])
+		c.Consumer = fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+	}
+	def := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defInt := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defInt(&c.Workers, 64)
+	defInt(&c.MaxAttempts, 5)
+	defInt(&c.MaxRateLimited, 20)
+	defInt(&c.ListBatch, 500)
+	def(&c.ReclaimAfter, 30*time.Second)
+	def(&c.Backoff, 500*time.Millisecond)
+	def(&c.BackoffMax, 30*time.Second)
+	def(&c.Block, time.Second)
+	def(&c.ProgressEvery, 2*time.Second)
+	def(&c.Drain, 30*time.Second)
+}
+
+// Subscriptions is the part of core's store an Engine uses: it lists
+// audiences, unsubscribes gone chats and moves moved ones.
+type Subscriptions interface {
+	core.SubscriptionStore
+	core.SettingsStore
+}
+
+// Core is what an Engine asks the chat engine (*core.Engine implements it):
+// each chat's language, and the moderator's progress report.
+type Core interface {
+	ChatLang(ctx context.Context, chat core.ChatRef) (string, error)
+	BroadcastReport(lang string, st core.BroadcastStatus) core.Reply
+}
+
+// Deps are an Engine's parts. Queue, Ledger, Senders and Store are
+// required; a nil Limiter means no limits.
+type Deps struct {
+	Queue   Queue
+	Ledger  Ledger
+	Limiter Limiter
+	// Senders send to each platform, by platform name. A sender that also
+	// implements core.Editor or core.Deleter serves corrections,
+	// retractions and progress edits.
+	Senders map[string]core.Sender
+	Store   Subscriptions
+	Logger  *slog.Logger
+	Metrics *Metrics // nil: a new one, see Engine.Metrics
+}
+
+// Engine delivers broadcasts: Start queues them (core.Broadcaster), Run
+// consumes the queue. It is safe for concurrent use.
+type Engine struct {
+	cfg     Config
+	q       Queue
+	ledger  Ledger
+	limiter Limiter
+	senders map[string]core.Sender
+	store   Subscriptions
+	log     *slog.Logger
+	metrics *Metrics
+	now     func() time.Time
+	sleep   func(ctx context.Context, d time.Duration) error
+
+	coreMu sync.RWMutex
+	core   Core
+
+	bcMu  sync.Mutex
+	bcast map[string]core.Broadcast // immutable broadcasts, by ID
+
+	bg     sync.WaitGroup // listing and progress goroutines
+	bgCtx  context.Context
+	bgStop context.CancelFunc
+}
+
+// New returns an Engine, or an error naming a missing part. Call Bind
+// before Start.
+func New(cfg Config, deps Deps) (*Engine, error) {
+	if deps.Queue == nil || deps.Ledger == nil || deps.Store == nil || len(deps.Senders) == 0 {
+		return nil, errors.New("delivery: New needs a Queue, a Ledger, a Store and at least one Sender")
+	}
+	cfg.defaults()
+	e := &Engine{
+		cfg: cfg, q: deps.Queue, ledger: deps.Ledger, limiter: deps.Limiter, senders: deps.Senders,
+		store: deps.Store, log: deps.Logger, metrics: deps.Metrics, now: time.Now, sleep: sleep,
+		bcast: map[string]core.Broadcast{},
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.metrics == nil {
+		e.metrics = &Metrics{}
+	}
+	e.bgCtx, e.bgStop = context.WithCancel(context.Background())
+	return e, nil
+}
+
+// Bind gives the engine the chat engine it renders progress with and asks
+// chat languages of. The two are built in turn (core.NewEngine takes this
+// Engine as its Broadcaster), so Bind comes after both.
+func (e *Engine) Bind(c Core) {
+	e.coreMu.Lock()
+	defer e.coreMu.Unlock()
+	e.core = c
+}
+
+func (e *Engine) chatCore() Core {
+	e.coreMu.RLock()
+	defer e.coreMu.RUnlock()
+	return e.core
+}
+
+// Metrics returns the engine's counters.
+func (e *Engine) Metrics() *Metrics { return e.metrics }
+
+// Close stops progress reports and waits for listings in progress.
+func (e *Engine) Close() error {
+	e.bgStop()
+	e.bg.Wait()
+	return nil
+}
+
+// Start implements core.Broadcaster: it records b, then lists its audience
+// and queues the jobs in the background. Starting a known ID does nothing.
+func (e *Engine) Start(ctx context.Context, b core.Broadcast) error {
+	if b.ID == "" {
+		return errors.New("delivery: broadcast without ID")
+	}
+	if b.Confirmed.IsZero() {
+		b.Confirmed = e.now()
+	}
+	created, err := e.ledger.Create(ctx, b)
+	if err != nil {
+		return core.Unavailable(err)
+	}
+	if !created {
+		return nil
+	}
+	e.bg.Add(1)
+	go func() {
+		defer e.bg.Done()
+		// The listing outlives the moderator's request.
+		e.list(context.WithoutCancel(ctx), b)
+	}()
+	if b.Report != nil {
+		e.bg.Add(1)
+		go func() {
+			defer e.bg.Done()
+			e.progress(e.bgCtx, b)
+		}()
+	}
+	return nil
+}
+
+// Status implements core.Broadcaster.
+func (e *Engine) Status(ctx context.Context, id string) (core.BroadcastStatus, error) {
+	return e.ledger.Status(ctx, id)
+}
+
+// Recent implements core.Broadcaster.
+func (e *Engine) Recent(ctx context.Context, n int) ([]core.BroadcastStatus, error) {
+	return e.ledger.Recent(ctx, n)
+}
+
+// list queues one job per chat of b's audience, then records the total.
+func (e *Engine) list(ctx context.Context, b core.Broadcast) {
+	total := 0
+	reach := map[string]map[string]int{}
+	add := func(chat core.ChatRef, lang string) []Job {
+		if reach[chat.Platform] == nil {
+			reach[chat.Platform] = map[string]int{}
+		}
+		reach[chat.Platform][lang]++
+		total++
+		if _, ok := e.senders[chat.Platform]; !ok {
+			// Nobody consumes this platform's jobs: fail them now so that the
+			// broadcast can finish.
+			if _, err := e.ledger.Finish(ctx, b.ID, chat, Outcome{Failed: "rejected:no_sender", At: e.now()}); err != nil {
+				e.log.Warn("recording a chat without sender", slog.String("broadcast", b.ID), slog.Any("err", err))
+			}
+			return nil
+		}
+		return []Job{{Broadcast: b.ID, Chat: chat, Lang: lang, Priority: b.Priority, Enqueued: e.now()}}
+	}
+	var err error
+	switch b.Kind {
+	case core.BroadcastCorrect, core.BroadcastRetract:
+		err = e.ledger.Records(ctx, b.Target, func(recs []Record) error {
+			var jobs []Job
+			for _, r := range recs {
+				jobs = append(jobs, add(r.Chat, r.Lang)...)
+			}
+			return e.q.Enqueue(ctx, jobs...)
+		})
+	default:
+		c := e.chatCore()
+		err = e.store.SectionChats(ctx, b.Section, e.cfg.ListBatch, func(chats []core.ChatRef) error {
+			jobs := make([]Job, 0, len(chats))
+			for _, chat := range chats {
+				lang := ""
+				if c != nil {
+					l, err := c.ChatLang(ctx, chat)
+					if err != nil {
+						return err
+					}
+					lang = l
+				}
+				jobs = append(jobs, add(chat, lang)...)
+			}
+			return e.q.Enqueue(ctx, jobs...)
+		})
+	}
+	if err != nil {
+		e.log.Error("listing a broadcast's chats; the rest of its audience is not queued",
+			slog.String("broadcast", b.ID), slog.Int("queued", total), slog.Any("err", err))
+	}
+	if err := e.ledger.Listed(ctx, b.ID, total, reach); err != nil {
+		e.log.Error("recording a broadcast's reach", slog.String("broadcast", b.ID), slog.Any("err", err))
+	}
+	e.log.Info("broadcast queued", slog.String("broadcast", b.ID), slog.String("kind", string(b.Kind)), slog.Int("chats", total))
+}
+
+// broadcast returns broadcast id, from memory when it was read before.
+func (e *Engine) broadcast(ctx context.Context, id string) (core.Broadcast, error) {
+	e.bcMu.Lock()
+	b, ok := e.bcast[id]
+	e.bcMu.Unlock()
+	if ok {
+		return b, nil
+	}
+	b, err := e.ledger.Broadcast(ctx, id)
+	if err != nil {
+		return b, err
+	}
+	e.bcMu.Lock()
+	if len(e.bcast) > 1000 {
+		clear(e.bcast)
+	}
+	e.bcast[id] = b
+	e.bcMu.Unlock()
+	return b, nil
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,193 @@
+package delivery
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/newsbot/newsbot/core"
+)
+
+// Rate is Count sends per Per, with bursts of up to Burst sends (at least 1).
+type Rate struct {
+	Count int
+	Per   time.Duration
+	Burst int
+}
+
+// interval is the time one send takes from the budget; 0 means unlimited.
+func (r Rate) interval() time.Duration {
+	if r.Count <= 0 || r.Per <= 0 {
+		return 0
+	}
+	return r.Per / time.Duration(r.Count)
+}
+
+// tolerance is how far ahead of schedule a burst may run.
+func (r Rate) tolerance() time.Duration {
+	if r.Burst <= 1 {
+		return 0
+	}
+	return time.Duration(r.Burst-1) * r.interval()
+}
+
+// Limits are one platform's rate limits: Global over every send, and Chat
+// for each chat (nil: none).
+type Limits struct {
+	Global Rate
+	Chat   func(core.ChatRef) Rate
+}
+
+// TelegramLimits are Telegram's limits: global sends per second (30 by
+// default, TELEGRAM_RATE_GLOBAL), one message per second to a private chat
+// and 20 per minute to a group or channel, whose Telegram IDs are negative.
+func TelegramLimits(global int) Limits {
+	if global <= 0 {
+		global = 30
+	}
+	return Limits{
+		Global: Rate{Count: global, Per: time.Second},
+		Chat: func(c core.ChatRef) Rate {
+			if strings.HasPrefix(c.ID, "-") {
+				return Rate{Count: 20, Per: time.Minute, Burst: 3}
+			}
+			return Rate{Count: 1, Per: time.Second}
+		},
+	}
+}
+
+// DiscordLimits are Discord's limits: global requests per second (50 by
+// default, DISCORD_RATE_GLOBAL) and 5 messages per 5 seconds per channel.
+func DiscordLimits(global int) Limits {
+	if global <= 0 {
+		global = 50
+	}
+	return Limits{
+		Global: Rate{Count: global, Per: time.Second},
+		Chat:   func(core.ChatRef) Rate { return Rate{Count: 5, Per: 5 * time.Second, Burst: 5} },
+	}
+}
+
+// Limiter spaces sends so that no platform limit is exceeded, across every
+// process that shares it. Implementations are safe for concurrent use.
+type Limiter interface {
+	// Reserve asks to send to chat. When reserved is true a send slot is
+	// taken: send after wait. When false, the chat's own limit is in the
+	// way and nothing is taken: ask again after wait.
+	Reserve(ctx context.Context, chat core.ChatRef) (wait time.Duration, reserved bool, err error)
+	// Penalize records that the platform answered 429 for chat with
+	// retry_after d: the chat gets nothing for d, and the platform's shared
+	// bucket loses its burst allowance plus ten sends' worth of time, so
+	// every process slows down.
+	Penalize(ctx context.Context, chat core.ChatRef, d time.Duration) error
+}
+
+// penaltySends is how many global send slots a 429 costs.
+const penaltySends = 10
+
+// MemoryLimiter is a Limiter for one process: GCRA buckets in memory.
+type MemoryLimiter struct {
+	limits map[string]Limits
+	now    func() time.Time
+	mu     sync.Mutex
+	tat    map[string]time.Time // theoretical arrival time per bucket
+}
+
+// NewMemoryLimiter returns a limiter enforcing limits by platform; a
+// platform without limits is not limited.
+func NewMemoryLimiter(limits map[string]Limits) *MemoryLimiter {
+	return &MemoryLimiter{limits: limits, now: time.Now, tat: map[string]time.Time{}}
+}
+
+// Reserve implements Limiter.
+func (l *MemoryLimiter) Reserve(_ context.Context, chat core.ChatRef) (time.Duration, bool, error) {
+	lim, ok := l.limits[chat.Platform]
+	if !ok {
+		return 0, true, nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	g, c := lim.Global, Rate{}
+	if lim.Chat != nil {
+		c = lim.Chat(chat)
+	}
+	gk, ck := "g:"+chat.Platform, "c:"+chat.String()
+	gAt := now
+	if g.interval() > 0 {
+		gAt = later(now, l.tat[gk].Add(-g.tolerance()))
+	}
+	if c.interval() > 0 {
+		if cAt := l.tat[ck].Add(-c.tolerance()); cAt.After(gAt) {
+			return cAt.Sub(now), false, nil
+		}
+		l.tat[ck] = later(l.tat[ck], gAt).Add(c.interval())
+	}
+	if g.interval() > 0 {
+		l.tat[gk] = later(l.tat[gk], now).Add(g.interval())
+	}
+	return gAt.Sub(now), true, nil
+}
+
+// Penalize implements Limiter.
+func (l *MemoryLimiter) Penalize(_ context.Context, chat core.ChatRef, d time.Duration) error {
+	lim, ok := l.limits[chat.Platform]
+	if !ok {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if lim.Chat != nil {
+		c := lim.Chat(chat)
+		ck := "c:" + chat.String()
+		l.tat[ck] = later(l.tat[ck], now.Add(d+c.tolerance()))
+	}
+	if g := lim.Global; g.interval() > 0 {
+		gk := "g:" + chat.Platform
+		l.tat[gk] = later(l.tat[gk], now).Add(g.tolerance() + penaltySends*g.interval())
+	}
+	return nil
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// allow takes a send slot for chat only when one is free now; otherwise it
+// returns how long until one is. It is how a platform enforces its limits.
+func (l *MemoryLimiter) allow(chat core.ChatRef) (time.Duration, bool) {
+	lim, ok := l.limits[chat.Platform]
+	if !ok {
+		return 0, true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	g, c := lim.Global, Rate{}
+	if lim.Chat != nil {
+		c = lim.Chat(chat)
+	}
+	gk, ck := "g:"+chat.Platform, "c:"+chat.String()
+	var wait time.Duration
+	if g.interval() > 0 {
+		wait = max(wait, l.tat[gk].Add(-g.tolerance()).Sub(now))
+	}
+	if c.interval() > 0 {
+		wait = max(wait, l.tat[ck].Add(-c.tolerance()).Sub(now))
+	}
+	if wait > 0 {
+		return wait, false
+	}
+	if g.interval() > 0 {
+		l.tat[gk] = later(l.tat[gk], now).Add(g.interval())
+	}
+	if c.interval() > 0 {
+		l.tat[ck] = later(l.tat[ck], now).Add(c.interval())
+	}
+	return 0, true
+}

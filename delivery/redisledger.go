@@ -1,0 +1,238 @@
+package delivery
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/newsbot/newsbot/core"
+)
+
+var _ Ledger = (*RedisLedger)(nil)
+
+// RedisLedger is the production Ledger. With P the key prefix:
+//
+//	P bc:{id}          string  the broadcast as JSON
+//	P bc:{id}:st       hash    counters: listed, total, reach (JSON), sent,
+//	                           failed, f:<class>:<reason>, gone, moved,
+//	                           first and finished (Unix ms)
+//	P bc:{id}:out      hash    chat "platform:id" -> Outcome as JSON
+//	P bc:recent        list    broadcast IDs, newest first, the last 200
+//
+// Broadcast keys expire after Config.Keep. Finishing a job is one Lua
+// script, so its record and its counters change together or not at all.
+type RedisLedger struct {
+	c      goredis.UniversalClient
+	prefix string
+	keep   time.Duration
+}
+
+// DefaultKeep is how long a broadcast's records are kept: corrections and
+// retractions need them.
+const DefaultKeep = 30 * 24 * time.Hour
+
+// NewRedisLedger returns a ledger on c under key prefix, keeping records for
+// keep (DefaultKeep when 0).
+func NewRedisLedger(c goredis.UniversalClient, prefix string, keep time.Duration) *RedisLedger {
+	if keep <= 0 {
+		keep = DefaultKeep
+	}
+	return &RedisLedger{c: c, prefix: prefix, keep: keep}
+}
+
+func (l *RedisLedger) key(id, part string) string { return l.prefix + "bc:" + id + part }
+
+// Create implements Ledger.
+func (l *RedisLedger) Create(ctx context.Context, b core.Broadcast) (bool, error) {
+	buf, err := json.Marshal(b)
+	if err != nil {
+		return false, err
+	}
+	ok, err := l.c.SetNX(ctx, l.key(b.ID, ""), buf, l.keep).Result()
+	if err != nil || !ok {
+		return false, err
+	}
+	pipe := l.c.Pipeline()
+	pipe.HSet(ctx, l.key(b.ID, ":st"), "total", 0)
+	pipe.Expire(ctx, l.key(b.ID, ":st"), l.keep)
+	pipe.LPush(ctx, l.prefix+"bc:recent", b.ID)
+	pipe.LTrim(ctx, l.prefix+"bc:recent", 0, 199)
+	_, err = pipe.Exec(ctx)
+	return true, err
+}
+
+// finishScript records one outcome and its counters, once.
+// KEYS: out, st. ARGV: chat, outcome JSON, failed, gone, moved, at (ms).
+var finishScript = goredis.NewScript(`
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+if ARGV[3] ~= '' then
+  redis.call('HINCRBY', KEYS[2], 'f:' .. ARGV[3], 1)
+  redis.call('HINCRBY', KEYS[2], 'failed', 1)
+else
+  redis.call('HINCRBY', KEYS[2], 'sent', 1)
+  local f = redis.call('HGET', KEYS[2], 'first')
+  if not f or tonumber(f) > tonumber(ARGV[6]) then redis.call('HSET', KEYS[2], 'first', ARGV[6]) end
+end
+if ARGV[4] == '1' then redis.call('HINCRBY', KEYS[2], 'gone', 1) end
+if ARGV[5] == '1' then redis.call('HINCRBY', KEYS[2], 'moved', 1) end
+local s = redis.call('HMGET', KEYS[2], 'listed', 'total', 'sent', 'failed', 'finished')
+if s[1] == '1' and not s[5] and tonumber(s[3] or 0) + tonumber(s[4] or 0) >= tonumber(s[2] or 0) then
+  redis.call('HSET', KEYS[2], 'finished', ARGV[6])
+end
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[7]) end
+return 1
+`)
+
+// listedScript records the total and, when every job already has an
+// outcome, the finish. KEYS: st. ARGV: total, reach JSON, at (ms).
+var listedScript = goredis.NewScript(`
+redis.call('HSET', KEYS[1], 'listed', '1', 'total', ARGV[1], 'reach', ARGV[2])
+local s = redis.call('HMGET', KEYS[1], 'sent', 'failed', 'finished')
+if not s[3] and tonumber(s[1] or 0) + tonumber(s[2] or 0) >= tonumber(ARGV[1]) then
+  redis.call('HSET', KEYS[1], 'finished', ARGV[3])
+end
+return 1
+`)
+
+// Listed implements Ledger.
+func (l *RedisLedger) Listed(ctx context.Context, id string, total int, reach map[string]map[string]int) error {
+	buf, err := json.Marshal(reach)
+	if err != nil {
+		return err
+	}
+	return listedScript.Run(ctx, l.c, []string{l.key(id, ":st")}, total, buf, time.Now().UnixMilli()).Err()
+}
+
+// Broadcast implements Ledger.
+func (l *RedisLedger) Broadcast(ctx context.Context, id string) (core.Broadcast, error) {
+	var b core.Broadcast
+	buf, err := l.c.Get(ctx, l.key(id, "")).Bytes()
+	if errors.Is(err, goredis.Nil) {
+		return b, core.ErrNotFound
+	}
+	if err != nil {
+		return b, err
+	}
+	return b, json.Unmarshal(buf, &b)
+}
+
+// Outcome implements Ledger.
+func (l *RedisLedger) Outcome(ctx context.Context, id string, chat core.ChatRef) (Outcome, bool, error) {
+	var o Outcome
+	buf, err := l.c.HGet(ctx, l.key(id, ":out"), chat.String()).Bytes()
+	if errors.Is(err, goredis.Nil) {
+		return o, false, nil
+	}
+	if err != nil {
+		return o, false, err
+	}
+	return o, true, json.Unmarshal(buf, &o)
+}
+
+// Finish implements Ledger.
+func (l *RedisLedger) Finish(ctx context.Context, id string, chat core.ChatRef, o Outcome) (bool, error) {
+	buf, err := json.Marshal(o)
+	if err != nil {
+		return false, err
+	}
+	flag := func(b bool) string {
+		if b {
+			return "1"
+		}
+		return "0"
+	}
+	n, err := finishScript.Run(ctx, l.c, []string{l.key(id, ":out"), l.key(id, ":st")},
+		chat.String(), buf, o.Failed, flag(o.Gone), flag(o.Moved), o.At.UnixMilli(), l.keep.Milliseconds()).Int()
+	return n == 1, err
+}
+
+// Records implements Ledger with HSCAN.
+func (l *RedisLedger) Records(ctx context.Context, id string, fn func([]Record) error) error {
+	iter := l.c.HScan(ctx, l.key(id, ":out"), 0, "", 500).Iterator()
+	var batch []Record
+	for iter.Next(ctx) {
+		field := iter.Val()
+		if !iter.Next(ctx) {
+			break
+		}
+		var o Outcome
+		if json.Unmarshal([]byte(iter.Val()), &o) != nil || o.Ref == nil {
+			continue
+		}
+		platform, chatID, _ := strings.Cut(field, ":")
+		batch = append(batch, Record{Chat: core.ChatRef{Platform: platform, ID: chatID}, Ref: *o.Ref, Lang: o.Lang})
+		if len(batch) == 500 {
+			if err := fn(batch); err != nil {
+				return err
+			}
+			batch = nil
+		}
+	}
+	if err := iter.Err(); err != nil {
+		return err
+	}
+	if len(batch) > 0 {
+		return fn(batch)
+	}
+	return nil
+}
+
+// Status implements Ledger.
+func (l *RedisLedger) Status(ctx context.Context, id string) (core.BroadcastStatus, error) {
+	b, err := l.Broadcast(ctx, id)
+	if err != nil {
+		return core.BroadcastStatus{}, err
+	}
+	m, err := l.c.HGetAll(ctx, l.key(id, ":st")).Result()
+	if err != nil {
+		return core.BroadcastStatus{}, err
+	}
+	num := func(k string) int { n, _ := strconv.Atoi(m[k]); return n }
+	ms := func(k string) time.Time {
+		if n, err := strconv.ParseInt(m[k], 10, 64); err == nil && n > 0 {
+			return time.UnixMilli(n)
+		}
+		return time.Time{}
+	}
+	st := core.BroadcastStatus{
+		Broadcast: b, Listed: m["listed"] == "1", Total: num("total"), Sent: num("sent"),
+		Gone: num("gone"), Moved: num("moved"), FirstSent: ms("first"), Finished: ms("finished"),
+	}
+	if r := m["reach"]; r != "" {
+		_ = json.Unmarshal([]byte(r), &st.Reach)
+	}
+	for k, v := range m {
+		if reason, ok := strings.CutPrefix(k, "f:"); ok {
+			if st.Failed == nil {
+				st.Failed = map[string]int{}
+			}
+			st.Failed[reason], _ = strconv.Atoi(v)
+		}
+	}
+	return st, nil
+}
+
+// Recent implements Ledger.
+func (l *RedisLedger) Recent(ctx context.Context, n int) ([]core.BroadcastStatus, error) {
+	ids, err := l.c.LRange(ctx, l.prefix+"bc:recent", 0, int64(n-1)).Result()
+	if err != nil {
+		return nil, err
+	}
+	var out []core.BroadcastStatus
+	for _, id := range ids {
+		st, err := l.Status(ctx, id)
+		if core.ErrorCode(err) == core.CodeNotFound {
+			continue // expired
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}

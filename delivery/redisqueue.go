@@ -1,0 +1,203 @@
+package delivery
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/newsbot/newsbot/core"
+)
+
+var _ Queue = (*RedisQueue)(nil)
+
+// RedisQueue is the production Queue on Redis Streams. With P the key
+// prefix, each platform has two streams, P dq:{platform}:hi for breaking
+// news and P dq:{platform}:lo for the rest, each with the consumer group
+// "senders". Acknowledged entries are deleted, so a stream's length is its
+// queued plus pending jobs. It is safe for concurrent use, and any number of
+// processes may share the streams.
+type RedisQueue struct {
+	c      goredis.UniversalClient
+	prefix string
+	groups sync.Map // stream key -> struct{}: group known to exist
+}
+
+// Group is the consumer group of every delivery stream.
+const Group = "senders"
+
+// NewRedisQueue returns a queue on c under key prefix.
+func NewRedisQueue(c goredis.UniversalClient, prefix string) *RedisQueue {
+	return &RedisQueue{c: c, prefix: prefix}
+}
+
+func (q *RedisQueue) stream(platform string, p core.Priority) string {
+	if p >= core.PriorityBreaking {
+		return q.prefix + "dq:" + platform + ":hi"
+	}
+	return q.prefix + "dq:" + platform + ":lo"
+}
+
+// ensure creates stream's group once per process.
+func (q *RedisQueue) ensure(ctx context.Context, stream string) error {
+	if _, ok := q.groups.Load(stream); ok {
+		return nil
+	}
+	err := q.c.XGroupCreateMkStream(ctx, stream, Group, "0").Err()
+	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
+		return err
+	}
+	q.groups.Store(stream, struct{}{})
+	return nil
+}
+
+// Enqueue implements Queue with one pipelined XADD per job.
+func (q *RedisQueue) Enqueue(ctx context.Context, jobs ...Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	pipe := q.c.Pipeline()
+	for _, j := range jobs {
+		s := q.stream(j.Chat.Platform, j.Priority)
+		if err := q.ensure(ctx, s); err != nil {
+			return err
+		}
+		buf, err := json.Marshal(j)
+		if err != nil {
+			return err
+		}
+		pipe.XAdd(ctx, &goredis.XAddArgs{Stream: s, Values: []any{"j", buf}})
+	}
+	_, err := pipe.Exec(ctx)
+	return err
+}
+
+// Fetch implements Queue: a quick look at the breaking stream, then a
+// blocking read of both, breaking first.
+func (q *RedisQueue) Fetch(ctx context.Context, platform, consumer string, max int, block time.Duration) ([]Delivery, error) {
+	hi, lo := q.stream(platform, core.PriorityBreaking), q.stream(platform, core.PriorityRoutine)
+	for _, s := range []string{hi, lo} {
+		if err := q.ensure(ctx, s); err != nil {
+			return nil, err
+		}
+	}
+	out, err := q.read(ctx, consumer, max, -1, hi)
+	if err != nil || len(out) > 0 {
+		return out, err
+	}
+	if block <= 0 {
+		block = -1
+	}
+	return q.read(ctx, consumer, max, block, hi, lo)
+}
+
+func (q *RedisQueue) read(ctx context.Context, consumer string, max int, block time.Duration, streams ...string) ([]Delivery, error) {
+	args := &goredis.XReadGroupArgs{Group: Group, Consumer: consumer, Count: int64(max), Block: block}
+	args.Streams = append(args.Streams, streams...)
+	for range streams {
+		args.Streams = append(args.Streams, ">")
+	}
+	res, err := q.c.XReadGroup(ctx, args).Result()
+	if errors.Is(err, goredis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		if strings.HasPrefix(err.Error(), "NOGROUP") {
+			// The stream was deleted under us: create it again next time.
+			q.groups.Clear()
+		}
+		return nil, err
+	}
+	var out []Delivery
+	for _, s := range res { // in the order asked: breaking first
+		out = append(out, decode(s.Messages)...)
+	}
+	return out, nil
+}
+
+func decode(msgs []goredis.XMessage) []Delivery {
+	out := make([]Delivery, 0, len(msgs))
+	for _, m := range msgs {
+		d := Delivery{ID: m.ID}
+		if v, ok := m.Values["j"].(string); ok {
+			if json.Unmarshal([]byte(v), &d.Job) != nil {
+				d.Job = Job{}
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// Reclaim implements Queue with XAUTOCLAIM, breaking news first.
+func (q *RedisQueue) Reclaim(ctx context.Context, platform, consumer string, minIdle time.Duration, max int) ([]Delivery, error) {
+	var out []Delivery
+	for _, p := range []core.Priority{core.PriorityBreaking, core.PriorityRoutine} {
+		if len(out) >= max {
+			break
+		}
+		s := q.stream(platform, p)
+		msgs, _, err := q.c.XAutoClaim(ctx, &goredis.XAutoClaimArgs{
+			Stream: s, Group: Group, Consumer: consumer, MinIdle: minIdle, Start: "0-0", Count: int64(max - len(out)),
+		}).Result()
+		if err != nil && !strings.HasPrefix(err.Error(), "NOGROUP") {
+			return out, err
+		}
+		for _, d := range decode(msgs) {
+			if d.Broadcast == "" {
+				// An entry deleted while pending, or garbage: drop it.
+				q.c.XAck(ctx, s, Group, d.ID)
+				continue
+			}
+			d.Priority = p
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// Touch implements Queue: XCLAIM with JUSTID resets the idle time of the
+// jobs consumer holds.
+func (q *RedisQueue) Touch(ctx context.Context, platform, consumer string, ds ...Delivery) error {
+	pipe := q.c.Pipeline()
+	for s, ids := range q.byStream(platform, ds) {
+		pipe.XClaimJustID(ctx, &goredis.XClaimArgs{Stream: s, Group: Group, Consumer: consumer, MinIdle: 0, Messages: ids})
+	}
+	_, err := pipe.Exec(ctx)
+	return err
+}
+
+// Ack implements Queue: XACK and XDEL.
+func (q *RedisQueue) Ack(ctx context.Context, platform string, ds ...Delivery) error {
+	pipe := q.c.Pipeline()
+	for s, ids := range q.byStream(platform, ds) {
+		pipe.XAck(ctx, s, Group, ids...)
+		pipe.XDel(ctx, s, ids...)
+	}
+	_, err := pipe.Exec(ctx)
+	return err
+}
+
+func (q *RedisQueue) byStream(platform string, ds []Delivery) map[string][]string {
+	m := map[string][]string{}
+	for _, d := range ds {
+		s := q.stream(platform, d.Priority)
+		m[s] = append(m[s], d.ID)
+	}
+	return m
+}
+
+// Depth implements Queue.
+func (q *RedisQueue) Depth(ctx context.Context, platform string) (int, error) {
+	pipe := q.c.Pipeline()
+	hi := pipe.XLen(ctx, q.stream(platform, core.PriorityBreaking))
+	lo := pipe.XLen(ctx, q.stream(platform, core.PriorityRoutine))
+	if _, err := pipe.Exec(ctx); err != nil {
+		return 0, err
+	}
+	return int(hi.Val() + lo.Val()), nil
+}

@@ -26,7 +26,7 @@ type Article struct {
 	Translator string    `json:"translator,omitempty"`
 	URL        string    `json:"url,omitempty"`
 	Published  time.Time `json:"published"`
-	Updated    time.Time `json:"updated,omitempty"`
+	Updated    time.Time `json:"updated,omitzero"`
 	Tags       []string  `json:"tags,omitempty"`
 	Group      string    `json:"group,omitempty"`
 	Version    int       `json:"version,omitempty"` // 1 for a new article, +1 per stored change

@@ -8,10 +8,12 @@ import (
 // Button payloads are short strings "<kind>|<field>|…". Fields never hold
 // '|': they are IDs, language codes, numbers or cache keys.
 const (
-	btnLang   = "g" // g|<lang>: choose a language
-	btnToggle = "t" // t|<section>: subscribe or unsubscribe this chat
-	btnLatest = "l" // l|<section>|<offset>|<n>: a page of /latest
-	btnSearch = "q" // q|<query key>|<offset>: a page of /search
+	btnLang   = "g"  // g|<lang>: choose a language
+	btnToggle = "t"  // t|<section>: subscribe or unsubscribe this chat
+	btnLatest = "l"  // l|<section>|<offset>|<n>: a page of /latest
+	btnSearch = "q"  // q|<query key>|<offset>: a page of /search
+	btnSend   = "bc" // bc|<broadcast id>: confirm a broadcast preview
+	btnCancel = "bx" // bx|<broadcast id>: cancel a broadcast preview
 )
 
 func encodeButton(kind string, fields ...string) string {
@@ -45,6 +47,10 @@ func (e *Engine) handleButton(ctx context.Context, req Request, lang string) Rep
 		r, err = e.latestPage(ctx, req, lang, fields)
 	case btnSearch:
 		r, err = e.searchPage(ctx, req, lang, fields)
+	case btnSend:
+		r, err = e.confirmBroadcast(ctx, req, lang, fields[0])
+	case btnCancel:
+		r, err = e.cancelBroadcast(ctx, req, lang, fields[0])
 	default:
 		err = Errorf(CodeInvalid, "err_button_stale", nil)
 	}

@@ -29,6 +29,9 @@ func (e *Engine) registerCommands() {
 		{name: "subscriptions", run: e.cmdSubscriptions},
 		{name: "lang", args: true, run: e.cmdLang},
 		{name: "breaking", args: true, moderator: true, run: e.cmdBreaking},
+		{name: "correct", args: true, moderator: true, run: e.cmdCorrect},
+		{name: "retract", args: true, moderator: true, run: e.cmdRetract},
+		{name: "broadcasts", moderator: true, run: e.cmdBroadcasts},
 	} {
 		e.commands[c.name] = c
 		e.order = append(e.order, c.name)
@@ -79,11 +82,4 @@ func (e *Engine) helpReply(req Request, lang string) Reply {
 		Title: e.cat.T(lang, "help_title", nil),
 		Text:  []string{strings.Join(lines, "\n"), e.cat.T(lang, "help_footer", nil)},
 	}
-}
-
-func (e *Engine) cmdBreaking(ctx context.Context, req Request, lang string, cmd Command) (Reply, error) {
-	if cmd.Rest == "" {
-		return Reply{}, Errorf(CodeInvalid, "err_breaking_empty", nil)
-	}
-	return Reply{}, Errorf(CodeUnavailable, "err_breaking_unavailable", nil)
 }

@@ -21,6 +21,9 @@ type Config struct {
 	Location    *time.Location // where times are shown; UTC when nil
 	// SummaryTTL is how long a computed summary stays cached; 0 means 30 days.
 	SummaryTTL time.Duration
+	// PreviewTTL is how long a broadcast preview can be confirmed; 0 means
+	// DefaultPreviewTTL.
+	PreviewTTL time.Duration
 }
 
 // Deps are the parts the engine calls. Store and Catalog are required.
@@ -31,6 +34,12 @@ type Deps struct {
 	Summarizer Summarizer // nil: the lead is the summary
 	Logger     *slog.Logger
 	Now        func() time.Time // nil: time.Now
+	// Broadcaster delivers breaking news, corrections and retractions; nil:
+	// /breaking explains that delivery is not set up.
+	Broadcaster Broadcaster
+	// Translator fills in languages a moderator did not write; nil: those
+	// chats get the moderator's first text.
+	Translator Translator
 }
 
 // Engine answers requests. It is safe for concurrent use.
@@ -44,6 +53,8 @@ type Engine struct {
 	now      func() time.Time
 	commands map[string]command
 	order    []string // command names in help order
+	bcast    Broadcaster
+	translr  Translator
 }
 
 // NewEngine returns an engine, or an error naming what is missing in cfg or
@@ -67,6 +78,9 @@ func NewEngine(cfg Config, deps Deps) (*Engine, error) {
 	if cfg.SummaryTTL == 0 {
 		cfg.SummaryTTL = 30 * 24 * time.Hour
 	}
+	if cfg.PreviewTTL <= 0 {
+		cfg.PreviewTTL = DefaultPreviewTTL
+	}
 	e := &Engine{
 		cfg:     cfg,
 		store:   deps.Store,
@@ -75,6 +89,8 @@ func NewEngine(cfg Config, deps Deps) (*Engine, error) {
 		summary: deps.Summarizer,
 		log:     deps.Logger,
 		now:     deps.Now,
+		bcast:   deps.Broadcaster,
+		translr: deps.Translator,
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)

@@ -1,0 +1,478 @@
+package core
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/newsbot/newsbot/content"
+)
+
+// DefaultPreviewTTL is how long a broadcast preview can be confirmed.
+const DefaultPreviewTTL = 10 * time.Minute
+
+// pending is a previewed broadcast waiting for the moderator, kept in the
+// cache under "bc:pending:<id>".
+type pending struct {
+	B     Broadcast `json:"b"`
+	State string    `json:"state,omitempty"` // "", "started" or "cancelled"
+}
+
+func pendingKey(id string) string { return "bc:pending:" + id }
+
+// newBroadcastID returns a short, typeable broadcast ID: "b" and seven
+// base-36 characters.
+func newBroadcastID() string {
+	const digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+	var buf [7]byte
+	_, _ = rand.Read(buf[:])
+	id := []byte{'b'}
+	for _, c := range buf {
+		id = append(id, digits[int(c)%len(digits)])
+	}
+	return string(id)
+}
+
+func (e *Engine) needBroadcaster() error {
+	if e.bcast == nil {
+		return Errorf(CodeUnavailable, "err_breaking_unavailable", nil)
+	}
+	return nil
+}
+
+func (e *Engine) cmdBreaking(ctx context.Context, req Request, lang string, cmd Command) (Reply, error) {
+	if cmd.Rest == "" {
+		return Reply{}, Errorf(CodeInvalid, "err_breaking_empty", nil)
+	}
+	if err := e.needBroadcaster(); err != nil {
+		return Reply{}, err
+	}
+	b := Broadcast{Kind: BroadcastBreaking, Priority: PriorityBreaking, Section: content.Breaking}
+	art, err := e.articleRef(ctx, cmd.Rest)
+	if err != nil {
+		return Reply{}, err
+	}
+	if art != nil {
+		b.ArticleID = art.ID
+		if b.Messages, err = e.articleMessages(ctx, *art, "bc_breaking_title"); err != nil {
+			return Reply{}, err
+		}
+		b.Fallback = art.Lang
+	} else if err := e.textMessages(ctx, &b, lang, cmd.Rest, "bc_breaking_title"); err != nil {
+		return Reply{}, err
+	}
+	reach, total, err := e.reach(ctx, b.Section)
+	if err != nil {
+		return Reply{}, err
+	}
+	footer := []string{e.cat.N(lang, "bc_preview_reach", total, nil)}
+	footer = append(footer, e.reachLines(lang, reach)...)
+	return e.preview(ctx, req, lang, b, footer)
+}
+
+func (e *Engine) cmdCorrect(ctx context.Context, req Request, lang string, cmd Command) (Reply, error) {
+	if len(cmd.Args) == 0 {
+		return Reply{}, Errorf(CodeInvalid, "bc_id_missing", nil)
+	}
+	target, err := e.editableBroadcast(ctx, cmd.Args[0])
+	if err != nil {
+		return Reply{}, err
+	}
+	text := strings.TrimSpace(strings.TrimPrefix(cmd.Rest, cmd.Args[0]))
+	if text == "" {
+		return Reply{}, Errorf(CodeInvalid, "bc_correct_text_missing", nil)
+	}
+	b := Broadcast{Kind: BroadcastCorrect, Priority: target.Broadcast.Priority, Target: target.Broadcast.ID}
+	if err := e.textMessages(ctx, &b, lang, text, "bc_corrected_title"); err != nil {
+		return Reply{}, err
+	}
+	footer := []string{e.cat.T(lang, "bc_correct_preview", map[string]any{"ID": target.Broadcast.ID, "Count": target.Sent})}
+	return e.preview(ctx, req, lang, b, footer)
+}
+
+func (e *Engine) cmdRetract(ctx context.Context, req Request, lang string, cmd Command) (Reply, error) {
+	if len(cmd.Args) != 1 {
+		return Reply{}, Errorf(CodeInvalid, "bc_id_missing", nil)
+	}
+	target, err := e.editableBroadcast(ctx, cmd.Args[0])
+	if err != nil {
+		return Reply{}, err
+	}
+	b := Broadcast{Kind: BroadcastRetract, Priority: target.Broadcast.Priority, Target: target.Broadcast.ID}
+	footer := []string{e.cat.T(lang, "bc_retract_preview", map[string]any{"ID": target.Broadcast.ID, "Count": target.Sent})}
+	return e.preview(ctx, req, lang, b, footer)
+}
+
+// editableBroadcast returns the status of a breaking news or alert
+// broadcast that a correction or retraction may target.
+func (e *Engine) editableBroadcast(ctx context.Context, id string) (BroadcastStatus, error) {
+	if err := e.needBroadcaster(); err != nil {
+		return BroadcastStatus{}, err
+	}
+	id = strings.ToLower(id)
+	st, err := e.bcast.Status(ctx, id)
+	if ErrorCode(err) == CodeNotFound {
+		return st, Errorf(CodeNotFound, "bc_not_found", map[string]any{"ID": clip(id, 20)})
+	}
+	if err != nil {
+		return st, Unavailable(err)
+	}
+	if k := st.Broadcast.Kind; k != BroadcastBreaking && k != BroadcastAlert {
+		return st, Errorf(CodeInvalid, "bc_not_editable", map[string]any{"ID": id})
+	}
+	return st, nil
+}
+
+// preview stores b for confirmation and shows it as the moderator's
+// language's subscribers will see it, with footer lines and the confirm and
+// cancel buttons.
+func (e *Engine) preview(ctx context.Context, req Request, lang string, b Broadcast, footer []string) (Reply, error) {
+	b.ID = newBroadcastID()
+	b.By, b.ByName = req.UserRef(), req.User.Name
+	b.Created = e.now()
+	buf, err := json.Marshal(pending{B: b})
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := e.store.Set(ctx, pendingKey(b.ID), buf, e.cfg.PreviewTTL); err != nil {
+		return Reply{}, Unavailable(err)
+	}
+	r := Reply{Lang: lang}
+	if len(b.Messages) > 0 {
+		m := b.Message(lang)
+		r.Title, r.Text, r.Card = m.Title, append([]string(nil), m.Text...), m.Card
+		// The other languages' texts, so the moderator checks them too.
+		for _, l := range e.cat.Langs() {
+			if o, ok := b.Messages[l]; ok && l != lang && m.Card == nil && len(o.Text) > 0 {
+				r.Text = append(r.Text, e.langName(l)+": "+strings.Join(o.Text, "\n"))
+			}
+		}
+	}
+	minutes := int(e.cfg.PreviewTTL / time.Minute)
+	footer = append(footer, e.cat.T(lang, "bc_preview_id", map[string]any{"ID": b.ID}), e.cat.N(lang, "bc_preview_expires", max(1, minutes), nil))
+	r.Footer = strings.Join(footer, "\n")
+	r.Buttons = [][]Button{{
+		{Label: e.cat.T(lang, "bc_button_confirm", nil), Data: encodeButton(btnSend, b.ID)},
+		{Label: e.cat.T(lang, "bc_button_cancel", nil), Data: encodeButton(btnCancel, b.ID)},
+	}}
+	return r, nil
+}
+
+// loadPending returns the pending broadcast id, or an error saying that the
+// preview expired.
+func (e *Engine) loadPending(ctx context.Context, req Request, id string) (pending, error) {
+	var p pending
+	if !req.User.Moderator {
+		return p, Errorf(CodeForbidden, "err_moderators_only", nil)
+	}
+	buf, ok, err := e.store.Get(ctx, pendingKey(id))
+	if err != nil {
+		return p, Unavailable(err)
+	}
+	if !ok || json.Unmarshal(buf, &p) != nil || p.B.ID != id || e.now().Sub(p.B.Created) > e.cfg.PreviewTTL {
+		return p, Errorf(CodeInvalid, "bc_expired", nil)
+	}
+	return p, nil
+}
+
+func (e *Engine) savePending(ctx context.Context, p pending) error {
+	buf, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	left := e.cfg.PreviewTTL - e.now().Sub(p.B.Created)
+	return e.store.Set(ctx, pendingKey(p.B.ID), buf, max(left, time.Second))
+}
+
+// confirmBroadcast starts a previewed broadcast. Nothing is sent before it.
+func (e *Engine) confirmBroadcast(ctx context.Context, req Request, lang, id string) (Reply, error) {
+	if err := e.needBroadcaster(); err != nil {
+		return Reply{}, err
+	}
+	p, err := e.loadPending(ctx, req, id)
+	if err != nil {
+		return Reply{}, err
+	}
+	switch p.State {
+	case "cancelled":
+		return Reply{}, Errorf(CodeInvalid, "bc_expired", nil)
+	case "started":
+		r := Reply{Lang: lang, Notice: e.cat.T(lang, "bc_already_started", map[string]any{"ID": id})}
+		return r, nil
+	}
+	p.State = "started"
+	if err := e.savePending(ctx, p); err != nil {
+		return Reply{}, Unavailable(err)
+	}
+	b := p.B
+	b.Confirmed = e.now()
+	if req.MessageID != "" {
+		b.Report = &SentRef{Chat: req.ChatRef(), MessageID: req.MessageID}
+	}
+	b.ReportLang = lang
+	if err := e.bcast.Start(ctx, b); err != nil {
+		return Reply{}, Unavailable(err)
+	}
+	e.log.Info("broadcast confirmed", slog.String("broadcast", b.ID), slog.String("kind", string(b.Kind)),
+		slog.String("by", b.By.String()), slog.String("target", b.Target))
+	started := e.cat.T(lang, "bc_started", map[string]any{"ID": b.ID})
+	return Reply{Lang: lang, Title: e.cat.T(lang, "bc_report_title", map[string]any{"ID": b.ID}), Text: []string{started}, Edit: true, Notice: started}, nil
+}
+
+func (e *Engine) cancelBroadcast(ctx context.Context, req Request, lang, id string) (Reply, error) {
+	p, err := e.loadPending(ctx, req, id)
+	if err != nil {
+		return Reply{}, err
+	}
+	if p.State == "started" {
+		return Reply{Lang: lang, Notice: e.cat.T(lang, "bc_already_started", map[string]any{"ID": id}), Alert: true}, nil
+	}
+	p.State = "cancelled"
+	if err := e.savePending(ctx, p); err != nil {
+		return Reply{}, Unavailable(err)
+	}
+	msg := e.cat.T(lang, "bc_cancelled", nil)
+	return Reply{Lang: lang, Text: []string{msg}, Edit: true, Notice: msg}, nil
+}
+
+// BroadcastReport renders a broadcast's progress or, when it is done, its
+// final report, for editing the moderator's preview message.
+func (e *Engine) BroadcastReport(lang string, st BroadcastStatus) Reply {
+	r := Reply{Lang: lang, Title: e.cat.T(lang, "bc_report_title", map[string]any{"ID": st.Broadcast.ID}), Edit: true}
+	if !st.Done() {
+		r.Text = []string{e.cat.T(lang, "bc_progress", map[string]any{"Sent": st.Sent, "Failed": st.FailedCount(), "Remaining": st.Remaining()})}
+		return r
+	}
+	r.Text = []string{e.cat.N(lang, "bc_report_delivered", st.Sent, nil)}
+	reasons := make([]string, 0, len(st.Failed))
+	for k := range st.Failed {
+		reasons = append(reasons, k)
+	}
+	sort.Strings(reasons)
+	for _, k := range reasons {
+		r.Text = append(r.Text, e.cat.T(lang, "bc_report_failed_line", map[string]any{"Reason": k, "Count": st.Failed[k]}))
+	}
+	if st.Gone > 0 {
+		r.Text = append(r.Text, e.cat.N(lang, "bc_report_gone", st.Gone, nil))
+	}
+	if !st.Finished.IsZero() && !st.Broadcast.Confirmed.IsZero() {
+		d := st.Finished.Sub(st.Broadcast.Confirmed).Round(100 * time.Millisecond)
+		r.Text = append(r.Text, e.cat.T(lang, "bc_report_elapsed", map[string]any{"Elapsed": d.String()}))
+	}
+	return r
+}
+
+// MaxBroadcastsListed is how many broadcasts /broadcasts shows.
+const MaxBroadcastsListed = 10
+
+func (e *Engine) cmdBroadcasts(ctx context.Context, req Request, lang string, _ Command) (Reply, error) {
+	if err := e.needBroadcaster(); err != nil {
+		return Reply{}, err
+	}
+	list, err := e.bcast.Recent(ctx, MaxBroadcastsListed)
+	if err != nil {
+		return Reply{}, Unavailable(err)
+	}
+	r := Reply{Lang: lang, Title: e.cat.T(lang, "bc_list_title", nil)}
+	if len(list) == 0 {
+		r.Text = []string{e.cat.T(lang, "bc_list_empty", nil)}
+		return r, nil
+	}
+	for _, st := range list {
+		b := st.Broadcast
+		by := b.ByName
+		if by == "" {
+			by = b.By.String()
+		}
+		if b.By.ID == "" {
+			by = e.sectionName(lang, b.Section)
+		}
+		what := b.Target
+		if m := b.Message(lang); b.Kind != BroadcastRetract && b.Kind != BroadcastCorrect {
+			switch {
+			case m.Card != nil:
+				what = m.Card.Title
+			case len(m.Text) > 0:
+				what = m.Text[0]
+			}
+		}
+		r.Text = append(r.Text, e.cat.T(lang, "bc_list_line", map[string]any{
+			"ID": b.ID, "Time": e.formatTime(lang, b.Confirmed), "Kind": e.cat.T(lang, "bc_kind_"+string(b.Kind), nil),
+			"By": by, "What": clip(strings.ReplaceAll(what, "\n", " "), 60),
+			"Sent": st.Sent, "Total": st.Total, "Failed": st.FailedCount(),
+		}))
+	}
+	return r, nil
+}
+
+// textMessages renders a moderator's text (possibly one per language) for
+// every configured language: its own text, else a translation of the first
+// text when a translator is configured, else the first text.
+func (e *Engine) textMessages(ctx context.Context, b *Broadcast, lang, raw, titleKey string) error {
+	texts, order, ok := ParseTexts(raw, e.cat.Langs())
+	if !ok {
+		return Errorf(CodeInvalid, "bc_texts_invalid", nil)
+	}
+	if t, single := texts[""]; single {
+		texts, order = map[string]string{lang: t}, []string{lang}
+	}
+	first := order[0]
+	b.Texts, b.Fallback = texts, first
+	b.Messages = map[string]Reply{}
+	for _, l := range e.cat.Langs() {
+		text, ok := texts[l]
+		if !ok {
+			text = texts[first]
+			if e.translr != nil {
+				tr, err := e.translr.Translate(ctx, texts[first], first, l)
+				if err == nil && strings.TrimSpace(tr) != "" {
+					text = tr
+				} else if err != nil {
+					e.log.Warn("translating breaking news", slog.String("to", l), slog.Any("err", err))
+				}
+			}
+		}
+		b.Messages[l] = Reply{Lang: l, Title: e.cat.T(l, titleKey, nil), Text: []string{text}}
+	}
+	return nil
+}
+
+// articleRef returns the stored article that s names by ID or URL, nil
+// when s is not a single word naming one (it is then news text), or an
+// error for a URL no stored article has.
+func (e *Engine) articleRef(ctx context.Context, s string) (*content.Article, error) {
+	if strings.ContainsAny(s, " \n|") {
+		return nil, nil
+	}
+	if content.ValidID(s) {
+		for _, id := range []string{s, strings.ToLower(s)} {
+			a, err := e.store.Article(ctx, id)
+			if err == nil {
+				return &a, nil
+			}
+			if ErrorCode(err) != CodeNotFound {
+				return nil, Unavailable(err)
+			}
+		}
+		return nil, nil
+	}
+	if !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") {
+		return nil, nil
+	}
+	const page, pages = 200, 5
+	for i := range pages {
+		arts, err := e.store.FindArticles(ctx, ArticleFilter{Offset: i * page, Limit: page})
+		if err != nil {
+			return nil, Unavailable(err)
+		}
+		for _, a := range arts {
+			if a.URL == s {
+				return &a, nil
+			}
+		}
+		if len(arts) < page {
+			break
+		}
+	}
+	return nil, Errorf(CodeNotFound, "bc_article_not_found", map[string]any{"Ref": clip(s, 60)})
+}
+
+// articleMessages renders article a's story for every configured language:
+// the card of the edition in that language when the story has one, else the
+// card of a with a note (and, with a translator, its title and lead
+// translated).
+func (e *Engine) articleMessages(ctx context.Context, a content.Article, titleKey string) (map[string]Reply, error) {
+	eds := []content.Article{a}
+	if a.Group != "" {
+		all, err := e.store.Editions(ctx, a.Group)
+		if err != nil {
+			return nil, Unavailable(err)
+		}
+		for _, x := range all {
+			if x.ID != a.ID {
+				eds = append(eds, x)
+			}
+		}
+	}
+	out := map[string]Reply{}
+	for _, l := range e.cat.Langs() {
+		i := slices.IndexFunc(eds, func(x content.Article) bool { return x.Lang == l })
+		ed := a
+		if i >= 0 {
+			ed = eds[i]
+		}
+		card, _, err := e.Card(ctx, l, ed)
+		if err != nil {
+			return nil, err
+		}
+		r := Reply{Lang: l, Title: e.cat.T(l, titleKey, map[string]any{"Section": e.sectionName(l, a.Section)}), Card: &card}
+		if ed.Lang != l {
+			args := map[string]any{"Lang": e.langName(l), "Edition": e.langName(ed.Lang)}
+			r.Text = []string{e.cat.T(l, "bc_alert_other_lang", args)}
+			if e.translr != nil {
+				title, err1 := e.translr.Translate(ctx, card.Title, ed.Lang, l)
+				lead, err2 := e.translr.Translate(ctx, card.Lead, ed.Lang, l)
+				if err := errors.Join(err1, err2); err != nil {
+					e.log.Warn("translating an alert", slog.String("article", ed.ID), slog.String("to", l), slog.Any("err", err))
+				} else {
+					card.Title, card.Lead, card.Summary = title, lead, ""
+					r.Text = []string{e.cat.T(l, "bc_alert_translated", args)}
+				}
+			}
+		}
+		out[l] = r
+	}
+	return out, nil
+}
+
+// reach counts the chats subscribed to section by platform and language.
+func (e *Engine) reach(ctx context.Context, section string) (map[string]map[string]int, int, error) {
+	reach := map[string]map[string]int{}
+	total := 0
+	err := e.store.SectionChats(ctx, section, 500, func(chats []ChatRef) error {
+		for _, c := range chats {
+			l, err := e.ChatLang(ctx, c)
+			if err != nil {
+				return err
+			}
+			if reach[c.Platform] == nil {
+				reach[c.Platform] = map[string]int{}
+			}
+			reach[c.Platform][l]++
+			total++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, Unavailable(err)
+	}
+	return reach, total, nil
+}
+
+// reachLines are "platform, language: count" lines in a stable order.
+func (e *Engine) reachLines(lang string, reach map[string]map[string]int) []string {
+	var lines []string
+	platforms := make([]string, 0, len(reach))
+	for p := range reach {
+		platforms = append(platforms, p)
+	}
+	sort.Strings(platforms)
+	for _, p := range platforms {
+		langs := make([]string, 0, len(reach[p]))
+		for l := range reach[p] {
+			langs = append(langs, l)
+		}
+		sort.Slice(langs, func(i, j int) bool { return e.langIndex(langs[i]) < e.langIndex(langs[j]) })
+		for _, l := range langs {
+			lines = append(lines, e.cat.T(lang, "bc_preview_line", map[string]any{"Platform": p, "Lang": e.langName(l), "Count": fmt.Sprint(reach[p][l])}))
+		}
+	}
+	return lines
+}

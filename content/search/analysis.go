@@ -1,6 +1,7 @@
 package search
 
 import (
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -11,7 +12,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/token/stop"
-	tokunicode "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/romanian"
@@ -63,6 +63,9 @@ func init() {
 	filter := func(f analysis.TokenFilter) registry.TokenFilterConstructor {
 		return func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) { return f, nil }
 	}
+	must(registry.RegisterTokenizer(tokenizerName, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
+		return wordTokenizer{}, nil
+	}))
 	must(registry.RegisterTokenFilter(filterRoCedilla, filter(tokenFilter(roCedilla))))
 	must(registry.RegisterTokenFilter(filterRuYo, filter(tokenFilter(ruYo))))
 	must(registry.RegisterTokenFilter(filterFold, filter(tokenFilter(fold))))
@@ -94,10 +97,10 @@ func init() {
 }
 
 // chain returns the constructor of an analyzer that splits text into words
-// on Unicode word boundaries (UAX #29) and runs the named token filters.
+// with wordTokenizer and runs the named token filters.
 func chain(filters ...string) registry.AnalyzerConstructor {
 	return func(_ map[string]any, c *registry.Cache) (analysis.Analyzer, error) {
-		tok, err := c.TokenizerNamed(tokunicode.Name)
+		tok, err := c.TokenizerNamed(tokenizerName)
 		if err != nil {
 			return nil, err
 		}
@@ -222,21 +225,64 @@ func isASCII(b []byte) bool {
 	return true
 }
 
-// stemmer is a Snowball stemmer as a token filter.
+// stemmer is a Snowball stemmer as a token filter. It remembers the stems
+// of recent words: news reuses its words, and a map lookup costs a fraction
+// of stemming.
 type stemmer struct {
-	stem func(*snowballstem.Env) bool
+	stem   func(*snowballstem.Env) bool
+	shards [stemShards]stemShard
 }
 
-func newStemmer(stem func(*snowballstem.Env) bool) *stemmer { return &stemmer{stem: stem} }
+const (
+	stemShards     = 16
+	stemShardWords = 1 << 13 // a shard forgets everything when it is full
+)
 
+type stemShard struct {
+	mu    sync.RWMutex
+	stems map[string][]byte
+}
+
+func newStemmer(stem func(*snowballstem.Env) bool) *stemmer {
+	s := &stemmer{stem: stem}
+	for i := range s.shards {
+		s.shards[i].stems = make(map[string][]byte)
+	}
+	return s
+}
+
+// Filter stems the tokens. The stems it puts in tokens are shared with its
+// memory: token filters after it must not change terms in place.
 func (s *stemmer) Filter(in analysis.TokenStream) analysis.TokenStream {
 	for _, t := range in {
-		if t.KeyWord {
+		if t.KeyWord || len(t.Term) == 0 {
 			continue
 		}
-		env := snowballstem.NewEnv(string(t.Term))
-		s.stem(env)
-		t.Term = []byte(env.Current())
+		sh := &s.shards[shardOf(t.Term)]
+		sh.mu.RLock()
+		stem, ok := sh.stems[string(t.Term)]
+		sh.mu.RUnlock()
+		if !ok {
+			word := string(t.Term)
+			env := snowballstem.NewEnv(word)
+			s.stem(env)
+			stem = []byte(env.Current())
+			sh.mu.Lock()
+			if len(sh.stems) >= stemShardWords {
+				clear(sh.stems)
+			}
+			sh.stems[word] = stem
+			sh.mu.Unlock()
+		}
+		t.Term = stem
 	}
 	return in
+}
+
+func shardOf(b []byte) int {
+	h := uint32(2166136261)
+	for _, c := range b {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return int(h % stemShards)
 }

@@ -35,12 +35,13 @@ const IndexDir = "search-index"
 const keySchema = "newsbot_schema"
 
 // openTimeout bounds the wait for the lock of a persisted index, which
-// another running bot may hold.
-const openTimeout = "5s"
+// another running bot may hold. Tests shorten it.
+var openTimeout = "5s"
 
 // Index is a full-text index of articles. It is safe for concurrent use.
 type Index struct {
 	idx       bleve.Index
+	path      string // "" in memory
 	analyzers map[string]analysis.Analyzer
 	fresh     bool
 	closed    atomic.Bool
@@ -81,7 +82,11 @@ func Open(ctx context.Context, dir string, rebuild Rebuild) (*Index, error) {
 		return nil, err
 	}
 	if idx != nil {
-		return newIndex(idx, false)
+		x, err := newIndex(idx, false)
+		if x != nil {
+			x.path = path
+		}
+		return x, err
 	}
 	slog.Warn("search: rebuilding the index", slog.String("path", path), slog.String("reason", reason))
 	if err := os.RemoveAll(path); err != nil {
@@ -95,6 +100,7 @@ func Open(ctx context.Context, dir string, rebuild Rebuild) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
+	x.path = path
 	if rebuild != nil {
 		start := time.Now()
 		n, err := x.rebuild(ctx, rebuild)

@@ -134,6 +134,8 @@ func newMapping() *mapping.IndexMappingImpl {
 			}
 		}
 	}
+	// Nothing searches every field at once: skip bleve's "_all" field.
+	doc.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping())
 	m.DefaultMapping = doc
 	return m
 }

@@ -1,0 +1,92 @@
+package search
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+// terms returns what analyzer makes of text.
+func terms(t *testing.T, analyzer, text string) []string {
+	t.Helper()
+	a, err := registry.NewCache().AnalyzerNamed(analyzer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, tok := range a.Analyze([]byte(text)) {
+		out = append(out, string(tok.Term))
+	}
+	return out
+}
+
+func TestAnalyzers(t *testing.T) {
+	tests := []struct {
+		name, analyzer, text string
+		want                 []string
+	}{
+		// bleve's Romanian stop list and stemmer are written with the
+		// cedilla ş/ţ: comma-below text must be rewritten to match them.
+		{"ro comma-below", analyzerRo, "Știrile țării", []string{"ştir", "ţăr"}},
+		{"ro cedilla", analyzerRo, "Ştirile ţării", []string{"ştir", "ţăr"}},
+		{"ro decomposed", analyzerRo, "S\u0326tirile", []string{"ştir"}},
+		{"ro comma-below stop words", analyzerRo, "și acești", nil},
+		{"ro cedilla stop words", analyzerRo, "şi aceşti", nil},
+		// Without diacritics the precise analysis stems another word.
+		{"ro precise without diacritics", analyzerRo, "Stirile tarii", []string{"stir", "tar"}},
+		{"ro folded", analyzerRoFolded, "Știrile țării", []string{"stir", "tar"}},
+		{"ro folded without diacritics", analyzerRoFolded, "stirile tarii", []string{"stir", "tar"}},
+		{"ro folded stop words", analyzerRoFolded, "si acesti sa", nil},
+		{"ru stemming", analyzerRu, "выборы выборах выборов", []string{"выбор", "выбор", "выбор"}},
+		{"ru yo", analyzerRu, "Ёлка ёлки елка", []string{"елк", "елк", "елк"}},
+		{"ru yo stop word", analyzerRu, "всё", nil},
+		{"ru keeps й", analyzerRu, "район", []string{"район"}},
+		{"en stemming", analyzerEn, "Elections elected", []string{"elect", "elect"}},
+		{"en possessive", analyzerEn, "Moldova's", []string{"moldova"}},
+		{"en folded", analyzerEn, "Chișinău Chisinau", []string{"chisinau", "chisinau"}},
+		{"other folded, no stemming", analyzerOther, "Veröffentlicht Wahlen", []string{"veroffentlicht", "wahlen"}},
+		{"other keeps scripts", analyzerOther, "Київ", []string{"київ"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := terms(t, tc.analyzer, tc.text); !slices.Equal(got, tc.want) {
+				t.Errorf("%s(%q) = %q, want %q", tc.analyzer, tc.text, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestTokenizer(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"words", "Hello, world!", []string{"Hello", "world"}},
+		{"diacritics", "Știri din țară", []string{"Știri", "din", "țară"}},
+		{"combining marks", "s\u0326tiri", []string{"s\u0326tiri"}},
+		{"cyrillic", "Выборы — в марте.", []string{"Выборы", "в", "марте"}},
+		{"hyphen", "s-a dus", []string{"s", "a", "dus"}},
+		{"apostrophe", "it's Moldova’s", []string{"it's", "Moldova’s"}},
+		{"apostrophe at the edges", "'quoted' rock'", []string{"quoted", "rock"}},
+		{"numbers", "3.5% of 1,000 in 2026.", []string{"3.5", "of", "1,000", "in", "2026"}},
+		{"han", "电影节 film", []string{"电", "影", "节", "film"}},
+		{"emoji and symbols", "🎬 a+b=c", []string{"a", "b", "c"}},
+		{"empty", "", nil},
+		{"invalid UTF-8", "ab\xffcd", []string{"ab", "cd"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for i, tok := range (wordTokenizer{}).Tokenize([]byte(tc.text)) {
+				got = append(got, string(tok.Term))
+				if tok.Position != i+1 || tc.text[tok.Start:tok.End] != string(tok.Term) {
+					t.Errorf("token %d: %+v", i, tok)
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("Tokenize(%q) = %q, want %q", tc.text, got, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,114 @@
+package search
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+)
+
+// tokenizerName is our tokenizer's name in bleve's registry.
+const tokenizerName = "newsbot_words"
+
+// wordTokenizer splits text into words: runs of letters, digits and
+// combining marks. An apostrophe between letters stays inside a word ("it's",
+// "l'aviz"), and so does a '.' or ',' between digits ("3.5", "1,000").
+// Han, Hiragana, Katakana and Thai characters are one word each, as in
+// UAX #29 tokenizers, since those scripts do not separate words by spaces.
+//
+// It does what bleve's "unicode" tokenizer does for news text at a fraction
+// of the cost: that one implements all of UAX #29 word boundaries, and took
+// a fifth of the indexing time.
+type wordTokenizer struct{}
+
+// wordByte tells which ASCII bytes are word characters.
+var wordByte = func() (t [utf8.RuneSelf]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	return t
+}()
+
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return wordByte[r]
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.In(r, unicode.Mn, unicode.Mc, unicode.Nl, unicode.No)
+}
+
+func isIdeo(r rune) bool {
+	return r >= 0x0E00 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai)
+}
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' || r >= utf8.RuneSelf && unicode.IsDigit(r) }
+
+func (wordTokenizer) Tokenize(in []byte) analysis.TokenStream {
+	// One allocation for the tokens of a typical text: a word and its
+	// separator take six bytes on average in our languages.
+	backing := make([]analysis.Token, 0, len(in)/6+1)
+	out := make(analysis.TokenStream, 0, cap(backing))
+	emit := func(start, end int, numeric bool) {
+		typ := analysis.AlphaNumeric
+		if numeric {
+			typ = analysis.Numeric
+		}
+		if len(backing) == cap(backing) {
+			backing = make([]analysis.Token, 0, len(in)/6+1)
+		}
+		backing = append(backing, analysis.Token{Term: in[start:end:end], Start: start, End: end, Position: len(out) + 1, Type: typ})
+		out = append(out, &backing[len(backing)-1])
+	}
+
+	start := -1 // the current word's start, or -1 between words
+	numeric := true
+	var prev rune
+	for i := 0; i < len(in); {
+		r, n := rune(in[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRune(in[i:])
+		}
+		switch {
+		case isIdeo(r):
+			if start >= 0 {
+				emit(start, i, numeric)
+				start = -1
+			}
+			emit(i, i+n, false)
+		case isWordRune(r):
+			if start < 0 {
+				start, numeric = i, true
+			}
+			numeric = numeric && isDigit(r)
+		case start >= 0 && i+n < len(in) && joins(prev, r, in[i+n:]):
+			// Inside a word: keep going.
+		default:
+			if start >= 0 {
+				emit(start, i, numeric)
+				start = -1
+			}
+		}
+		prev = r
+		i += n
+	}
+	if start >= 0 {
+		emit(start, len(in), numeric)
+	}
+	return out
+}
+
+// joins reports whether r, between prev and the text rest, is inside a
+// word: an apostrophe between letters, or a decimal point or thousands
+// separator between digits.
+func joins(prev, r rune, rest []byte) bool {
+	next, _ := utf8.DecodeRune(rest)
+	switch r {
+	case '\'', '\u2019':
+		return unicode.IsLetter(prev) && unicode.IsLetter(next)
+	case '.', ',':
+		return isDigit(prev) && isDigit(next)
+	}
+	return false
+}

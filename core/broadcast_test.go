@@ -1,0 +1,376 @@
+package core_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/locales"
+	"github.com/newsbot/newsbot/store/memory"
+)
+
+// recorder is a core.Broadcaster that records what it is asked to start.
+type recorder struct {
+	mu      sync.Mutex
+	started []core.Broadcast
+	status  map[string]core.BroadcastStatus
+}
+
+func (r *recorder) Start(_ context.Context, b core.Broadcast) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.status[b.ID]; ok {
+		return nil
+	}
+	r.started = append(r.started, b)
+	r.status[b.ID] = core.BroadcastStatus{Broadcast: b, Listed: true, Total: 3, Sent: 3}
+	return nil
+}
+
+func (r *recorder) Status(_ context.Context, id string) (core.BroadcastStatus, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st, ok := r.status[id]
+	if !ok {
+		return st, core.ErrNotFound
+	}
+	return st, nil
+}
+
+func (r *recorder) Recent(_ context.Context, n int) ([]core.BroadcastStatus, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []core.BroadcastStatus
+	for i := len(r.started) - 1; i >= 0 && len(out) < n; i-- {
+		out = append(out, r.status[r.started[i].ID])
+	}
+	return out, nil
+}
+
+func (r *recorder) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.started)
+}
+
+// upper is a Translator that marks its output.
+type upper struct{ fail bool }
+
+func (u upper) Translate(_ context.Context, text, from, to string) (string, error) {
+	if u.fail {
+		return "", errors.New("translator down")
+	}
+	return "[" + from + "→" + to + "] " + text, nil
+}
+
+type bcHarness struct {
+	*harness
+	rec   *recorder
+	clock time.Time
+	mu    sync.Mutex
+}
+
+func newBCHarness(t *testing.T, tr core.Translator) *bcHarness {
+	t.Helper()
+	cat, err := locales.Load(locales.FS(), "ro", "ru", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := memory.New()
+	ctx := context.Background()
+	for _, a := range fixture() {
+		if _, err := st.SaveArticle(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct{ platform, id, lang string }{{"telegram", "1", "ro"}, {"telegram", "2", "ru"}, {"discord", "3", "en"}} {
+		ref := core.ChatRef{Platform: c.platform, ID: c.id}
+		if _, err := st.Subscribe(ctx, ref, content.Breaking, "economy"); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SaveChatSettings(ctx, ref, core.ChatSettings{Lang: c.lang}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := &bcHarness{rec: &recorder{status: map[string]core.BroadcastStatus{}}, clock: now}
+	e, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{
+		Store: st, Catalog: cat, Broadcaster: h.rec, Translator: tr,
+		Now: func() time.Time { h.mu.Lock(); defer h.mu.Unlock(); return h.clock },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.harness = &harness{t: t, e: e, store: st, cat: cat}
+	return h
+}
+
+func (h *bcHarness) advance(d time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.clock = h.clock.Add(d)
+}
+
+func mod(text string) core.Request {
+	r := private("mod", "en", text)
+	r.User.Moderator, r.User.Name = true, "Mod"
+	return r
+}
+
+func press(r core.Reply, i int, moderator bool) core.Request {
+	req := private("mod", "en", "")
+	req.User.Moderator = moderator
+	req.Button = r.Buttons[0][i].Data
+	req.MessageID = "42"
+	return req
+}
+
+func TestBreakingPreviewAndConfirm(t *testing.T) {
+	h := newBCHarness(t, nil)
+	r := h.do(mod("/breaking Fire in the city centre"))
+	if r.Error != "" || len(r.Buttons) != 1 || len(r.Buttons[0]) != 2 {
+		t.Fatalf("preview: %s", all(r))
+	}
+	for _, want := range []string{"Fire in the city centre", h.cat.T("en", "bc_breaking_title", nil), h.cat.N("en", "bc_preview_reach", 3, nil),
+		"telegram · language Română: 1", "telegram · language Русский: 1", "discord · language English: 1", h.cat.T("en", "bc_button_confirm", nil)} {
+		if !strings.Contains(all(r), want) {
+			t.Errorf("preview lacks %q:\n%s", want, all(r))
+		}
+	}
+	if h.rec.count() != 0 {
+		t.Fatal("something was sent before confirmation")
+	}
+	t.Run("non-moderator presses confirm", func(t *testing.T) {
+		got := h.do(press(r, 0, false))
+		if got.Error != core.CodeForbidden || h.rec.count() != 0 {
+			t.Errorf("non-moderator confirm: %s, started %d", all(got), h.rec.count())
+		}
+	})
+	t.Run("confirm", func(t *testing.T) {
+		got := h.do(press(r, 0, true))
+		if got.Error != "" || !got.Edit || h.rec.count() != 1 {
+			t.Fatalf("confirm: %s, started %d", all(got), h.rec.count())
+		}
+		b := h.rec.started[0]
+		if b.Kind != core.BroadcastBreaking || b.Section != content.Breaking || b.Report == nil || b.Report.MessageID != "42" || b.By.ID != "mod" {
+			t.Errorf("broadcast: %+v", b)
+		}
+		for _, l := range []string{"ro", "ru", "en"} {
+			if m := b.Message(l); len(m.Text) != 1 || m.Text[0] != "Fire in the city centre" || m.Lang != l {
+				t.Errorf("%s message: %+v", l, m)
+			}
+		}
+	})
+	t.Run("second confirm starts nothing", func(t *testing.T) {
+		got := h.do(press(r, 0, true))
+		if h.rec.count() != 1 || got.Notice == "" {
+			t.Errorf("second confirm: %s, started %d", all(got), h.rec.count())
+		}
+	})
+}
+
+func TestBreakingPreviewExpiryAndCancel(t *testing.T) {
+	h := newBCHarness(t, nil)
+	r := h.do(mod("/breaking Storm warning"))
+	h.advance(11 * time.Minute)
+	if got := h.do(press(r, 0, true)); got.Error != core.CodeInvalid || !strings.Contains(all(got), h.cat.T("en", "bc_expired", nil)) || h.rec.count() != 0 {
+		t.Errorf("expired confirm: %s, started %d", all(got), h.rec.count())
+	}
+	r = h.do(mod("/breaking Storm warning"))
+	if got := h.do(press(r, 1, true)); got.Error != "" || !strings.Contains(all(got), h.cat.T("en", "bc_cancelled", nil)) {
+		t.Errorf("cancel: %s", all(got))
+	}
+	if got := h.do(press(r, 0, true)); got.Error != core.CodeInvalid || h.rec.count() != 0 {
+		t.Errorf("confirm after cancel: %s, started %d", all(got), h.rec.count())
+	}
+	if got := h.do(press(r, 1, false)); got.Error != core.CodeForbidden {
+		t.Errorf("non-moderator cancel: %s", all(got))
+	}
+}
+
+func TestBreakingLanguages(t *testing.T) {
+	tests := []struct {
+		name string
+		tr   core.Translator
+		text string
+		want map[string]string
+	}{
+		{"every language", nil, "/breaking ro: Incendiu | ru: Пожар | en: Fire", map[string]string{"ro": "Incendiu", "ru": "Пожар", "en": "Fire"}},
+		{"subset without translator", nil, "/breaking ru: Пожар | en: Fire", map[string]string{"ro": "Пожар", "ru": "Пожар", "en": "Fire"}},
+		{"subset with translator", upper{}, "/breaking RU: Пожар | en: Fire", map[string]string{"ro": "[ru→ro] Пожар", "ru": "Пожар", "en": "Fire"}},
+		{"translator down", upper{fail: true}, "/breaking en: Fire", map[string]string{"ro": "Fire", "ru": "Fire", "en": "Fire"}},
+		{"one text in the moderator's language", upper{}, "/breaking Fire: two dead | or more", map[string]string{"ro": "[en→ro] Fire: two dead | or more", "en": "Fire: two dead | or more"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newBCHarness(t, tt.tr)
+			r := h.do(mod(tt.text))
+			if r.Error != "" {
+				t.Fatalf("preview: %s", all(r))
+			}
+			h.do(press(r, 0, true))
+			if h.rec.count() != 1 {
+				t.Fatal("not started")
+			}
+			b := h.rec.started[0]
+			for l, want := range tt.want {
+				if got := b.Message(l).Text[0]; got != want {
+					t.Errorf("%s: %q, want %q", l, got, want)
+				}
+			}
+		})
+	}
+	h := newBCHarness(t, nil)
+	if r := h.do(mod("/breaking ro: Incendiu | Fire")); r.Error != core.CodeInvalid {
+		t.Errorf("half-prefixed texts: %s", all(r))
+	}
+}
+
+func TestBreakingArticle(t *testing.T) {
+	for _, ref := range []string{"w1ro", "https://newsbot.example/ro/vin"} {
+		t.Run(ref, func(t *testing.T) {
+			h := newBCHarness(t, nil)
+			r := h.do(mod("/breaking " + ref))
+			if r.Card == nil || r.Card.ArticleID != "w1en" {
+				t.Fatalf("preview in en should show the English edition: %s", all(r))
+			}
+			h.do(press(r, 0, true))
+			b := h.rec.started[0]
+			for l, id := range map[string]string{"ro": "w1ro", "ru": "w1ru", "en": "w1en"} {
+				if c := b.Message(l).Card; c == nil || c.ArticleID != id {
+					t.Errorf("%s card: %+v", l, c)
+				}
+			}
+		})
+	}
+	h := newBCHarness(t, upper{})
+	r := h.do(mod("/breaking t1ro"))
+	h.do(press(r, 0, true))
+	m := h.rec.started[0].Message("ru")
+	if m.Card == nil || m.Card.ArticleID != "t1ro" || !strings.HasPrefix(m.Card.Title, "[ro→ru]") || len(m.Text) != 1 {
+		t.Errorf("ru alert of a ro-only article: %+v", m)
+	}
+	if r := h.do(mod("/breaking https://newsbot.example/nowhere")); r.Error != core.CodeNotFound {
+		t.Errorf("unknown URL: %s", all(r))
+	}
+}
+
+func TestCorrectRetractAndList(t *testing.T) {
+	h := newBCHarness(t, nil)
+	h.do(press(h.do(mod("/breaking Fire")), 0, true))
+	id := h.rec.started[0].ID
+	r := h.do(mod("/correct " + id + " Fire, corrected"))
+	if r.Error != "" || !strings.Contains(all(r), "Fire, corrected") || !strings.Contains(all(r), id) {
+		t.Fatalf("correct preview: %s", all(r))
+	}
+	h.do(press(r, 0, true))
+	if c := h.rec.started[1]; c.Kind != core.BroadcastCorrect || c.Target != id || c.Message("ru").Text[0] != "Fire, corrected" {
+		t.Errorf("correction: %+v", c)
+	}
+	h.do(press(h.do(mod("/retract "+id)), 0, true))
+	if c := h.rec.started[2]; c.Kind != core.BroadcastRetract || c.Target != id {
+		t.Errorf("retraction: %+v", c)
+	}
+	for _, tc := range []struct {
+		text string
+		code core.Code
+	}{
+		{"/retract", core.CodeInvalid},
+		{"/retract bnothere", core.CodeNotFound},
+		{"/retract " + h.rec.started[2].ID, core.CodeInvalid},
+		{"/correct " + id, core.CodeInvalid},
+	} {
+		if got := h.do(mod(tc.text)); got.Error != tc.code {
+			t.Errorf("%q: %s", tc.text, all(got))
+		}
+	}
+	list := h.do(mod("/broadcasts"))
+	if len(list.Text) != 3 || !strings.Contains(list.Text[2], id) || !strings.Contains(list.Text[2], "Fire") || !strings.Contains(list.Text[2], "3/3") {
+		t.Errorf("/broadcasts: %s", all(list))
+	}
+	if got := h.do(private("u", "en", "/broadcasts")); got.Error != core.CodeForbidden {
+		t.Errorf("/broadcasts by a reader: %s", all(got))
+	}
+}
+
+func TestBroadcastReport(t *testing.T) {
+	h := newBCHarness(t, nil)
+	st := core.BroadcastStatus{Broadcast: core.Broadcast{ID: "b1", Confirmed: now}, Listed: true, Total: 10, Sent: 7,
+		Failed: map[string]int{"gone:blocked": 2, "transient:timeout": 1}, Gone: 2, Finished: now.Add(1500 * time.Millisecond)}
+	r := h.e.BroadcastReport("ru", st)
+	for _, want := range []string{"Доставлено в 7 чатов.", "gone:blocked): 2", "2 чата отписаны", "1.5s"} {
+		if !strings.Contains(all(r), want) {
+			t.Errorf("report lacks %q:\n%s", want, all(r))
+		}
+	}
+	st.Listed, st.Sent = true, 3
+	if r := h.e.BroadcastReport("en", st); !strings.Contains(all(r), "remaining: 4") {
+		t.Errorf("progress: %s", all(r))
+	}
+}
+
+func TestBreakingUnavailable(t *testing.T) {
+	h := newHarness(t)
+	if r := h.do(mod("/breaking Fire")); r.Error != core.CodeUnavailable {
+		t.Errorf("without broadcaster: %s", all(r))
+	}
+}
+
+func TestAlerts(t *testing.T) {
+	h := newBCHarness(t, nil)
+	a := h.e.Alerts(50 * time.Millisecond)
+	ctx := context.Background()
+	story := []content.Article{
+		{ID: "n1ro", Lang: "ro", Section: "economy", Group: "n1", Title: "Prețuri", Lead: "Lead ro", Published: now},
+		{ID: "n1ru", Lang: "ru", Section: "economy", Group: "n1", Title: "Цены", Lead: "Lead ru", Published: now},
+	}
+	for _, art := range story {
+		if _, err := h.store.SaveArticle(ctx, art); err != nil {
+			t.Fatal(err)
+		}
+		a.ArticleAdded(ctx, art)
+	}
+	a.Wait()
+	if h.rec.count() != 1 {
+		t.Fatalf("alerts started: %d, want 1 for two editions", h.rec.count())
+	}
+	b := h.rec.started[0]
+	if b.Kind != core.BroadcastAlert || b.Section != "economy" || b.Message("ru").Card.ArticleID != "n1ru" || b.Message("ro").Card.ArticleID != "n1ro" {
+		t.Errorf("alert: %+v", b)
+	}
+	if en := b.Message("en"); en.Card == nil || en.Card.ArticleID != "n1ro" || len(en.Text) != 1 || !strings.Contains(en.Text[0], "English") {
+		t.Errorf("en alert without an English edition: %+v", en)
+	}
+	// A late edition of an alerted story does not alert again.
+	late := content.Article{ID: "n1en", Lang: "en", Section: "economy", Group: "n1", Title: "Prices", Published: now}
+	a.ArticleAdded(ctx, late)
+	a.Wait()
+	if h.rec.count() != 1 {
+		t.Errorf("late edition alerted again")
+	}
+}
+
+func FuzzParseTexts(f *testing.F) {
+	for _, s := range []string{"ro: a | ru: b | en: c", "Fire", "ro: a | b", "en:", "RU:x|ro:y", "a|b:c", "ro: a | ro: b"} {
+		f.Add(s)
+	}
+	langs := []string{"ro", "ru", "en"}
+	f.Fuzz(func(t *testing.T, s string) {
+		texts, order, ok := core.ParseTexts(s, langs)
+		if !ok {
+			return
+		}
+		if len(order) != len(texts) || len(order) == 0 {
+			t.Fatalf("%q: order %v texts %v", s, order, texts)
+		}
+		for _, l := range order {
+			if texts[l] == "" || (l != "" && !strings.Contains("ro ru en", l)) {
+				t.Fatalf("%q: language %q text %q", s, l, texts[l])
+			}
+		}
+	})
+}

@@ -31,6 +31,9 @@ const maxItems = 500
 // legacy encoding are decoded by their XML declaration.
 func parseFeed(body []byte) ([]item, error) {
 	p := gofeed.NewParser()
+	// The item image is not used; its HTML scan would parse every body
+	// once more.
+	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 	f, err := p.Parse(bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("parsing feed: %w", err)

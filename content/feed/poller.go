@@ -355,14 +355,27 @@ func (p *Poller) poll(ctx context.Context, fs *feedState) (Stats, error) {
 		st.NotModified++
 		return st, nil
 	}
-	items, err := parseFeed(resp.body)
+	st2, err := p.ingestBody(ctx, &fs.src, resp.body, resp.url)
+	st.add(st2)
+	if err != nil {
+		return st, err
+	}
+	fs.v = resp.validators
+	return st, nil
+}
+
+// ingestBody parses a feed document of src fetched from feedURL and stores
+// its items. It stops at the first store error.
+func (p *Poller) ingestBody(ctx context.Context, src *Source, body []byte, feedURL string) (Stats, error) {
+	var st Stats
+	items, err := parseFeed(body)
 	if err != nil {
 		return st, err
 	}
 	// Feeds list newest first; store oldest first so that events come in
 	// the order the stories were published.
 	for i := len(items) - 1; i >= 0; i-- {
-		kind, err := p.ingest(ctx, &fs.src, items[i], resp.url)
+		kind, err := p.ingest(ctx, src, items[i], feedURL)
 		if err != nil {
 			return st, err
 		}
@@ -375,6 +388,5 @@ func (p *Poller) poll(ctx context.Context, fs *feedState) (Stats, error) {
 			st.Unchanged++
 		}
 	}
-	fs.v = resp.validators
 	return st, nil
 }

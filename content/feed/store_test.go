@@ -3,101 +3,44 @@ package feed
 import (
 	"context"
 	"errors"
-	"sort"
 	"sync"
 
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/store/memory"
 )
 
-// mapStore is a small core.ArticleStore keeping every version, following
-// the contract in core/store.go.
+// mapStore is store/memory with a switch that makes saves fail, to test
+// what a store outage does to a poll.
 type mapStore struct {
+	*memory.Store
 	mu       sync.Mutex
-	versions map[string][]content.Article
-	saves    int
-	failSave error // when set, SaveArticle fails with it
+	failSave error
 }
 
 var _ core.ArticleStore = (*mapStore)(nil)
 
-func newMapStore() *mapStore { return &mapStore{versions: map[string][]content.Article{}} }
+func newMapStore() *mapStore { return &mapStore{Store: memory.New()} }
 
-func (s *mapStore) SaveArticle(_ context.Context, a content.Article) (core.SaveResult, error) {
+func (s *mapStore) SaveArticle(ctx context.Context, a content.Article) (core.SaveResult, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.failSave != nil {
-		return core.SaveResult{}, s.failSave
+	err := s.failSave
+	s.mu.Unlock()
+	if err != nil {
+		return core.SaveResult{}, err
 	}
-	if !content.ValidID(a.ID) {
-		return core.SaveResult{}, core.Errorf(core.CodeInvalid, "err_bad_id", nil)
-	}
-	vs := s.versions[a.ID]
-	if len(vs) == 0 {
-		a.Version = 1
-		s.versions[a.ID] = []content.Article{a}
-		s.saves++
-		return core.SaveResult{Created: true, Version: 1}, nil
-	}
-	last := vs[len(vs)-1]
-	if a.Published.IsZero() {
-		a.Published = last.Published
-	}
-	if last.SameContent(a) {
-		return core.SaveResult{Version: last.Version}, nil
-	}
-	a.Version = last.Version + 1
-	s.versions[a.ID] = append(vs, a)
-	s.saves++
-	return core.SaveResult{Updated: true, Version: a.Version}, nil
-}
-
-func (s *mapStore) Article(_ context.Context, id string) (content.Article, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	vs := s.versions[id]
-	if len(vs) == 0 {
-		return content.Article{}, core.ErrNotFound
-	}
-	return vs[len(vs)-1], nil
-}
-
-func (s *mapStore) FindArticles(_ context.Context, f core.ArticleFilter) ([]content.Article, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []content.Article
-	for _, vs := range s.versions {
-		a := vs[len(vs)-1]
-		if (f.Lang == "" || a.Lang == f.Lang) && (f.Section == "" || a.Section == f.Section) {
-			out = append(out, a)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Published.After(out[j].Published) })
-	return out, nil
-}
-
-func (s *mapStore) Editions(_ context.Context, group string) ([]content.Article, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []content.Article
-	if group == "" {
-		return nil, nil
-	}
-	for _, vs := range s.versions {
-		if a := vs[len(vs)-1]; a.Group == group {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	return s.Store.SaveArticle(ctx, a)
 }
 
 // all returns the newest version of every article.
 func (s *mapStore) all() map[string]content.Article {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	as, err := s.FindArticles(context.Background(), core.ArticleFilter{Limit: 1 << 20})
+	if err != nil {
+		panic(err)
+	}
 	out := map[string]content.Article{}
-	for id, vs := range s.versions {
-		out[id] = vs[len(vs)-1]
+	for _, a := range as {
+		out[a.ID] = a
 	}
 	return out
 }

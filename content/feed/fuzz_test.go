@@ -1,0 +1,70 @@
+package feed
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/newsbot/newsbot/content"
+)
+
+// FuzzFeed feeds arbitrary bytes to the poller as the body of a feed that
+// already stored articles: nothing may panic, every stored article must be
+// well-formed, and every version stored before must still be there.
+func FuzzFeed(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*")
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1.1","items":[{"id":{},"title":7,"_newsbot":{"group":[]}}]}`))
+	f.Add([]byte(`<rss><channel><item><guid>news-example-md-ro-1042</guid><title></title></item></channel></rss>`))
+	f.Add([]byte(`<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>x</id><title type="xhtml"><div><script>x</script></div></title></entry></feed>`))
+	f.Add([]byte("\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"koi8-r\"?><rss><channel><item><title>\xf0\xf2</title></item></channel></rss>"))
+
+	seed, err := os.ReadFile("testdata/ro_rss.xml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	const feedURL = "https://news.example.md/ro/rss.xml"
+	f.Fuzz(func(t *testing.T, body []byte) {
+		ctx := context.Background()
+		store := newMapStore()
+		p := NewPoller(Config{Sources: []Source{{Lang: "ro", URL: feedURL}}}, store, WithSectionNames(testNames))
+		src := &p.feeds[0].src
+		if _, err := p.ingestBody(ctx, src, seed, feedURL); err != nil {
+			t.Fatal(err)
+		}
+		before := store.all()
+
+		slow := time.AfterFunc(5*time.Second, func() { panic(fmt.Sprintf("ingesting %d bytes took over 5s: %q", len(body), body)) })
+		_, _ = p.ingestBody(ctx, src, body, feedURL)
+		slow.Stop()
+
+		for id, old := range before {
+			versions, err := store.Versions(ctx, id)
+			if err != nil || len(versions) < old.Version || !versions[old.Version-1].SameContent(old) {
+				t.Fatalf("article %s version %d lost (%d versions, err %v)", id, old.Version, len(versions), err)
+			}
+		}
+		for id, a := range store.all() {
+			switch {
+			case !content.ValidID(id), a.Lang != "ro", a.Title == "", a.Published.IsZero():
+				t.Fatalf("bad article stored: %+v", a)
+			case !slices.Contains(content.DefaultSections, a.Section) || a.Section == content.Breaking:
+				t.Fatalf("article %s in section %q", id, a.Section)
+			}
+			for _, s := range append([]string{a.Title, a.Lead, a.Author}, a.Body...) {
+				if !utf8.ValidString(s) || s != cleanLine(s) {
+					t.Fatalf("article %s has unclean text %q", id, s)
+				}
+			}
+		}
+	})
+}

@@ -23,23 +23,34 @@ const (
 // it. Chunks without any text are dropped.
 func splitHTML(s string, limit int) []string {
 	var out []string
+	prefix := "" // the tags reopened from the previous chunk
+	// A window of s holds more than limit UTF-16 units (a unit is at most
+	// three bytes), so each cut looks at O(limit) bytes and splitting stays
+	// linear in len(s).
+	window := 3*limit + 64
 	for {
-		s = strings.Trim(s, " \n")
+		s = strings.TrimLeft(s, " \n")
 		if s == "" {
 			return out
 		}
-		if utf16Len(s) <= limit {
-			if hasText(s) {
-				out = append(out, s)
+		win := s
+		if len(win) > window {
+			win = win[:window]
+		}
+		cur := prefix + win
+		if len(win) == len(s) && utf16Len(cur) <= limit {
+			if cur = strings.TrimRight(cur, " \n"); hasText(cur) {
+				out = append(out, cur)
 			}
 			return out
 		}
-		cut, open := findCut(s, limit)
-		head := strings.TrimRight(s[:cut], " \n") + closing(open)
+		cut, open := findCut(cur, limit)
+		head := strings.TrimRight(cur[:cut], " \n") + closing(open)
 		if hasText(head) {
 			out = append(out, head)
 		}
-		s = opening(open) + strings.TrimLeft(s[cut:], " \n")
+		s = s[max(cut-len(prefix), 0):]
+		prefix = opening(open)
 	}
 }
 
@@ -93,7 +104,7 @@ func findCut(s string, limit int) (int, []openTag) {
 		}
 		for l := level; l < cutLevels; l++ {
 			best[l] = i
-			bestOpen[l] = append([]openTag(nil), stack...)
+			bestOpen[l] = stack
 		}
 	}
 	for i := 0; i < len(s) && units <= limit; {
@@ -104,16 +115,18 @@ func findCut(s string, limit int) (int, []openTag) {
 				end = len(s) - i - 1
 			}
 			tag := s[i : i+end+1]
+			// stack is never changed in place: candidates keep a reference
+			// to the stack of their position.
 			if strings.HasPrefix(tag, "</") {
 				if len(stack) > 0 {
-					stack = stack[:len(stack)-1]
+					stack = stack[: len(stack)-1 : len(stack)-1]
 				}
 			} else {
 				name := strings.TrimSuffix(strings.TrimPrefix(tag, "<"), ">")
 				if j := strings.IndexAny(name, " \t\n"); j >= 0 {
 					name = name[:j]
 				}
-				stack = append(stack, openTag{name: name, full: tag})
+				stack = append(stack[:len(stack):len(stack)], openTag{name: name, full: tag})
 			}
 			closeLen = utf16Len(closing(stack))
 			units += utf16Len(tag)

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/content/feed"
 	"github.com/newsbot/newsbot/content/search"
 	"github.com/newsbot/newsbot/content/summary"
 	"github.com/newsbot/newsbot/core"
@@ -19,6 +20,10 @@ type app struct {
 	Engine  *core.Engine
 	Store   core.Store
 	Index   *search.Index
+	// Locker lets one process of many poll each feed; nil polls always.
+	Locker feed.Locker
+	// Listeners hear of every new article from the feeds.
+	Listeners []feed.Listener
 	closers []func() error
 }
 
@@ -65,10 +70,15 @@ func build(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	return a, nil
 }
 
-// loadContent returns the articles of NEWSBOT_CONTENT, or the bundled sample.
+// loadContent returns the articles of NEWSBOT_CONTENT; else, for a bot
+// with neither feeds nor Redis, the bundled sample, so that it has news to
+// show; else none.
 func loadContent(cfg config) ([]content.Article, error) {
 	if cfg.ContentDir == "" {
-		return content.Sample(), nil
+		if len(cfg.Feeds.Sources) == 0 && cfg.RedisURL == "" {
+			return content.Sample(), nil
+		}
+		return nil, nil
 	}
 	st, err := os.Stat(cfg.ContentDir)
 	if err != nil || !st.IsDir() {

@@ -3,8 +3,11 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
+
+	"github.com/newsbot/newsbot/content/feed"
 )
 
 // config is everything the bot reads from the environment, validated once.
@@ -12,6 +15,7 @@ type config struct {
 	RedisURL      string
 	RedisPrefix   string
 	ContentDir    string
+	Feeds         feed.Config // NEWSBOT_CONFIG's feeds plus NEWSBOT_FEEDS
 	DataDir       string
 	Langs         []string
 	DefaultLang   string
@@ -73,6 +77,29 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") && !strings.HasPrefix(c.RedisURL, "unix://") {
 		return c, &configError{"REDIS_URL", "expected redis://[user:password@]host:port[/db] or rediss://… for TLS"}
+	}
+	if path := getenv("NEWSBOT_CONFIG"); path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			return c, &configError{"NEWSBOT_CONFIG", fmt.Sprintf("cannot read %q (expected a YAML file of feeds)", path)}
+		}
+		c.Feeds, err = feed.LoadConfig(f)
+		f.Close()
+		if err != nil {
+			return c, &configError{"NEWSBOT_CONFIG", fmt.Sprintf("%s: %v", path, err)}
+		}
+	}
+	if s := getenv("NEWSBOT_FEEDS"); strings.TrimSpace(s) != "" {
+		srcs, err := feed.ParseFeedsEnv(s)
+		if err != nil {
+			return c, &configError{"NEWSBOT_FEEDS", fmt.Sprintf("%v (expected lang=URL,lang=URL…)", err)}
+		}
+		c.Feeds.Sources = append(c.Feeds.Sources, srcs...)
+	}
+	if len(c.Feeds.Sources) > 0 {
+		if err := c.Feeds.Validate(); err != nil {
+			return c, &configError{"NEWSBOT_FEEDS", err.Error()}
+		}
 	}
 	return c, nil
 }

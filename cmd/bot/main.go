@@ -5,6 +5,7 @@
 // Usage:
 //
 //	bot [flags]                run the bot (terminal chat without tokens)
+//	bot ingest [-feeds …]      fetch every feed once, print what was stored
 //
 // Configuration comes from the environment; see README.md.
 package main
@@ -22,6 +23,7 @@ import (
 	_ "time/tzdata" // NEWSBOT_TZ works on machines without a zoneinfo database
 
 	"github.com/newsbot/newsbot/adapters/console"
+	"github.com/newsbot/newsbot/content/feed"
 )
 
 func main() {
@@ -47,8 +49,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch sub {
 	case "", "run":
 		return runBot(ctx, cfg, log, args, stdin, stdout, stderr)
+	case "ingest":
+		return runIngest(ctx, cfg, log, args, stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "newsbot: unknown subcommand %q (expected run)\n", sub)
+		fmt.Fprintf(stderr, "newsbot: unknown subcommand %q (expected run or ingest)\n", sub)
 		return 2
 	}
 }
@@ -72,9 +76,50 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 		return 1
 	}
 	defer app.Close()
+	if len(cfg.Feeds.Sources) > 0 {
+		poller := feed.NewPoller(cfg.Feeds, app.articleSink(log), app.feedOptions(log)...)
+		go func() {
+			if err := poller.Run(ctx); err != nil && ctx.Err() == nil {
+				log.Error("feed poller stopped", slog.Any("err", err))
+			}
+		}()
+	}
 	chat := console.New(app.Engine, console.Options{Locale: *locale, Moderator: *moderator, Prompt: prompt(stdin)})
 	if err := chat.Run(ctx, stdin, stdout); err != nil {
 		fmt.Fprintf(stderr, "newsbot: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// runIngest is `bot ingest`: every feed fetched once into the store.
+func runIngest(ctx context.Context, cfg config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	feeds := fs.String("feeds", "", "lang=URL,lang=URL… (instead of NEWSBOT_FEEDS)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *feeds != "" {
+		srcs, err := feed.ParseFeedsEnv(*feeds)
+		if err != nil {
+			fmt.Fprintf(stderr, "newsbot: invalid -feeds: %v\n", err)
+			return 2
+		}
+		cfg.Feeds.Sources = srcs
+	}
+	if len(cfg.Feeds.Sources) == 0 {
+		fmt.Fprintln(stderr, "newsbot: NEWSBOT_FEEDS: no feeds to ingest (expected lang=URL,lang=URL… or -feeds)")
+		return 2
+	}
+	app, err := build(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "newsbot: %v\n", err)
+		return 1
+	}
+	defer app.Close()
+	if err := feed.IngestOnce(ctx, cfg.Feeds, app.articleSink(log), stdout, app.feedOptions(log)...); err != nil {
+		fmt.Fprintf(stderr, "newsbot: ingest: %v\n", err)
 		return 1
 	}
 	return 0

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -140,4 +142,32 @@ func TestComposeFile(t *testing.T) {
 	if !strings.HasPrefix(bot.Environment["REDIS_URL"], "redis://redis:") {
 		t.Errorf("bot REDIS_URL %q", bot.Environment["REDIS_URL"])
 	}
+}
+
+func TestIngest(t *testing.T) {
+	srv := httptest.NewServer(http.FileServer(http.Dir("../../content/feed/testdata")))
+	defer srv.Close()
+	var out, errb bytes.Buffer
+	feeds := "ro=" + srv.URL + "/ro_rss.xml,ru=" + srv.URL + "/ru_atom.xml,en=" + srv.URL + "/en_feed.json"
+	code := run(context.Background(), []string{"ingest", "-feeds", feeds}, strings.NewReader(""), &out, &errb, env(nil))
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out.String(), errb.String())
+	}
+	if n := strings.Count(out.String(), "\nnew ") + boolInt(strings.HasPrefix(out.String(), "new ")); n < 3 {
+		t.Errorf("stored %d new articles:\n%s", n, out.String())
+	}
+	errb.Reset()
+	if code := run(context.Background(), []string{"ingest", "-feeds", "ro=" + srv.URL + "/malformed.xml"}, strings.NewReader(""), &out, &errb, env(nil)); code != 1 {
+		t.Errorf("malformed feed: exit %d", code)
+	}
+	if code := run(context.Background(), []string{"ingest"}, strings.NewReader(""), &out, &errb, env(nil)); code != 2 {
+		t.Errorf("no feeds: exit %d", code)
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -17,14 +17,14 @@ import (
 
 // app is every part of a running bot, wired.
 type app struct {
-	Engine  *core.Engine
-	Store   core.Store
-	Index   *search.Index
+	Engine *core.Engine
+	Store  core.Store
+	Index  *search.Index
 	// Locker lets one process of many poll each feed; nil polls always.
 	Locker feed.Locker
 	// Listeners hear of every new article from the feeds.
 	Listeners []feed.Listener
-	closers []func() error
+	closers   []func() error
 }
 
 // Close releases the parts in reverse order of opening.

@@ -18,8 +18,11 @@
 //	P group:{group}                    set     IDs of a translation group's editions
 //	P user:{platform}:{id}             string  core.UserSettings as JSON
 //	P chat:{platform}:{id}             string  core.ChatSettings as JSON
-//	P subs:chat:{platform}:{id}        set     the chat's sections
+//	P subs:chat:{platform}:{id}        set     the chat's sections, as section IDs
 //	P subs:section:{section}           set     the section's chats, "{platform}:{id}"
+//	P section:ids                      hash    section name -> section ID
+//	P section:names                    hash    section ID -> section name
+//	P section:seq                      string  the last section ID handed out
 //	P cache:{key}                      string  a cached value, with its TTL
 //
 // Latest lists are scored by Published in Unix milliseconds, so equal
@@ -30,7 +33,9 @@
 //
 // Subscriptions are written both ways by Lua scripts, so each Subscribe,
 // Unsubscribe and UnsubscribeAll is atomic and no half-written subscription
-// survives a crash or a dropped connection. Saving an article is a
+// survives a crash or a dropped connection. A chat's set holds small integer
+// section IDs, not names, so that Redis stores it as a compact intset: with
+// a million chats that halves the memory of the chat side. Saving an article is a
 // WATCH/MULTI/EXEC transaction over its hash and lists.
 //
 // # Failures

@@ -175,6 +175,7 @@ func TestPasswordDBAndPrefix(t *testing.T) {
 		"bot-a:latest:s:politics", "bot-a:latest:ls:ro:politics", "bot-a:group:g",
 		"bot-a:user:telegram:1", "bot-a:chat:telegram:1", "bot-a:subs:chat:telegram:1",
 		"bot-a:subs:section:sport", "bot-a:cache:summary:a1",
+		"bot-a:section:ids", "bot-a:section:names", "bot-a:section:seq",
 	}
 	have := map[string]bool{}
 	for _, k := range keys {

@@ -12,35 +12,61 @@ import (
 	"github.com/newsbot/newsbot/store/internal/contract"
 )
 
-// The subscription scripts keep both directions in step atomically.
-// KEYS[1] is the chat's set and KEYS[i] (i >= 2) the set of the section
-// ARGV[i]; ARGV[1] is the chat as a section member. Each returns the
-// sections that changed. The section side is written even when the chat
-// side did not change, which repairs any drift.
+// The subscription scripts keep both directions in step atomically. A chat's
+// set holds small integer section IDs rather than names, so that Redis keeps
+// it as a compact intset; the hashes at section:ids and section:names map
+// between the two, and section:seq hands out IDs.
+//
+// Subscribe and Unsubscribe take KEYS = chat set, section:ids,
+// section:names, section:seq, then the set of each section ARGV[i] (i >= 2)
+// at KEYS[i+3]; ARGV[1] is the chat as a section member. They return the
+// sections that changed. The section side is written even when the chat side
+// did not change, which repairs any drift.
 var (
 	subscribeScript = goredis.NewScript(`
 local changed = {}
 for i = 2, #ARGV do
-  if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then changed[#changed + 1] = ARGV[i] end
-  redis.call('SADD', KEYS[i], ARGV[1])
+  local id = redis.call('HGET', KEYS[2], ARGV[i])
+  if not id then
+    id = redis.call('INCR', KEYS[4])
+    redis.call('HSET', KEYS[2], ARGV[i], id)
+    redis.call('HSET', KEYS[3], id, ARGV[i])
+  end
+  if redis.call('SADD', KEYS[1], id) == 1 then changed[#changed + 1] = ARGV[i] end
+  redis.call('SADD', KEYS[i + 3], ARGV[1])
 end
 return changed`)
 	unsubscribeScript = goredis.NewScript(`
 local changed = {}
 for i = 2, #ARGV do
-  if redis.call('SREM', KEYS[1], ARGV[i]) == 1 then changed[#changed + 1] = ARGV[i] end
-  redis.call('SREM', KEYS[i], ARGV[1])
+  local id = redis.call('HGET', KEYS[2], ARGV[i])
+  if id and redis.call('SREM', KEYS[1], id) == 1 then changed[#changed + 1] = ARGV[i] end
+  redis.call('SREM', KEYS[i + 3], ARGV[1])
 end
 return changed`)
-	// KEYS[1] is the chat's set, ARGV[1] the chat as a member and ARGV[2]
-	// the prefix of section sets. The section keys come from the chat's set,
-	// so they cannot be declared up front: this script assumes one Redis
-	// (or that all of the prefix lives in one cluster slot).
+	// KEYS = chat set, section:names; ARGV = the chat as a member, the
+	// prefix of section sets. The section keys come from the chat's set, so
+	// they cannot be declared up front: this script assumes one Redis (or
+	// that all of the prefix lives in one cluster slot).
 	unsubscribeAllScript = goredis.NewScript(`
-local sections = redis.call('SMEMBERS', KEYS[1])
-for _, s in ipairs(sections) do redis.call('SREM', ARGV[2] .. s, ARGV[1]) end
+local names = {}
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local name = redis.call('HGET', KEYS[2], id)
+  if name then
+    names[#names + 1] = name
+    redis.call('SREM', ARGV[2] .. name, ARGV[1])
+  end
+end
 redis.call('DEL', KEYS[1])
-return sections`)
+return names`)
+	// KEYS = chat set, section:names. Returns the chat's section names.
+	chatSectionsScript = goredis.NewScript(`
+local names = {}
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local name = redis.call('HGET', KEYS[2], id)
+  if name then names[#names + 1] = name end
+end
+return names`)
 )
 
 // member encodes chat as a member of a section's set.
@@ -74,7 +100,7 @@ func (s *Store) Unsubscribe(ctx context.Context, chat core.ChatRef, sections ...
 // change runs a subscription script.
 func (s *Store) change(ctx context.Context, script *goredis.Script, chat core.ChatRef, sections []string) ([]string, error) {
 	keys, args, err := s.scriptArgs(chat, sections)
-	if err != nil || len(sections) == 0 {
+	if err != nil || len(args) == 1 {
 		return nil, err
 	}
 	res, err := script.Run(ctx, s.rdb, keys, args...).StringSlice()
@@ -93,8 +119,9 @@ func (s *Store) scriptArgs(chat core.ChatRef, sections []string) (keys []string,
 	if err != nil {
 		return nil, nil, err
 	}
-	keys = make([]string, 1, len(sections)+1)
+	keys = make([]string, 4, len(sections)+4)
 	keys[0] = s.chatKey(chat)
+	keys[1], keys[2], keys[3] = s.key("section", "ids"), s.key("section", "names"), s.key("section", "seq")
 	args = make([]any, 1, len(sections)+1)
 	args[0] = member(chat)
 	for _, sec := range sections {
@@ -107,7 +134,8 @@ func (s *Store) scriptArgs(chat core.ChatRef, sections []string) (keys []string,
 // UnsubscribeAll removes every subscription of the chat and returns the
 // sections it had, sorted.
 func (s *Store) UnsubscribeAll(ctx context.Context, chat core.ChatRef) ([]string, error) {
-	res, err := unsubscribeAllScript.Run(ctx, s.rdb, []string{s.chatKey(chat)}, member(chat), s.sectionKey("")).StringSlice()
+	keys := []string{s.chatKey(chat), s.key("section", "names")}
+	res, err := unsubscribeAllScript.Run(ctx, s.rdb, keys, member(chat), s.sectionKey("")).StringSlice()
 	if err != nil {
 		return nil, unavailable(err)
 	}
@@ -120,7 +148,8 @@ func (s *Store) UnsubscribeAll(ctx context.Context, chat core.ChatRef) ([]string
 
 // ChatSections returns the chat's sections, sorted.
 func (s *Store) ChatSections(ctx context.Context, chat core.ChatRef) ([]string, error) {
-	res, err := s.rdb.SMembers(ctx, s.chatKey(chat)).Result()
+	keys := []string{s.chatKey(chat), s.key("section", "names")}
+	res, err := chatSectionsScript.Run(ctx, s.rdb, keys).StringSlice()
 	if err != nil {
 		return nil, unavailable(err)
 	}
@@ -142,7 +171,7 @@ func (s *Store) SectionChats(ctx context.Context, section string, batch int, fn 
 	buf := make([]core.ChatRef, 0, batch)
 	var cursor uint64
 	for {
-		members, next, err := s.rdb.SScan(ctx, key, cursor, "", int64(batch)).Result()
+		members, next, err := s.rdb.SScan(ctx, key, cursor, "", scanCount(batch)).Result()
 		if err != nil {
 			return unavailable(err)
 		}
@@ -211,7 +240,7 @@ func (s *Store) changeMany(ctx context.Context, script *goredis.Script, subs []S
 		if err != nil {
 			return 0, err
 		}
-		if len(keys) > 1 {
+		if len(args) > 1 {
 			changes = append(changes, change{keys, args})
 		}
 	}
@@ -247,4 +276,11 @@ func (s *Store) changeMany(ctx context.Context, script *goredis.Script, subs []S
 		}
 	}
 	return total, nil
+}
+
+// scanCount is the COUNT hint of SectionChats' SSCAN: about one batch, but
+// at least a few thousand members a round trip, so that small batches do
+// not cost a round trip each, and at most 10,000 at a time.
+func scanCount(batch int) int64 {
+	return int64(min(max(batch, 4000), 10000))
 }

@@ -239,6 +239,18 @@ func (e *Engine) list(ctx context.Context, b core.Broadcast) {
 		}
 		return []Job{{Broadcast: b.ID, Chat: chat, Lang: lang, Priority: b.Priority, Enqueued: e.now()}}
 	}
+	// Queue in small chunks so that the first deliveries start while the
+	// rest of the audience is listed.
+	enqueue := func(jobs []Job) error {
+		for len(jobs) > 0 {
+			n := min(len(jobs), 100)
+			if err := e.q.Enqueue(ctx, jobs[:n]...); err != nil {
+				return err
+			}
+			jobs = jobs[n:]
+		}
+		return nil
+	}
 	var err error
 	switch b.Kind {
 	case core.BroadcastCorrect, core.BroadcastRetract:
@@ -247,7 +259,7 @@ func (e *Engine) list(ctx context.Context, b core.Broadcast) {
 			for _, r := range recs {
 				jobs = append(jobs, add(r.Chat, r.Lang)...)
 			}
-			return e.q.Enqueue(ctx, jobs...)
+			return enqueue(jobs)
 		})
 	default:
 		c := e.chatCore()
@@ -264,7 +276,7 @@ func (e *Engine) list(ctx context.Context, b core.Broadcast) {
 				}
 				jobs = append(jobs, add(chat, lang)...)
 			}
-			return e.q.Enqueue(ctx, jobs...)
+			return enqueue(jobs)
 		})
 	}
 	if err != nil {

@@ -92,6 +92,21 @@ type MemoryLimiter struct {
 	now    func() time.Time
 	mu     sync.Mutex
 	tat    map[string]time.Time // theoretical arrival time per bucket
+	calls  int                  // since the last sweep of stale buckets
+}
+
+// sweep forgets buckets whose time has passed, so that one-off chats do not
+// pile up. It runs every 4096 calls, under l.mu.
+func (l *MemoryLimiter) sweep(now time.Time) {
+	if l.calls++; l.calls < 4096 {
+		return
+	}
+	l.calls = 0
+	for k, t := range l.tat {
+		if t.Before(now.Add(-time.Minute)) {
+			delete(l.tat, k)
+		}
+	}
 }
 
 // NewMemoryLimiter returns a limiter enforcing limits by platform; a
@@ -109,6 +124,7 @@ func (l *MemoryLimiter) Reserve(_ context.Context, chat core.ChatRef) (time.Dura
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
+	l.sweep(now)
 	g, c := lim.Global, Rate{}
 	if lim.Chat != nil {
 		c = lim.Chat(chat)
@@ -168,6 +184,7 @@ func (l *MemoryLimiter) allow(chat core.ChatRef) (time.Duration, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
+	l.sweep(now)
 	g, c := lim.Global, Rate{}
 	if lim.Chat != nil {
 		c = lim.Chat(chat)

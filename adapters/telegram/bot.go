@@ -27,6 +27,8 @@ type Engine interface {
 	Commands(lang string) []core.CommandInfo
 	Catalog() *locales.Catalog
 	UserLang(ctx context.Context, req core.Request) string
+	DefaultLang() string
+	ForgetChat(ctx context.Context, chat core.ChatRef) error
 }
 
 // Bot is a running Telegram bot: it takes updates, answers them through the

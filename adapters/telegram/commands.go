@@ -8,7 +8,6 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"github.com/newsbot/newsbot/core"
 )
 
 var (
@@ -22,7 +21,7 @@ var (
 // each moderator's private chat, the same menus with them.
 func (b *Bot) setCommands(ctx context.Context) error {
 	cat := b.engine.Catalog()
-	def := b.engine.UserLang(ctx, core.Request{Platform: Platform})
+	def := b.engine.DefaultLang()
 	var errs []error
 	set := func(lang, code string, scope *tgbotapi.BotCommandScope, moderator bool) {
 		cfg := tgbotapi.SetMyCommandsConfig{Commands: b.menu(lang, moderator), Scope: scope, LanguageCode: code}

@@ -269,8 +269,7 @@ func (b *Bot) editInPlace(ctx context.Context, chat int64, messageID int, r core
 // handleMyChatMember follows the bot's own membership: removed from a
 // chat (or blocked in a private one), the chat's alerts stop.
 func (b *Bot) handleMyChatMember(ctx context.Context, u *tgbotapi.ChatMemberUpdated) {
-	kind, ok := chatKind(u.Chat.Type)
-	if !ok {
+	if _, ok := chatKind(u.Chat.Type); !ok {
 		return
 	}
 	status := u.NewChatMember.Status
@@ -280,18 +279,9 @@ func (b *Bot) handleMyChatMember(ctx context.Context, u *tgbotapi.ChatMemberUpda
 		return
 	}
 	b.admins.forget(u.Chat.ID)
-	// The engine has no call to drop a chat's subscriptions yet; its own
-	// "/unsubscribe all", by a manager of the chat, does exactly that. The
-	// answer goes nowhere: the bot can no longer post there.
-	r := b.engine.Handle(ctx, core.Request{
-		Platform: Platform,
-		User:     b.user(&u.From),
-		Chat:     core.Chat{ID: strconv.FormatInt(u.Chat.ID, 10), Kind: kind, CanManage: true},
-		Text:     "/unsubscribe all",
-		Time:     time.Unix(int64(u.Date), 0),
-	})
-	if r.Error != "" {
-		b.log.Warn("unsubscribing a chat the bot left", slog.Int64("chat", u.Chat.ID), slog.String("code", string(r.Error)))
+	// The bot can no longer post there: the chat's alerts stop.
+	if err := b.engine.ForgetChat(ctx, core.ChatRef{Platform: Platform, ID: strconv.FormatInt(u.Chat.ID, 10)}); err != nil {
+		b.log.Warn("unsubscribing a chat the bot left", slog.Int64("chat", u.Chat.ID), slog.Any("err", err))
 	}
 }
 

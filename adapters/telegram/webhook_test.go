@@ -31,6 +31,8 @@ func TestWebhookOnSharedServer(t *testing.T) {
 	if !strings.Contains(m.Text, "/read_") {
 		t.Errorf("reply by webhook:\n%s", m.Text)
 	}
+	// The fake records the webhook's status after the bot has answered.
+	h.srv.Await(wait, func() bool { return len(h.srv.WebhookStatuses()) > 0 })
 	if st := h.srv.WebhookStatuses(); len(st) == 0 || st[0] != http.StatusOK {
 		t.Errorf("webhook answered %v", st)
 	}

@@ -154,18 +154,39 @@ func (s *Store) Versions(ctx context.Context, id string) ([]content.Article, err
 	return out, nil
 }
 
+// findScript reads one page of a latest list and the newest version of each
+// article on it in one round trip: KEYS[1] is the list, ARGV the first and
+// last rank and the prefix of article keys. It returns the articles' JSON,
+// skipping any that vanished. The article keys come from the list, so this
+// script assumes one Redis (or one cluster slot for the prefix), as the
+// UnsubscribeAll script does.
+var findScript = goredis.NewScript(`
+local out = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[2], 'REV')) do
+  local v = redis.call('HGET', ARGV[3] .. id, 'cur')
+  if v then out[#out + 1] = v end
+end
+return out`)
+
 // FindArticles returns the newest versions of the articles matching f,
-// newest Published first, from the latest list that answers f: one ZRANGE REV
-// and one pipelined read of the articles.
+// newest Published first, from the latest list that answers f, in one round
+// trip.
 func (s *Store) FindArticles(ctx context.Context, f core.ArticleFilter) ([]content.Article, error) {
 	offset, limit := contract.Page(f)
-	ids, err := s.rdb.ZRangeArgs(ctx, goredis.ZRangeArgs{
-		Key: s.listKey(f), Start: offset, Stop: offset + limit - 1, Rev: true,
-	}).Result()
+	raws, err := findScript.Run(ctx, s.rdb, []string{s.listKey(f)}, offset, offset+limit-1, s.key("article", "")).StringSlice()
 	if err != nil {
 		return nil, unavailable(err)
 	}
-	return s.articles(ctx, ids)
+	if len(raws) == 0 {
+		return nil, nil
+	}
+	out := make([]content.Article, len(raws))
+	for i, raw := range raws {
+		if out[i], err = decode("on a latest list", []byte(raw)); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Editions returns the newest version of every article of the translation

@@ -34,9 +34,16 @@
 // Subscriptions are written both ways by Lua scripts, so each Subscribe,
 // Unsubscribe and UnsubscribeAll is atomic and no half-written subscription
 // survives a crash or a dropped connection. A chat's set holds small integer
-// section IDs, not names, so that Redis stores it as a compact intset: with
-// a million chats that halves the memory of the chat side. Saving an article is a
-// WATCH/MULTI/EXEC transaction over its hash and lists.
+// section IDs, not names, so that Redis stores it as a compact intset (a
+// tenth of a hashtable set's memory for a chat with ten sections). Saving an
+// article is a WATCH/MULTI/EXEC transaction over its hash and lists, retried
+// when another writer gets there first; FindArticles reads a page of a list
+// and its articles with one Lua script, one round trip.
+//
+// Two scripts (UnsubscribeAll, FindArticles) reach keys they learn while
+// running, so the store needs one Redis server (with replicas if wanted), not
+// a Redis Cluster, unless every key of the prefix maps to one slot (a prefix
+// such as "{newsbot}:").
 //
 // # Failures
 //

@@ -293,6 +293,54 @@ func TestTwoInstances(t *testing.T) {
 	}
 }
 
+// TestReopen checks that nothing is lost across a bot restart: a store
+// opened again on the same Redis and prefix finds everything.
+func TestReopen(t *testing.T) {
+	t.Parallel()
+	url := redistest.URL(t)
+	prefix := redistest.Prefix(t)
+	redistest.CleanPrefix(t, url, prefix)
+	ctx := context.Background()
+	chat := core.ChatRef{Platform: "telegram", ID: "-1002"}
+	user := core.UserRef{Platform: "telegram", ID: "7"}
+	first := openPrefix(t, redis.Config{URL: url, Prefix: prefix})
+	a := content.Article{ID: "x1", Lang: "ro", Section: "culture", Title: "Prima", Group: "gx", Published: time.Now()}
+	for _, err := range []error{
+		func() error { _, err := first.SaveArticle(ctx, a); return err }(),
+		func() error { a.Title = "A doua"; _, err := first.SaveArticle(ctx, a); return err }(),
+		func() error { _, err := first.Subscribe(ctx, chat, "culture", "breaking"); return err }(),
+		first.SaveUserSettings(ctx, user, core.UserSettings{Lang: "ro"}),
+		first.SaveChatSettings(ctx, chat, core.ChatSettings{Lang: "ru", NoBreaking: true}),
+		first.Set(ctx, "card:x1", []byte("card"), time.Hour),
+		first.Close(),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	s := openPrefix(t, redis.Config{URL: url, Prefix: prefix})
+	vs, err := s.Versions(ctx, "x1")
+	if err != nil || len(vs) != 2 || vs[1].Title != "A doua" {
+		t.Fatalf("Versions after reopening = %+v, %v", vs, err)
+	}
+	if eds, err := s.Editions(ctx, "gx"); err != nil || len(eds) != 1 {
+		t.Fatalf("Editions after reopening = %+v, %v", eds, err)
+	}
+	if secs, err := s.ChatSections(ctx, chat); err != nil || strings.Join(secs, ",") != "breaking,culture" {
+		t.Fatalf("ChatSections after reopening = %v, %v", secs, err)
+	}
+	if us, err := s.UserSettings(ctx, user); err != nil || us.Lang != "ro" {
+		t.Fatalf("UserSettings after reopening = %+v, %v", us, err)
+	}
+	if cs, err := s.ChatSettings(ctx, chat); err != nil || cs != (core.ChatSettings{Lang: "ru", NoBreaking: true}) {
+		t.Fatalf("ChatSettings after reopening = %+v, %v", cs, err)
+	}
+	if v, ok, err := s.Get(ctx, "card:x1"); err != nil || !ok || string(v) != "card" {
+		t.Fatalf("Get after reopening = %q, %v, %v", v, ok, err)
+	}
+}
+
 func TestSubscribeMany(t *testing.T) {
 	t.Parallel()
 	s := open(t, redistest.URL(t))

@@ -5,9 +5,9 @@ package summary
 type abbrevClass uint8
 
 const (
-	// notAbbrev is an ordinary word: its period ends the sentence when an
-	// uppercase letter or a digit follows.
-	notAbbrev abbrevClass = iota
+	// The zero class is an ordinary word: its period ends the sentence
+	// when an uppercase letter or a digit follows.
+	_ abbrevClass = iota
 	// prefixAbbrev stands before a name or a number ("Dr.", "dl.", "ул.")
 	// and never ends a sentence.
 	prefixAbbrev

@@ -129,6 +129,10 @@ func splitParagraph(out []string, lang string, abbr map[string]abbrevClass, para
 	return appendSentence(out, para[start:])
 }
 
+// maxLookahead bounds the quotes, dashes and spaces skipped to find the
+// first letter of the next sentence.
+const maxLookahead = 8
+
 // endsSentence decides whether the terminal marks after before end the
 // sentence, given the text after the whitespace that follows them.
 // onlyPeriod is true when the marks are a single period, which may belong to
@@ -136,8 +140,14 @@ func splitParagraph(out []string, lang string, abbr map[string]abbrevClass, para
 func endsSentence(lang string, abbr map[string]abbrevClass, before string, onlyPeriod bool, after string) bool {
 	// The first letter or digit of the next word, past opening quotes and
 	// dashes.
+	// The look is bounded so that a run of dashes or ellipses costs no
+	// more than a few runes per candidate.
 	var next rune = -1
+	seen := 0
 	for _, r := range after {
+		if seen++; seen > maxLookahead {
+			break
+		}
 		if isOpener(r) || unicode.IsSpace(r) {
 			continue
 		}

@@ -164,6 +164,9 @@ type sentence struct {
 	runes int
 	terms []int // sorted, unique term IDs
 	score float64
+	// openQuote marks a piece of a quotation that goes on in another
+	// sentence; alone, it would leave the reader a dangling quote mark.
+	openQuote bool
 }
 
 // extract picks the summary's sentences out of sents.
@@ -190,6 +193,7 @@ func (s *Summarizer) extract(lang, title string, sents []string) string {
 		cands[i].text = text
 		cands[i].runes = utf8.RuneCountInString(text)
 		cands[i].terms, buf = termIDs(text, buf)
+		cands[i].openQuote = unbalancedQuotes(text)
 	}
 	titleTerms, _ := termIDs(title, buf)
 
@@ -230,7 +234,7 @@ func (s *Summarizer) extract(lang, title string, sents []string) string {
 	for {
 		pick, pickGain := -1, math.Inf(-1)
 		for i, c := range cands {
-			if taken[i] || c.score < floor {
+			if taken[i] || c.score < floor || c.openQuote {
 				continue
 			}
 			need := c.runes
@@ -327,4 +331,21 @@ func isQuote(text string) bool {
 		return true
 	}
 	return false
+}
+
+// unbalancedQuotes reports whether text opens a quotation it does not close
+// or closes one it did not open.
+func unbalancedQuotes(text string) bool {
+	opens, closes, straight := 0, 0, 0
+	for _, r := range text {
+		switch r {
+		case '«', '„', '“':
+			opens++
+		case '»', '”':
+			closes++
+		case '"':
+			straight++
+		}
+	}
+	return opens != closes || straight%2 != 0
 }

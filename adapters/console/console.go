@@ -12,6 +12,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/newsbot/newsbot/core"
@@ -33,12 +34,24 @@ type Options struct {
 	UserID    string // "local" when empty
 }
 
-// Chat is a terminal conversation.
+// Chat is a terminal conversation. It is also the console's core.Sender:
+// alerts pushed to the terminal user are printed between their replies.
 type Chat struct {
-	h       Handler
-	opts    Options
+	h    Handler
+	opts Options
+
+	mu      sync.Mutex    // guards what follows and every write to out
+	out     *bufio.Writer // nil until Run starts
 	buttons []core.Button // the choices of the last reply
+	replyID string        // the message ID of the last reply, for button presses
+	sent    int           // messages printed so far, for their IDs
 }
+
+var (
+	_ core.Sender  = (*Chat)(nil)
+	_ core.Editor  = (*Chat)(nil)
+	_ core.Deleter = (*Chat)(nil)
+)
 
 // New returns a console chat with h.
 func New(h Handler, opts Options) *Chat {
@@ -49,17 +62,27 @@ func New(h Handler, opts Options) *Chat {
 }
 
 // Run reads messages from in until EOF or ctx ends and writes replies to
-// out. A line that is a number of a shown button presses that button.
+// out. A line that is a number of a shown button presses that button. Pushed
+// alerts go on being written to out until Close.
 func (c *Chat) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	w := bufio.NewWriter(out)
-	defer w.Flush()
+	c.mu.Lock()
+	c.out = bufio.NewWriter(out)
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.out.Flush()
+		c.mu.Unlock()
+	}()
 	for {
+		c.mu.Lock()
 		if c.opts.Prompt != "" {
-			fmt.Fprint(w, c.opts.Prompt)
+			fmt.Fprint(c.out, c.opts.Prompt)
 		}
-		if err := w.Flush(); err != nil {
+		err := c.out.Flush()
+		c.mu.Unlock()
+		if err != nil {
 			return err
 		}
 		if ctx.Err() != nil || !sc.Scan() {
@@ -69,14 +92,73 @@ func (c *Chat) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 		if line == "" {
 			continue
 		}
+		c.mu.Lock()
 		req := c.request(line)
+		c.mu.Unlock()
 		reply := c.h.Handle(ctx, req)
-		c.render(w, reply)
+		c.mu.Lock()
+		c.render(c.out, reply, true)
+		c.mu.Unlock()
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("console: reading input: %w", err)
 	}
-	return w.Flush()
+	return nil
+}
+
+// Close ends the chat for pushed messages: later sends fail as transient,
+// to be retried by the delivery queue. Until Close, alerts are printed even
+// after the input has ended.
+func (c *Chat) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.out == nil {
+		return nil
+	}
+	err := c.out.Flush()
+	c.out = nil
+	return err
+}
+
+// Send prints an alert pushed to the terminal user. It fails as a transient
+// delivery error while the chat is not running.
+func (c *Chat) Send(_ context.Context, chat core.ChatRef, r core.Reply) (core.SentRef, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.out == nil {
+		return core.SentRef{}, &core.DeliveryError{Class: core.DeliveryTransient, Reason: "console_closed"}
+	}
+	if chat.ID != c.opts.UserID {
+		return core.SentRef{}, &core.DeliveryError{Class: core.DeliveryGone, Reason: "chat_not_found"}
+	}
+	c.sent++
+	id := strconv.Itoa(c.sent)
+	fmt.Fprintf(c.out, "\n🔔 #%s\n", id)
+	c.render(c.out, r, false)
+	return core.SentRef{Chat: chat, MessageID: id}, c.out.Flush()
+}
+
+// Edit prints the new version of a pushed message.
+func (c *Chat) Edit(_ context.Context, ref core.SentRef, r core.Reply) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.out == nil {
+		return &core.DeliveryError{Class: core.DeliveryTransient, Reason: "console_closed"}
+	}
+	fmt.Fprintf(c.out, "\n✎ #%s\n", ref.MessageID)
+	c.render(c.out, r, false)
+	return c.out.Flush()
+}
+
+// Delete prints that a pushed message was withdrawn.
+func (c *Chat) Delete(_ context.Context, ref core.SentRef) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.out == nil {
+		return &core.DeliveryError{Class: core.DeliveryTransient, Reason: "console_closed"}
+	}
+	fmt.Fprintf(c.out, "\n✗ #%s\n\n", ref.MessageID)
+	return c.out.Flush()
 }
 
 func (c *Chat) request(line string) core.Request {
@@ -88,14 +170,15 @@ func (c *Chat) request(line string) core.Request {
 		Time:     time.Now(),
 	}
 	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(c.buttons) {
-		req.Button, req.Text = c.buttons[n-1].Data, ""
+		req.Button, req.Text, req.MessageID = c.buttons[n-1].Data, "", c.replyID
 	}
 	return req
 }
 
 // render writes r as plain text. Matched words of search snippets are shown
-// between asterisks.
-func (c *Chat) render(w io.Writer, r core.Reply) {
+// between asterisks. Buttons become the typeable choices only for replies
+// to the user (answer), not for pushed alerts.
+func (c *Chat) render(w io.Writer, r core.Reply, answer bool) {
 	if r.Empty() {
 		return
 	}
@@ -137,8 +220,15 @@ func (c *Chat) render(w io.Writer, r core.Reply) {
 	if r.Footer != "" {
 		fmt.Fprintln(w, r.Footer)
 	}
-	c.buttons = c.buttons[:0]
+	if answer {
+		c.buttons = c.buttons[:0]
+		c.sent++
+		c.replyID = strconv.Itoa(c.sent)
+	}
 	for _, row := range r.Buttons {
+		if !answer {
+			break
+		}
 		var labels []string
 		for _, b := range row {
 			c.buttons = append(c.buttons, b)

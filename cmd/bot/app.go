@@ -5,21 +5,30 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/content/feed"
 	"github.com/newsbot/newsbot/content/search"
 	"github.com/newsbot/newsbot/content/summary"
+	"github.com/newsbot/newsbot/content/translate"
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/delivery"
 	"github.com/newsbot/newsbot/locales"
 	"github.com/newsbot/newsbot/store/memory"
+	redisstore "github.com/newsbot/newsbot/store/redis"
 )
 
 // app is every part of a running bot, wired.
 type app struct {
-	Engine *core.Engine
-	Store  core.Store
-	Index  *search.Index
+	Engine   *core.Engine
+	Store    core.Store
+	Index    *search.Index
+	Delivery *delivery.Engine
+	Queue    delivery.Queue
+	// Senders are the delivery senders by platform, filled in by the
+	// adapter that runs (they need the engine, which needs delivery).
+	Senders map[string]*lateSender
 	// Locker lets one process of many poll each feed; nil polls always.
 	Locker feed.Locker
 	// Listeners hear of every new article from the feeds.
@@ -38,36 +47,145 @@ func (a *app) Close() error {
 	return first
 }
 
-// build opens the store, loads content and wires the engine.
-func build(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
+// build opens the store, loads content and wires the engines for the given
+// platforms. Nothing runs yet.
+func build(ctx context.Context, cfg config, log *slog.Logger, platforms ...string) (_ *app, err error) {
 	cat, err := locales.Load(locales.FS(), cfg.Langs...)
 	if err != nil {
 		return nil, &configError{"NEWSBOT_LANGS", err.Error()}
 	}
-	a := &app{}
-	a.Store = memory.New()
+	a := &app{Senders: map[string]*lateSender{}}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	if err := a.openStore(ctx, cfg, log); err != nil {
+		return nil, err
+	}
 	articles, err := loadContent(cfg)
 	if err != nil {
 		return nil, err
 	}
 	for _, art := range articles {
 		if _, err := a.Store.SaveArticle(ctx, art); err != nil {
-			a.Close()
 			return nil, fmt.Errorf("storing article %s: %w", art.ID, err)
 		}
 	}
 	log.Info("content loaded", slog.Int("articles", len(articles)))
 	if err := a.openIndex(ctx, cfg, articles); err != nil {
-		a.Close()
 		return nil, err
 	}
-	a.Engine, err = core.NewEngine(core.Config{DefaultLang: cfg.DefaultLang, Location: cfg.Location},
-		core.Deps{Store: a.Store, Catalog: cat, Logger: log, Searcher: a.Index, Summarizer: summary.New()})
+	translator, err := translate.FromEnv(cfg.getenv)
 	if err != nil {
-		a.Close()
+		return nil, &configError{"", err.Error()}
+	}
+	if err := a.openDelivery(cfg, log, platforms); err != nil {
 		return nil, err
 	}
+	deps := core.Deps{Store: a.Store, Catalog: cat, Logger: log, Searcher: a.Index, Summarizer: summary.New(), Broadcaster: a.Delivery}
+	if translator != nil {
+		deps.Translator = translator
+	}
+	a.Engine, err = core.NewEngine(core.Config{DefaultLang: cfg.DefaultLang, Location: cfg.Location}, deps)
+	if err != nil {
+		return nil, err
+	}
+	a.Delivery.Bind(a.Engine)
+	alerts := a.Engine.Alerts(cfg.AlertGrace)
+	a.Listeners = append(a.Listeners, alerts)
 	return a, nil
+}
+
+// openStore opens Redis when REDIS_URL is set, else the in-memory store.
+func (a *app) openStore(ctx context.Context, cfg config, log *slog.Logger) error {
+	if cfg.RedisURL == "" {
+		a.Store = memory.New()
+		return nil
+	}
+	rcfg, err := redisstore.ConfigFromEnv(cfg.getenv)
+	if err != nil {
+		return &configError{"", err.Error()}
+	}
+	st, err := redisstore.Open(ctx, rcfg)
+	if err != nil {
+		return fmt.Errorf("redis: %w", err)
+	}
+	a.closers = append(a.closers, st.Close)
+	a.Store = st
+	a.Locker = redisstore.NewLocker(st.Client(), st.Prefix())
+	log.Info("redis store open", slog.String("prefix", st.Prefix()))
+	return nil
+}
+
+// openDelivery builds the delivery engine on the store's kind of queue.
+func (a *app) openDelivery(cfg config, log *slog.Logger, platforms []string) error {
+	limits := map[string]delivery.Limits{
+		"telegram": delivery.TelegramLimits(cfg.TelegramRate),
+		"discord":  delivery.DiscordLimits(cfg.DiscordRate),
+	}
+	senders := map[string]core.Sender{}
+	for _, p := range platforms {
+		a.Senders[p] = &lateSender{}
+		senders[p] = a.Senders[p]
+	}
+	deps := delivery.Deps{Senders: senders, Store: a.Store, Logger: log}
+	if st, ok := a.Store.(*redisstore.Store); ok {
+		deps.Queue = delivery.NewRedisQueue(st.Client(), st.Prefix())
+		deps.Ledger = delivery.NewRedisLedger(st.Client(), st.Prefix(), 0)
+		deps.Limiter = delivery.NewRedisLimiter(st.Client(), st.Prefix(), limits)
+	} else {
+		deps.Queue = delivery.NewMemoryQueue()
+		deps.Ledger = delivery.NewMemoryLedger()
+		deps.Limiter = delivery.NewMemoryLimiter(limits)
+	}
+	d, err := delivery.New(delivery.Config{}, deps)
+	if err != nil {
+		return fmt.Errorf("delivery: %w", err)
+	}
+	a.Delivery, a.Queue = d, deps.Queue
+	a.closers = append(a.closers, d.Close)
+	return nil
+}
+
+// runDelivery consumes the delivery queue until ctx ends, then drains the
+// sends in flight; the returned function waits for that.
+func (a *app) runDelivery(ctx context.Context, log *slog.Logger) (wait func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := a.Delivery.Run(ctx); err != nil {
+			log.Error("delivery stopped", slog.Any("err", err))
+		}
+	}()
+	return func() { <-done }
+}
+
+// settle waits, at most max, until the recent broadcasts are delivered and
+// platform has no queued or pending jobs: a piped terminal session sees its
+// alerts before it exits.
+func (a *app) settle(ctx context.Context, platform string, max time.Duration) {
+	deadline := time.Now().Add(max)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		if a.idle(ctx, platform) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (a *app) idle(ctx context.Context, platform string) bool {
+	recent, err := a.Delivery.Recent(ctx, 20)
+	if err != nil {
+		return true
+	}
+	for _, st := range recent {
+		if !st.Done() {
+			return false
+		}
+	}
+	n, err := a.Queue.Depth(ctx, platform)
+	return err != nil || n == 0
 }
 
 // loadContent returns the articles of NEWSBOT_CONTENT; else, for a bot

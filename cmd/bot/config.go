@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/newsbot/newsbot/adapters/telegram"
 	"github.com/newsbot/newsbot/content/feed"
 )
 
@@ -24,6 +26,11 @@ type config struct {
 	DiscordToken  string
 	HTTPAddr      string
 	LogLevel      slog.Level
+	Telegram      telegram.Config
+	TelegramRate  int           // TELEGRAM_RATE_GLOBAL, messages per second
+	DiscordRate   int           // DISCORD_RATE_GLOBAL, requests per second
+	AlertGrace    time.Duration // NEWSBOT_ALERT_GRACE: wait for sibling editions
+	getenv        func(string) string
 }
 
 // configError names the variable that is wrong and what it expects.
@@ -31,7 +38,12 @@ type configError struct {
 	Var, Msg string
 }
 
-func (e *configError) Error() string { return e.Var + ": " + e.Msg }
+func (e *configError) Error() string {
+	if e.Var == "" {
+		return e.Msg // the message names the variable itself
+	}
+	return e.Var + ": " + e.Msg
+}
 
 // loadConfig reads the configuration from getenv. It never reads a file:
 // secrets come from the environment only.
@@ -45,6 +57,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		TelegramToken: getenv("TELEGRAM_BOT_TOKEN"),
 		DiscordToken:  getenv("DISCORD_BOT_TOKEN"),
 		HTTPAddr:      getenv("HTTP_ADDR"),
+		getenv:        getenv,
 	}
 	for _, l := range strings.Split(orDefault(getenv("NEWSBOT_LANGS"), "ro,ru,en"), ",") {
 		l = strings.ToLower(strings.TrimSpace(l))
@@ -78,6 +91,20 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") && !strings.HasPrefix(c.RedisURL, "unix://") {
 		return c, &configError{"REDIS_URL", "expected redis://[user:password@]host:port[/db] or rediss://… for TLS"}
 	}
+	if c.TelegramRate, err = positiveInt(getenv, "TELEGRAM_RATE_GLOBAL", 30); err != nil {
+		return c, err
+	}
+	if c.DiscordRate, err = positiveInt(getenv, "DISCORD_RATE_GLOBAL", 50); err != nil {
+		return c, err
+	}
+	if s := getenv("NEWSBOT_ALERT_GRACE"); s != "" {
+		if c.AlertGrace, err = time.ParseDuration(s); err != nil || c.AlertGrace < 0 {
+			return c, &configError{"NEWSBOT_ALERT_GRACE", fmt.Sprintf("%q is not a duration (expected e.g. 1m or 30s)", s)}
+		}
+	}
+	if c.Telegram, err = telegram.ConfigFromEnv(getenv); err != nil {
+		return c, &configError{"", err.Error()}
+	}
 	if path := getenv("NEWSBOT_CONFIG"); path != "" {
 		f, err := os.Open(path)
 		if err != nil {
@@ -102,6 +129,18 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 	}
 	return c, nil
+}
+
+func positiveInt(getenv func(string) string, name string, def int) (int, error) {
+	s := strings.TrimSpace(getenv(name))
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		return 0, &configError{name, fmt.Sprintf("%q is not a positive whole number", s)}
+	}
+	return n, nil
 }
 
 func validLangCode(s string) bool {

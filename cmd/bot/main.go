@@ -20,9 +20,11 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // NEWSBOT_TZ works on machines without a zoneinfo database
 
 	"github.com/newsbot/newsbot/adapters/console"
+	"github.com/newsbot/newsbot/adapters/telegram"
 	"github.com/newsbot/newsbot/content/feed"
 )
 
@@ -65,7 +67,11 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	app, err := build(ctx, cfg, log)
+	platform := console.Platform
+	if cfg.Telegram.Enabled() {
+		platform = telegram.Platform
+	}
+	app, err := build(ctx, cfg, log, platform)
 	if err != nil {
 		var ce *configError
 		if errors.As(err, &ce) {
@@ -76,6 +82,13 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 		return 1
 	}
 	defer app.Close()
+
+	// Shutdown order: stop taking updates (the adapter returns), drain the
+	// deliveries in flight, then close the stores (deferred above).
+	deliveryCtx, stopDelivery := context.WithCancel(context.WithoutCancel(ctx))
+	waitDelivery := app.runDelivery(deliveryCtx, log)
+	defer waitDelivery()
+	defer stopDelivery()
 	if len(cfg.Feeds.Sources) > 0 {
 		poller := feed.NewPoller(cfg.Feeds, app.articleSink(log), app.feedOptions(log)...)
 		go func() {
@@ -84,9 +97,32 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 			}
 		}()
 	}
+
+	if platform == telegram.Platform {
+		bot, err := telegram.New(ctx, cfg.Telegram, app.Engine, log)
+		if err != nil {
+			fmt.Fprintf(stderr, "newsbot: telegram: %v\n", err)
+			return 1
+		}
+		app.Senders[telegram.Platform].set(bot)
+		log.Info("telegram bot running")
+		if err := bot.Run(ctx); err != nil {
+			fmt.Fprintf(stderr, "newsbot: telegram: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+
 	chat := console.New(app.Engine, console.Options{Locale: *locale, Moderator: *moderator, Prompt: prompt(stdin)})
-	if err := chat.Run(ctx, stdin, stdout); err != nil {
-		fmt.Fprintf(stderr, "newsbot: %v\n", err)
+	app.Senders[console.Platform].set(chat)
+	runErr := chat.Run(ctx, stdin, stdout)
+	if runErr == nil {
+		// Input ended: let alerts already queued reach the terminal.
+		app.settle(ctx, console.Platform, 5*time.Second)
+	}
+	chat.Close()
+	if runErr != nil {
+		fmt.Fprintf(stderr, "newsbot: %v\n", runErr)
 		return 1
 	}
 	return 0
@@ -112,7 +148,7 @@ func runIngest(ctx context.Context, cfg config, log *slog.Logger, args []string,
 		fmt.Fprintln(stderr, "newsbot: NEWSBOT_FEEDS: no feeds to ingest (expected lang=URL,lang=URL… or -feeds)")
 		return 2
 	}
-	app, err := build(ctx, cfg, log)
+	app, err := build(ctx, cfg, log, console.Platform)
 	if err != nil {
 		fmt.Fprintf(stderr, "newsbot: %v\n", err)
 		return 1

@@ -6,6 +6,9 @@
 //
 //	bot [flags]                run the bot (terminal chat without tokens)
 //	bot ingest [-feeds …]      fetch every feed once, print what was stored
+//	bot summarize -lang xx FILE|-  summarize a plain-text article
+//	bot eval-summaries         ROUGE of the summarizer against Lead-3
+//	bot bench-fanout [-chats N -rate N -consumers N -crash F]  delivery benchmark
 //
 // Configuration comes from the environment; see README.md.
 package main
@@ -53,8 +56,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBot(ctx, cfg, log, args, stdin, stdout, stderr)
 	case "ingest":
 		return runIngest(ctx, cfg, log, args, stdout, stderr)
+	case "summarize":
+		return runSummarize(ctx, args, stdin, stdout, stderr)
+	case "eval-summaries":
+		return runEvalSummaries(args, stdout, stderr)
+	case "bench-fanout":
+		return runBenchFanout(ctx, cfg, args, stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "newsbot: unknown subcommand %q (expected run or ingest)\n", sub)
+		fmt.Fprintf(stderr, "newsbot: unknown subcommand %q (expected run, ingest, summarize, eval-summaries or bench-fanout)\n", sub)
 		return 2
 	}
 }

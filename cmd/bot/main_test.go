@@ -171,3 +171,63 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+func TestSummarize(t *testing.T) {
+	article := "Bugetul a fost aprobat\n\nConsiliul a aprobat joi bugetul pentru 2027, cu venituri de 7,8 miliarde de lei. Documentul a fost votat de 27 de consilieri. Opoziția a criticat deficitul.\n"
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"summarize", "-lang", "ro", "-chars", "120", "-"}, strings.NewReader(article), &out, &errb, env(nil)); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	s := strings.TrimSpace(out.String())
+	if s == "" || len([]rune(s)) > 120 || !strings.Contains(article, strings.SplitN(s, ". ", 2)[0]) {
+		t.Errorf("summary %q", s)
+	}
+	if code := run(context.Background(), []string{"summarize", "-"}, strings.NewReader(article), &out, &errb, env(nil)); code != 2 {
+		t.Errorf("no -lang: exit %d", code)
+	}
+}
+
+func TestEvalSummaries(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"eval-summaries", "-dir", "../../content/summary/testdata/eval"}, strings.NewReader(""), &out, &errb, env(nil))
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, errb.String(), out.String())
+	}
+	for _, lang := range []string{"en", "ro", "ru"} {
+		if !strings.Contains(out.String(), " "+lang+" ") {
+			t.Errorf("no line for %s:\n%s", lang, out.String())
+		}
+	}
+}
+
+func TestBenchFanoutSmall(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"bench-fanout", "-chats", "200", "-rate", "1000"}, strings.NewReader(""), &out, &errb, env(nil))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	last := lines[len(lines)-1]
+	if !strings.HasPrefix(last, "fanout: chats=200 ") || !strings.Contains(last, " dup=0 lost=0 ") {
+		t.Errorf("last line %q", last)
+	}
+}
+
+// TestBreakingInTerminal is the embedded default end to end: a moderator
+// in the terminal posts breaking news, confirms, and the alert arrives.
+func TestBreakingInTerminal(t *testing.T) {
+	in := "/subscribe politics\n/lang en\n/breaking en: Bridge closed | ro: Pod închis\n1\n"
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"-moderator"}, strings.NewReader(in), &out, &errb, env(nil)); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	got := out.String()
+	preview := strings.Index(got, "Bridge closed")
+	alert := strings.Index(got, "🔔")
+	if preview < 0 || alert < preview || !strings.Contains(got[alert:], "Bridge closed") {
+		t.Errorf("no alert after the preview:\n%s", got)
+	}
+	if strings.Count(got, "🔔") != 1 {
+		t.Errorf("alert delivered %d times:\n%s", strings.Count(got, "🔔"), got)
+	}
+}

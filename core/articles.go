@@ -212,7 +212,7 @@ func (e *Engine) Summary(ctx context.Context, a content.Article) string {
 	if e.summary == nil {
 		return a.Lead
 	}
-	key := "summary:" + a.ID + ":" + a.Lang + ":" + strconv.Itoa(a.Version)
+	key := "summary:" + e.cfg.SummaryKey + ":" + a.ID + ":" + a.Lang + ":" + strconv.Itoa(a.Version)
 	if b, ok, err := e.store.Get(ctx, key); err == nil && ok {
 		return string(b)
 	} else if err != nil {

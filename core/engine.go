@@ -21,6 +21,10 @@ type Config struct {
 	Location    *time.Location // where times are shown; UTC when nil
 	// SummaryTTL is how long a computed summary stays cached; 0 means 30 days.
 	SummaryTTL time.Duration
+	// SummaryKey names the summarizer's algorithm and settings in cache
+	// keys (e.g. "v1b400"), so that a new summarizer does not serve the old
+	// one's cached summaries.
+	SummaryKey string
 	// PreviewTTL is how long a broadcast preview can be confirmed; 0 means
 	// DefaultPreviewTTL.
 	PreviewTTL time.Duration

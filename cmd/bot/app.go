@@ -87,7 +87,8 @@ func build(ctx context.Context, cfg config, log *slog.Logger, platforms ...strin
 	if translator != nil {
 		deps.Translator = translator
 	}
-	a.Engine, err = core.NewEngine(core.Config{DefaultLang: cfg.DefaultLang, Location: cfg.Location}, deps)
+	summaryKey := fmt.Sprintf("v%db%d", summary.Version, summary.DefaultBudget)
+	a.Engine, err = core.NewEngine(core.Config{DefaultLang: cfg.DefaultLang, Location: cfg.Location, SummaryKey: summaryKey}, deps)
 	if err != nil {
 		return nil, err
 	}

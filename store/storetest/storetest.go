@@ -33,6 +33,10 @@
 // Stores may also implement Versions(ctx, id) ([]content.Article, error),
 // which lists every stored version oldest first; the suite checks it when
 // present.
+//
+// Tests that need a Redis server, for this suite or anything else, get one
+// from store/redis/redistest, which applies newsbot's rule: REDIS_URL, else
+// a throwaway redis-server, else skip (fail under CI=true).
 package storetest
 
 import (

@@ -18,12 +18,11 @@ const schemaVersion = "newsbot-search-1"
 // written, for snippets; they are searched through per-language copies
 // (fieldTitle + suffix, e.g. "title_ro"), each analyzed for its language.
 const (
-	fieldLang      = "lang"
-	fieldSection   = "section"
-	fieldPublished = "published"
-	fieldTitle     = "title"
-	fieldLead      = "lead"
-	fieldBody      = "body"
+	fieldLang    = "lang"
+	fieldSection = "section"
+	fieldTitle   = "title"
+	fieldLead    = "lead"
+	fieldBody    = "body"
 )
 
 // textFields are the searched parts of an article with their boosts: a word
@@ -108,11 +107,6 @@ func newMapping() *mapping.IndexMappingImpl {
 	}
 	doc.AddFieldMappingsAt(fieldLang, keywordField(true))
 	doc.AddFieldMappingsAt(fieldSection, keywordField(false))
-	published := mapping.NewDateTimeFieldMapping()
-	published.Store = false
-	published.IncludeInAll = false
-	published.DocValues = true // the tie-breaker of equal scores
-	doc.AddFieldMappingsAt(fieldPublished, published)
 
 	for _, f := range textFields {
 		stored := mapping.NewTextFieldMapping()
@@ -150,11 +144,6 @@ func document(a content.Article) map[string]any {
 		fieldTitle:   a.Title,
 		fieldLead:    a.Lead,
 		fieldBody:    body,
-	}
-	// Dates are kept as int64 nanoseconds since 1970, which reach from
-	// 1678 to 2262; an article without a date sorts last.
-	if y := a.Published.Year(); y > 1678 && y < 2262 {
-		d[fieldPublished] = a.Published
 	}
 	text := map[string]string{fieldTitle: a.Title, fieldLead: a.Lead, fieldBody: body}
 	for _, s := range profileFor(lang).sets {

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/newsbot/newsbot/core"
@@ -30,7 +29,7 @@ const (
 // Search fail. Every word must match, in the title, lead or body; when no
 // article has them all, articles with any of them are returned, those with
 // more first. Text with no searchable word (empty, only punctuation or stop
-// words) matches nothing. Equal scores are ordered newest first.
+// words) matches nothing.
 //
 // Search fails only when the index does (it is closed, or ctx is done).
 func (x *Index) Search(ctx context.Context, q core.SearchQuery) (core.SearchResult, error) {
@@ -116,11 +115,10 @@ func (x *Index) run(ctx context.Context, ws []words, all bool, lang, section str
 	}
 	req := bleve.NewSearchRequestOptions(q, size, offset, false)
 	req.Fields = []string{fieldLang, fieldTitle, fieldLead, fieldBody}
-	req.Sort = search.SortOrder{
-		&search.SortScore{Desc: true},
-		&search.SortField{Field: fieldPublished, Desc: true, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast},
-		&search.SortDocID{},
-	}
+	// Scores alone: ties keep index order, which is stable from page to
+	// page. Sorting ties by date or ID would read a doc value of every
+	// match, which costs more than the search.
+	req.SortBy([]string{"-_score"})
 	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)

@@ -405,3 +405,36 @@ func TestSearchClosed(t *testing.T) {
 		t.Error("no error from a closed index")
 	}
 }
+
+// TestConcurrent indexes and searches at once; run it with -race.
+func TestConcurrent(t *testing.T) {
+	x := testIndex(t)
+	ctx := context.Background()
+	as := testArticles(t)
+	done := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			for i := range 20 {
+				if g == 0 {
+					a := as[i%len(as)]
+					a.Title += fmt.Sprint(" ", i)
+					if err := x.Index(ctx, a); err != nil {
+						done <- err
+						return
+					}
+					continue
+				}
+				if _, err := x.Search(ctx, core.SearchQuery{Text: "știri выборы elections", Limit: 3}); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -46,9 +46,7 @@ func (x *Index) snippet(hit *search.DocumentMatch, ws []words) string {
 	}
 	field := func(name string) string { s, _ := hit.Fields[name].(string); return s }
 	parts := []string{field(fieldLead)}
-	for _, para := range strings.Split(field(fieldBody), "\n") {
-		parts = append(parts, para)
-	}
+	parts = append(parts, strings.Split(field(fieldBody), "\n")...)
 	parts = append(parts, field(fieldTitle))
 	parts = slices.DeleteFunc(parts, func(s string) bool { return strings.TrimSpace(s) == "" })
 	if len(parts) == 0 {
@@ -66,6 +64,9 @@ func (x *Index) snippet(hit *search.DocumentMatch, ws []words) string {
 		spans, distinct := x.matches(text, p, terms)
 		if distinct > bestDistinct || distinct == bestDistinct && len(spans) > len(bestSpans) {
 			best, bestSpans, bestDistinct = i, spans, distinct
+		}
+		if bestDistinct == len(w.terms) {
+			break // no later part can hold more of the words
 		}
 	}
 	return fragment(parts[best], bestSpans)

@@ -32,6 +32,7 @@ func (e *Engine) registerCommands() {
 		{name: "correct", args: true, moderator: true, run: e.cmdCorrect},
 		{name: "retract", args: true, moderator: true, run: e.cmdRetract},
 		{name: "broadcasts", moderator: true, run: e.cmdBroadcasts},
+		{name: "link", args: true, moderator: true, run: e.cmdLink},
 	} {
 		e.commands[c.name] = c
 		e.order = append(e.order, c.name)

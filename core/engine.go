@@ -44,6 +44,8 @@ type Deps struct {
 	// Translator fills in languages a moderator did not write; nil: those
 	// chats get the moderator's first text.
 	Translator Translator
+	// Linker links editions by hand (/link); nil: /link is unavailable.
+	Linker Linker
 }
 
 // Engine answers requests. It is safe for concurrent use.
@@ -59,6 +61,7 @@ type Engine struct {
 	order    []string // command names in help order
 	bcast    Broadcaster
 	translr  Translator
+	linker   Linker
 }
 
 // NewEngine returns an engine, or an error naming what is missing in cfg or
@@ -95,6 +98,7 @@ func NewEngine(cfg Config, deps Deps) (*Engine, error) {
 		now:     deps.Now,
 		bcast:   deps.Broadcaster,
 		translr: deps.Translator,
+		linker:  deps.Linker,
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)

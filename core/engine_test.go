@@ -473,3 +473,42 @@ func TestOutage(t *testing.T) {
 		}
 	}
 }
+
+func TestLink(t *testing.T) {
+	h := newHarness(t)
+	cat, _ := locales.Load(locales.FS(), "ro", "ru", "en")
+	var got []string
+	linker := core.LinkerFunc(func(ctx context.Context, a, b string) error {
+		if a == b {
+			return core.Errorf(core.CodeInvalid, "err_link_same", map[string]any{"id": a})
+		}
+		if a == "nope" || b == "nope" {
+			return core.ErrNotFound
+		}
+		got = append(got, a, b)
+		return nil
+	})
+	e, err := core.NewEngine(core.Config{DefaultLang: "en"}, core.Deps{Store: h.store, Catalog: cat, Linker: linker})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := func(text string) core.Reply {
+		req := private("m", "en", text)
+		req.User.Moderator = true
+		return e.Handle(context.Background(), req)
+	}
+	if r := mod("/link W1RO t1ro"); r.Error != "" || !strings.Contains(all(r), "w1ro and t1ro") || strings.Join(got, ",") != "w1ro,t1ro" {
+		t.Errorf("/link: %v %s", got, all(r))
+	}
+	for text, code := range map[string]core.Code{"/link w1ro": core.CodeInvalid, "/link w1ro w1ro": core.CodeInvalid, "/link w1ro nope": core.CodeNotFound} {
+		if r := mod(text); r.Error != code {
+			t.Errorf("%q: code %q, want %q: %s", text, r.Error, code, all(r))
+		}
+	}
+	if r := e.Handle(context.Background(), private("u", "en", "/link w1ro t1ro")); r.Error != core.CodeForbidden {
+		t.Errorf("non-moderator /link: %s", all(r))
+	}
+	if r := h.do(func() core.Request { q := private("m", "en", "/link a b"); q.User.Moderator = true; return q }()); r.Error != core.CodeUnavailable {
+		t.Errorf("/link without a linker: %s", all(r))
+	}
+}

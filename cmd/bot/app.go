@@ -87,6 +87,9 @@ func build(ctx context.Context, cfg config, log *slog.Logger, platforms ...strin
 	if translator != nil {
 		deps.Translator = translator
 	}
+	deps.Linker = core.LinkerFunc(func(ctx context.Context, idA, idB string) error {
+		return feed.Link(ctx, a.Store, idA, idB)
+	})
 	summaryKey := fmt.Sprintf("v%db%d", summary.Version, summary.DefaultBudget)
 	a.Engine, err = core.NewEngine(core.Config{DefaultLang: cfg.DefaultLang, Location: cfg.Location, SummaryKey: summaryKey}, deps)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/newsbot/newsbot/locales"
 	"github.com/newsbot/newsbot/store/memory"
 	redisstore "github.com/newsbot/newsbot/store/redis"
+	goredis "github.com/redis/go-redis/v9"
 )
 
 // app is every part of a running bot, wired.
@@ -107,11 +108,25 @@ func (a *app) openStore(ctx context.Context, cfg config, log *slog.Logger) error
 		a.Store = memory.New()
 		return nil
 	}
+	goredis.SetLogger(redisLogger{log})
 	rcfg, err := redisstore.ConfigFromEnv(cfg.getenv)
 	if err != nil {
 		return &configError{"", err.Error()}
 	}
-	st, err := redisstore.Open(ctx, rcfg)
+	// Redis may still be starting (docker compose, a restart): try for a
+	// while before giving up.
+	var st *redisstore.Store
+	for wait, deadline := 250*time.Millisecond, time.Now().Add(cfg.RedisWait); ; wait = min(2*wait, 5*time.Second) {
+		if st, err = redisstore.Open(ctx, rcfg); err == nil || core.ErrorCode(err) != core.CodeUnavailable || time.Now().After(deadline) {
+			break
+		}
+		log.Warn("redis not reachable yet; retrying", slog.Duration("in", wait), slog.Any("err", err))
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
@@ -243,4 +258,13 @@ func (a *app) openIndex(ctx context.Context, cfg config, loaded []content.Articl
 		return fmt.Errorf("indexing content: %w", err)
 	}
 	return nil
+}
+
+// redisLogger sends go-redis's own messages (dial failures, pool events) to
+// our structured log at debug level: the store already reports what matters
+// as errors.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, "go-redis: "+fmt.Sprintf(format, v...))
 }

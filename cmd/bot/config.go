@@ -30,6 +30,7 @@ type config struct {
 	TelegramRate  int           // TELEGRAM_RATE_GLOBAL, messages per second
 	DiscordRate   int           // DISCORD_RATE_GLOBAL, requests per second
 	AlertGrace    time.Duration // NEWSBOT_ALERT_GRACE: wait for sibling editions
+	RedisWait     time.Duration // how long to retry an unreachable Redis at start
 	getenv        func(string) string
 }
 
@@ -58,6 +59,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		DiscordToken:  getenv("DISCORD_BOT_TOKEN"),
 		HTTPAddr:      getenv("HTTP_ADDR"),
 		getenv:        getenv,
+		RedisWait:     30 * time.Second,
 	}
 	for _, l := range strings.Split(orDefault(getenv("NEWSBOT_LANGS"), "ro,ru,en"), ",") {
 		l = strings.ToLower(strings.TrimSpace(l))
@@ -100,6 +102,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if s := getenv("NEWSBOT_ALERT_GRACE"); s != "" {
 		if c.AlertGrace, err = time.ParseDuration(s); err != nil || c.AlertGrace < 0 {
 			return c, &configError{"NEWSBOT_ALERT_GRACE", fmt.Sprintf("%q is not a duration (expected e.g. 1m or 30s)", s)}
+		}
+	}
+	if s := getenv("REDIS_WAIT"); s != "" {
+		if c.RedisWait, err = time.ParseDuration(s); err != nil || c.RedisWait < 0 {
+			return c, &configError{"REDIS_WAIT", fmt.Sprintf("%q is not a duration (expected e.g. 30s)", s)}
 		}
 	}
 	if c.Telegram, err = telegram.ConfigFromEnv(getenv); err != nil {

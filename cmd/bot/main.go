@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -107,13 +108,34 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 		}()
 	}
 
+	// One HTTP server serves metrics, health and the Telegram webhook.
+	tgcfg := cfg.Telegram
+	tgcfg.HTTPAddr = ""
+	var webhook http.Handler
+	var bot *telegram.Bot
 	if platform == telegram.Platform {
-		bot, err := telegram.New(ctx, cfg.Telegram, app.Engine, log)
+		bot, err = telegram.New(ctx, tgcfg, app.Engine, log)
 		if err != nil {
 			fmt.Fprintf(stderr, "newsbot: telegram: %v\n", err)
 			return 1
 		}
 		app.Senders[telegram.Platform].set(bot)
+		if tgcfg.WebhookURL != "" {
+			webhook = bot.Handler()
+		}
+	}
+	if cfg.HTTPAddr != "" {
+		go func() {
+			if err := app.serveHTTP(ctx, cfg.HTTPAddr, webhook, log); err != nil {
+				log.Error("http server stopped", slog.String("addr", cfg.HTTPAddr), slog.Any("err", err))
+			}
+		}()
+	} else if webhook != nil {
+		fmt.Fprintln(stderr, "newsbot: invalid configuration: HTTP_ADDR: webhook mode (TELEGRAM_WEBHOOK_URL) needs an address to listen on, e.g. :8080")
+		return 2
+	}
+
+	if bot != nil {
 		log.Info("telegram bot running")
 		if err := bot.Run(ctx); err != nil {
 			fmt.Fprintf(stderr, "newsbot: telegram: %v\n", err)

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/newsbot/newsbot/core"
+)
+
+// cacheCounter is a store that counts its cache lookups (both stores do).
+type cacheCounter interface{ HitRatio() float64 }
+
+// metrics registers newsbot's figures: delivery counters, queue depth per
+// platform, cache hit ratio, and the Go runtime's.
+func (a *app) metrics() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	snap := a.Delivery.Metrics().Snapshot
+	counter := func(name, help string, f func() float64) {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "newsbot", Name: name, Help: help}, f))
+	}
+	gauge := func(name, help string, labels prometheus.Labels, f func() float64) {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "newsbot", Name: name, Help: help, ConstLabels: labels}, f))
+	}
+	counter("delivery_sent_total", "Messages sent, edited or deleted.", func() float64 { return float64(snap().Sent) })
+	counter("delivery_retried_total", "Sends tried again after a transient failure or a 429.", func() float64 { return float64(snap().Retried) })
+	counter("delivery_rate_limited_total", "429 answers from the platforms.", func() float64 { return float64(snap().RateLimited) })
+	counter("delivery_skipped_total", "Repeated jobs skipped by their idempotency record.", func() float64 { return float64(snap().Skipped) })
+	for _, class := range []core.DeliveryClass{core.DeliveryRetryAfter, core.DeliveryTransient, core.DeliveryGone, core.DeliveryMoved, core.DeliveryRejected} {
+		gauge("delivery_failed", "Jobs that failed for good, by class.", prometheus.Labels{"class": string(class)}, func() float64 { return float64(snap().Failed[class]) })
+	}
+	gauge("delivery_in_flight", "Jobs taken and not yet finished.", nil, func() float64 { return float64(snap().InFlight) })
+	gauge("delivery_lag_mean_seconds", "Mean time from confirmation to delivery.", nil, func() float64 { return snap().LagMean.Seconds() })
+	gauge("delivery_lag_max_seconds", "Longest time from confirmation to delivery.", nil, func() float64 { return snap().LagMax.Seconds() })
+	for platform := range a.Senders {
+		gauge("delivery_queue_depth", "Jobs queued or pending.", prometheus.Labels{"platform": platform}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			n, err := a.Queue.Depth(ctx, platform)
+			if err != nil {
+				return -1
+			}
+			return float64(n)
+		})
+	}
+	if c, ok := a.Store.(cacheCounter); ok {
+		gauge("cache_hit_ratio", "Share of cache lookups (summaries, searches) that hit.", nil, c.HitRatio)
+	}
+	return reg
+}
+
+// serveHTTP serves /metrics, /healthz and, when set, the webhook on addr
+// until ctx ends.
+func (a *app) serveHTTP(ctx context.Context, addr string, webhook http.Handler, log *slog.Logger) error {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics(), promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if _, _, err := a.Store.Get(ctx, "healthz"); err != nil {
+			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ok\n"))
+	})
+	if webhook != nil {
+		mux.Handle("/", webhook)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shut)
+	}()
+	log.Info("http serving", slog.String("addr", ln.Addr().String()))
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

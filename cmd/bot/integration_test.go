@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsbot/newsbot/adapters/telegram/telegramtest"
+	"github.com/newsbot/newsbot/store/redis/redistest"
+)
+
+// TestRedisKeepsStateAcrossRestarts runs the bot twice on one Redis: what
+// the first run stored, the second finds.
+func TestRedisKeepsStateAcrossRestarts(t *testing.T) {
+	url := redistest.URL(t)
+	prefix := redistest.Prefix(t)
+	redistest.CleanPrefix(t, url, prefix)
+	e := env(map[string]string{"REDIS_URL": url, "REDIS_PREFIX": prefix})
+
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), nil, strings.NewReader("/lang en\n/subscribe culture\n"), &out, &errb, e); code != 0 {
+		t.Fatalf("first run: exit %d: %s", code, errb.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), nil, strings.NewReader("/subscriptions\n"), &out, &errb, e); code != 0 {
+		t.Fatalf("second run: exit %d: %s", code, errb.String())
+	}
+	if got := out.String(); !strings.Contains(got, "This chat's alerts") || !strings.Contains(got, "Culture") || !strings.Contains(got, "Breaking news") {
+		t.Errorf("second run lost the first run's state:\n%s", got)
+	}
+}
+
+func TestRedisUnreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	var out, errb bytes.Buffer
+	code := run(context.Background(), nil, strings.NewReader(""), &out, &errb, env(map[string]string{"REDIS_URL": "redis://" + addr, "REDIS_WAIT": "1s"}))
+	if code != 1 || !strings.Contains(errb.String(), "redis") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestTelegramEndToEnd runs the bot as it runs in production, against a
+// fake Bot API: a reader subscribes, a moderator posts breaking news and
+// confirms it, the reader gets it once, and /metrics counts it.
+func TestTelegramEndToEnd(t *testing.T) {
+	srv := telegramtest.NewServer(telegramtest.Options{})
+	defer srv.Close()
+	reader := telegramtest.User{ID: 1001, FirstName: "Ana", LanguageCode: "ro"}
+	mod := telegramtest.User{ID: 2002, FirstName: "Max", LanguageCode: "en"}
+	addr := freeAddr(t)
+	e := env(map[string]string{
+		"TELEGRAM_BOT_TOKEN":    srv.Token(),
+		"TELEGRAM_API_ENDPOINT": srv.Endpoint(),
+		"TELEGRAM_MODERATORS":   fmt.Sprint(mod.ID),
+		"HTTP_ADDR":             addr,
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var out, errb bytes.Buffer
+	go func() { done <- run(ctx, nil, strings.NewReader(""), &out, &errb, e) }()
+	defer func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("exit %d: %s", code, errb.String())
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("the bot did not stop within 20s of cancellation")
+		}
+	}()
+	const wait = 10 * time.Second
+
+	srv.UserMessage(reader.ID, reader, "/subscribe international")
+	if !srv.Await(wait, func() bool { return len(srv.Messages(reader.ID)) == 1 }) {
+		t.Fatalf("no answer to /subscribe; stderr: %s", errb.String())
+	}
+	if got := srv.Messages(reader.ID)[0].Text; !strings.Contains(got, "Internațional") {
+		t.Errorf("subscribe answer in Romanian expected: %q", got)
+	}
+
+	srv.UserMessage(mod.ID, mod, "/breaking en: The Prut bridge is closed | ro: Podul peste Prut este închis")
+	if !srv.Await(wait, func() bool { return len(srv.Messages(mod.ID)) == 1 }) {
+		t.Fatal("no preview")
+	}
+	preview := srv.Messages(mod.ID)[0]
+	if len(preview.Keyboard) == 0 || len(preview.Keyboard[0]) < 2 {
+		t.Fatalf("preview without confirm/cancel: %+v", preview)
+	}
+	if n := len(srv.Messages(reader.ID)); n != 1 {
+		t.Fatalf("something was sent before confirmation: %d messages", n)
+	}
+	srv.Press(mod.ID, preview.MessageID, mod, preview.Keyboard[0][0].Data)
+	if !srv.Await(wait, func() bool { return len(srv.Messages(reader.ID)) == 2 }) {
+		t.Fatalf("the reader got no alert; stderr: %s", errb.String())
+	}
+	if got := srv.Messages(reader.ID)[1].Text; !strings.Contains(got, "Podul peste Prut este închis") {
+		t.Errorf("alert not in the reader's language: %q", got)
+	}
+
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "newsbot_delivery_sent_total") || !strings.Contains(string(body), `newsbot_delivery_queue_depth{platform="telegram"}`) {
+		t.Errorf("/metrics lacks newsbot figures:\n%.2000s", body)
+	}
+	if resp, err := http.Get("http://" + addr + "/healthz"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("/healthz: %v %v", resp, err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(srv.Messages(reader.ID)); n != 2 {
+		t.Errorf("the reader got %d messages, want 2 (answer + one alert)", n)
+	}
+	if strings.Contains(out.String()+errb.String(), srv.Token()) {
+		t.Error("the token appears in the output")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"time"
 
@@ -228,28 +229,61 @@ func loadContent(cfg config) ([]content.Article, error) {
 	return arts, nil
 }
 
-// openIndex opens the search index: in memory, or persisted under
-// NEWSBOT_DATA and rebuilt from the store when missing or corrupt. The
-// articles loaded at start are indexed either way (re-indexing an ID
-// replaces it).
+// articleScanner is a store that can list every article it holds, not just
+// the latest ones (store/redis).
+type articleScanner interface {
+	ScanArticles(ctx context.Context, fn func(content.Article) error) error
+}
+
+// eachArticle calls fn with every stored article.
+func (a *app) eachArticle(ctx context.Context, fn func(content.Article) error) error {
+	if sc, ok := a.Store.(articleScanner); ok {
+		return sc.ScanArticles(ctx, fn)
+	}
+	arts, err := a.Store.FindArticles(ctx, core.ArticleFilter{Limit: math.MaxInt32})
+	if err != nil {
+		return err
+	}
+	for _, art := range arts {
+		if err := fn(art); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// openIndex opens the search index. In memory (no NEWSBOT_DATA) it is built
+// from every stored article at start; persisted under NEWSBOT_DATA it is
+// rebuilt only when missing or corrupt, and the articles loaded at this
+// start are (re)indexed.
 func (a *app) openIndex(ctx context.Context, cfg config, loaded []content.Article) error {
 	var err error
 	if cfg.DataDir == "" {
-		a.Index, err = search.NewMemory()
-	} else {
-		a.Index, err = search.Open(ctx, cfg.DataDir, func(ctx context.Context, add func(content.Article) error) error {
-			arts, err := a.Store.FindArticles(ctx, core.ArticleFilter{Limit: 1 << 30})
-			if err != nil {
-				return err
-			}
-			for _, art := range arts {
-				if err := add(art); err != nil {
-					return err
-				}
+		if a.Index, err = search.NewMemory(); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		a.closers = append(a.closers, a.Index.Close)
+		batch := make([]content.Article, 0, search.BatchSize)
+		flush := func() error {
+			err := a.Index.Index(ctx, batch...)
+			batch = batch[:0]
+			return err
+		}
+		err := a.eachArticle(ctx, func(art content.Article) error {
+			if batch = append(batch, art); len(batch) == cap(batch) {
+				return flush()
 			}
 			return nil
 		})
+		if err == nil {
+			err = flush()
+		}
+		if err != nil {
+			return fmt.Errorf("indexing stored articles: %w", err)
+		}
+		return nil
 	}
+	a.Index, err = search.Open(ctx, cfg.DataDir, a.eachArticle)
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}

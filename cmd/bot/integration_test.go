@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -21,18 +22,45 @@ func TestRedisKeepsStateAcrossRestarts(t *testing.T) {
 	url := redistest.URL(t)
 	prefix := redistest.Prefix(t)
 	redistest.CleanPrefix(t, url, prefix)
+	dir := t.TempDir()
+	article := `[{"id":"x1","lang":"en","section":"sport","title":"Zimbru wins the derby","lead":"A late goal.","body":["Zimbru beat Sheriff 2-1."],"published":"2026-11-28T10:00:00Z"}]`
+	if err := os.WriteFile(dir+"/x1.json", []byte(article), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	e := env(map[string]string{"REDIS_URL": url, "REDIS_PREFIX": prefix})
+	first := env(map[string]string{"REDIS_URL": url, "REDIS_PREFIX": prefix, "NEWSBOT_CONTENT": dir})
 
 	var out, errb bytes.Buffer
-	if code := run(context.Background(), nil, strings.NewReader("/lang en\n/subscribe culture\n"), &out, &errb, e); code != 0 {
+	if code := run(context.Background(), nil, strings.NewReader("/lang en\n/subscribe culture\n"), &out, &errb, first); code != 0 {
 		t.Fatalf("first run: exit %d: %s", code, errb.String())
 	}
 	out.Reset()
-	if code := run(context.Background(), nil, strings.NewReader("/subscriptions\n"), &out, &errb, e); code != 0 {
+	if code := run(context.Background(), nil, strings.NewReader("/subscriptions\n/search derby\n/read x1\n"), &out, &errb, e); code != 0 {
 		t.Fatalf("second run: exit %d: %s", code, errb.String())
 	}
 	if got := out.String(); !strings.Contains(got, "This chat's alerts") || !strings.Contains(got, "Culture") || !strings.Contains(got, "Breaking news") {
 		t.Errorf("second run lost the first run's state:\n%s", got)
+	}
+	if got := out.String(); !strings.Contains(got, "/read_x1") || !strings.Contains(got, "Zimbru beat Sheriff") {
+		t.Errorf("second run does not find the stored article:\n%s", got)
+	}
+}
+
+// TestDataDir keeps the search index on disk between runs.
+func TestDataDir(t *testing.T) {
+	dir := t.TempDir()
+	e := env(map[string]string{"NEWSBOT_DATA": dir})
+	for i := range 2 {
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), []string{"-lang", "ru"}, strings.NewReader("/search бюджет\n"), &out, &errb, e); code != 0 {
+			t.Fatalf("run %d: exit %d: %s", i, code, errb.String())
+		}
+		if !strings.Contains(out.String(), "/read_budget-ru") {
+			t.Errorf("run %d: search found nothing:\n%s", i, out.String())
+		}
+	}
+	if _, err := os.Stat(dir + "/search-index"); err != nil {
+		t.Errorf("no index on disk: %v", err)
 	}
 }
 

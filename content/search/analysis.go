@@ -235,7 +235,7 @@ type stemmer struct {
 
 const (
 	stemShards     = 16
-	stemShardWords = 1 << 13 // a shard forgets everything when it is full
+	stemShardWords = 1 << 14 // a shard forgets everything when it is full
 )
 
 type stemShard struct {

@@ -92,8 +92,19 @@ func (w words) query(all bool) query.Query {
 	}
 	clauses := make([]query.Query, 0, len(w.terms))
 	for _, terms := range w.terms {
+		sets := w.p.sets
+		if len(sets) > 1 && !slices.ContainsFunc(terms, func(t string) bool { return t != terms[0] }) {
+			// A word every analysis reads alike was typed without
+			// diacritics ("stiri"): the folded fields, last, find every
+			// article the others would, and searching them alone halves
+			// the work. They weigh as much as exact matches here, since
+			// nothing matches more exactly.
+			last := sets[len(sets)-1]
+			last.weight = sets[0].weight
+			sets, terms = []analysisSet{last}, terms[len(terms)-1:]
+		}
 		var alts []query.Query
-		for i, s := range w.p.sets {
+		for i, s := range sets {
 			for _, f := range textFields {
 				q := query.NewTermQuery(terms[i])
 				q.SetField(f.name + s.suffix)

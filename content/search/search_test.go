@@ -398,6 +398,9 @@ func TestSearchClosed(t *testing.T) {
 	if err := x.Close(); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := os.Stat(x.temp); !os.IsNotExist(err) {
+		t.Errorf("temporary directory %s left after Close: %v", x.temp, err)
+	}
 	if err := x.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}

@@ -8,7 +8,7 @@
 // Every key starts with Config.Prefix (REDIS_PREFIX, default "newsbot:"), so
 // several bots or test runs can share one Redis database. With P the prefix:
 //
-//	P schema                           string  schema version, "1"
+//	P schema                           string  schema version, "2"
 //	P article:{id}                     hash    "cur": newest version as JSON;
 //	                                           "v{n}": older version n as JSON
 //	P latest:all                       zset    article IDs scored by Published
@@ -18,8 +18,13 @@
 //	P group:{group}                    set     IDs of a translation group's editions
 //	P user:{platform}:{id}             string  core.UserSettings as JSON
 //	P chat:{platform}:{id}             string  core.ChatSettings as JSON
-//	P subs:chat:{platform}:{id}        set     the chat's sections, as section IDs
-//	P subs:section:{section}           set     the section's chats, "{platform}:{id}"
+//	P subs:chats:{b}                   hash    chat bucket b: "{platform}:{id}" ->
+//	                                           the chat's sections, a bitmask of
+//	                                           section IDs (bit id%8 of byte id/8)
+//	P subs:section:{section}:{k}       hash    section bucket k: "{platform}:{id}" -> ""
+//	P subs:buckets:{section}           string  bitmap: bit k (SETBIT numbering) is set
+//	                                           while bucket k holds chats
+//	P subs:counts                      hash    section -> how many chats it has
 //	P section:ids                      hash    section name -> section ID
 //	P section:names                    hash    section ID -> section name
 //	P section:seq                      string  the last section ID handed out
@@ -29,13 +34,33 @@
 // scores order by ID, and are trimmed to Config.LatestDepth members:
 // FindArticles sees that many articles per list, while every article and
 // version stays readable by ID. Platforms and languages hold no ':', which
-// keeps every key unambiguous.
+// keeps every key unambiguous; a section bucket's key ends in its number, so
+// a section whose name holds ':' is unambiguous too.
 //
-// Subscriptions are written both ways by Lua scripts, so each Subscribe,
-// Unsubscribe and UnsubscribeAll is atomic and no half-written subscription
-// survives a crash or a dropped connection. A chat's set holds small integer
-// section IDs, not names, so that Redis stores it as a compact intset (a
-// tenth of a hashtable set's memory for a chat with ten sections). Saving an
+// # Subscriptions
+//
+// A chat's buckets come from the 32-bit FNV-1a hash h of "{platform}:{id}":
+// b = h mod ChatBuckets (65,536) and k = h mod SectionBuckets (4,096). The
+// layout is shaped by Redis's compact encodings on a stock server
+// configuration (nothing is set on the server): a hash of at most 128 fields
+// (hash-max-listpack-entries) of at most 64 bytes (hash-max-listpack-value)
+// is one listpack, about 30 bytes a chat, where a key of its own or a member
+// of a big set costs 70 to 120 bytes. Buckets stay that small up to about
+// 6,000,000 chats and, per section, about 400,000 chats; past that the
+// fuller buckets become hashtables, which costs memory (about as much as
+// schema version 1 did) but changes nothing else. A chat's bitmask of
+// section IDs stays under 64 bytes up to section ID 511. Empty buckets are no
+// keys: a small bot has about one key per chat and per subscription, as
+// before.
+//
+// Subscriptions are written both ways by Lua scripts, each Subscribe,
+// Unsubscribe and UnsubscribeAll one EVALSHA: atomic, so no half-written
+// subscription survives a crash or a dropped connection. The scripts also
+// keep each section's count (CountSectionChats is one HGET) and its bitmap
+// of buckets in step. SectionChats reads the bitmap, then the buckets it
+// names with HKEYS, as many per pipelined round trip as make about one batch
+// of chats, so an empty or small section costs a round trip or two and a
+// big one is read a few thousand chats at a time, never whole. Saving an
 // article is a WATCH/MULTI/EXEC transaction over its hash and lists, retried
 // when another writer gets there first; FindArticles reads a page of a list
 // and its articles with one Lua script, one round trip.
@@ -45,13 +70,23 @@
 // a Redis Cluster, unless every key of the prefix maps to one slot (a prefix
 // such as "{newsbot}:").
 //
+// # Schema versions
+//
+// Version 2 changed the subscription keys (version 1 kept a set per chat,
+// P subs:chat:{platform}:{id}, and one per section, P subs:section:{section});
+// everything else is as it was. Open upgrades a version 1 database that
+// holds no subscription keys (no key under P subs:) by writing "2", and
+// refuses one that holds version 1 subscriptions, with an error that says
+// so: there was no production data in version 1, so there is no migration.
+// Open also fails when the version stored at P schema is newer than
+// SchemaVersion.
+//
 // # Failures
 //
 // Connections use short dial, read and write timeouts (Config.Timeout) and
 // one retry, so when Redis is down or restarting a command fails within about
 // twice the timeout, with an error wrapped by core.Unavailable; the client
-// reconnects by itself once Redis is back. Open fails when the schema version
-// stored at P schema is newer than SchemaVersion.
+// reconnects by itself once Redis is back.
 //
 // # Cache metrics
 //
@@ -79,7 +114,7 @@ var _ core.Store = (*Store)(nil)
 
 // SchemaVersion is the version of the key schema this package reads and
 // writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Defaults of Config.
 const (
@@ -193,7 +228,8 @@ func (s *Store) Client() goredis.UniversalClient { return s.rdb }
 // Prefix returns the prefix of every key of the store.
 func (s *Store) Prefix() string { return s.prefix }
 
-// checkSchema reads the schema version, writing it to a fresh database.
+// checkSchema reads the schema version, writing it to a fresh database and
+// upgrading a version 1 database that holds no subscriptions.
 func (s *Store) checkSchema(ctx context.Context) error {
 	key := s.key("schema")
 	if err := s.rdb.SetNX(ctx, key, SchemaVersion, 0).Err(); err != nil {
@@ -209,8 +245,47 @@ func (s *Store) checkSchema(ctx context.Context) error {
 		return fmt.Errorf("redis schema version %q at %s is not a version this bot understands (%d)", v, key, SchemaVersion)
 	case n > SchemaVersion:
 		return fmt.Errorf("redis schema version %d at %s is newer than this bot understands (%d)", n, key, SchemaVersion)
+	case n == 1:
+		return s.upgradeFrom1(ctx, key)
 	}
 	return nil
+}
+
+// upgradeFrom1 writes schema version 2 over version 1 when no subscription
+// key exists, and otherwise returns an error that says what to do.
+func (s *Store) upgradeFrom1(ctx context.Context, schemaKey string) error {
+	pattern := globEscape(s.key("subs", "")) + "*"
+	var cursor uint64
+	for {
+		keys, next, err := s.rdb.Scan(ctx, cursor, pattern, 1000).Result()
+		if err != nil {
+			return unavailable(err)
+		}
+		if len(keys) > 0 {
+			return fmt.Errorf("redis schema version 1 at %s holds subscriptions (%s) in a layout this bot no longer reads (version %d): "+
+				"use a new REDIS_PREFIX, or delete the keys under %s, and subscribe the chats again", schemaKey, keys[0], SchemaVersion, s.prefix)
+		}
+		if next == 0 {
+			break
+		}
+		cursor = next
+	}
+	if err := s.rdb.Set(ctx, schemaKey, SchemaVersion, 0).Err(); err != nil {
+		return unavailable(err)
+	}
+	return nil
+}
+
+// globEscape escapes the characters that MATCH patterns give a meaning.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // key joins the prefix and parts into a key.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"strings"
 	"testing"
 	"time"
@@ -50,34 +51,48 @@ func TestSchemaVersion(t *testing.T) {
 	s := open(t, url)
 	key := s.Prefix() + "schema"
 	c := s.Client()
-	if v, err := c.Get(ctx, key).Result(); err != nil || v != "1" {
-		t.Fatalf("a fresh database has schema %q (%v), want 1", v, err)
+	if v, err := c.Get(ctx, key).Result(); err != nil || v != "2" {
+		t.Fatalf("a fresh database has schema %q (%v), want 2", v, err)
 	}
+	v1Chat := s.Prefix() + "subs:chat:telegram:1"
 	for _, c2 := range []struct {
-		stored, want string
+		name, stored string
+		v1Keys       []string // version 1 subscription keys to write first
+		want         string   // Open's error; "" for success
+		after        string   // the version stored after Open
 	}{
-		{"1", ""},
-		{"7", fmt.Sprintf("redis schema version 7 at %s is newer than this bot understands (1)", key)},
-		{"seven", fmt.Sprintf(`redis schema version "seven" at %s is not a version this bot understands (1)`, key)},
+		{"current", "2", nil, "", "2"},
+		{"version 1 without subscriptions", "1", nil, "", "2"},
+		{"version 1 with subscriptions", "1", []string{v1Chat},
+			fmt.Sprintf("redis schema version 1 at %s holds subscriptions (%s) in a layout this bot no longer reads (version 2): "+
+				"use a new REDIS_PREFIX, or delete the keys under %s, and subscribe the chats again", key, v1Chat, s.Prefix()), "1"},
+		{"newer", "7", nil, fmt.Sprintf("redis schema version 7 at %s is newer than this bot understands (2)", key), "7"},
+		{"garbage", "seven", nil, fmt.Sprintf(`redis schema version "seven" at %s is not a version this bot understands (2)`, key), "seven"},
 	} {
-		t.Run(c2.stored, func(t *testing.T) {
+		t.Run(c2.name, func(t *testing.T) {
 			if err := c.Set(ctx, key, c2.stored, 0).Err(); err != nil {
 				t.Fatal(err)
 			}
-			s2, err := redis.Open(ctx, redis.Config{URL: url, Prefix: s.Prefix()})
-			if c2.want == "" {
-				if err != nil {
-					t.Fatalf("Open on schema %s: %v", c2.stored, err)
+			for _, k := range c2.v1Keys {
+				if err := c.SAdd(ctx, k, 1).Err(); err != nil {
+					t.Fatal(err)
 				}
-				s2.Close()
-				return
+				defer c.Del(ctx, k)
 			}
+			s2, err := redis.Open(ctx, redis.Config{URL: url, Prefix: s.Prefix()})
 			if err == nil {
 				s2.Close()
-				t.Fatalf("Open on schema %s succeeded", c2.stored)
 			}
-			if err.Error() != c2.want {
+			switch {
+			case c2.want == "" && err != nil:
+				t.Fatalf("Open on schema %s: %v", c2.stored, err)
+			case c2.want != "" && err == nil:
+				t.Fatalf("Open on schema %s succeeded", c2.stored)
+			case c2.want != "" && err.Error() != c2.want:
 				t.Fatalf("Open error %q, want %q", err, c2.want)
+			}
+			if v, err := c.Get(ctx, key).Result(); err != nil || v != c2.after {
+				t.Fatalf("after Open the schema is %q (%v), want %q", v, err, c2.after)
 			}
 		})
 	}
@@ -170,11 +185,16 @@ func TestPasswordDBAndPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The documented buckets of "telegram:1": FNV-1a mod 65,536 and 4,096.
+	h := fnv.New32a()
+	h.Write([]byte("telegram:1"))
 	want := []string{
 		"bot-a:schema", "bot-a:article:a1", "bot-a:latest:all", "bot-a:latest:l:ro",
 		"bot-a:latest:s:politics", "bot-a:latest:ls:ro:politics", "bot-a:group:g",
-		"bot-a:user:telegram:1", "bot-a:chat:telegram:1", "bot-a:subs:chat:telegram:1",
-		"bot-a:subs:section:sport", "bot-a:cache:summary:a1",
+		"bot-a:user:telegram:1", "bot-a:chat:telegram:1",
+		fmt.Sprintf("bot-a:subs:chats:%d", h.Sum32()%65536),
+		fmt.Sprintf("bot-a:subs:section:sport:%d", h.Sum32()%4096),
+		"bot-a:subs:buckets:sport", "bot-a:subs:counts", "bot-a:cache:summary:a1",
 		"bot-a:section:ids", "bot-a:section:names", "bot-a:section:seq",
 	}
 	have := map[string]bool{}

@@ -2,8 +2,10 @@ package redis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -12,77 +14,192 @@ import (
 	"github.com/newsbot/newsbot/store/internal/contract"
 )
 
-// The subscription scripts keep both directions in step atomically. A chat's
-// set holds small integer section IDs rather than names, so that Redis keeps
-// it as a compact intset; the hashes at section:ids and section:names map
-// between the two, and section:seq hands out IDs.
+// Bucket counts of the subscription layout (see the package doc). A chat's
+// bucket is the FNV-1a hash of its member string; its chat bucket is that
+// hash modulo ChatBuckets and its section bucket the hash modulo
+// SectionBuckets. Changing either moves every chat: it needs a new
+// SchemaVersion.
+const (
+	// ChatBuckets is how many hashes hold the chat-to-sections direction.
+	// At 128 chats or fewer a hash is a listpack, about 30 bytes a chat;
+	// 65,536 buckets keep them so up to about 6,000,000 chats (a Poisson
+	// tail past 128 is rare below a mean of about 95), and past that the
+	// fuller buckets turn into hashtables, about 90 bytes a chat, still
+	// correct. An empty bucket is no key, so a small bot pays nothing for
+	// the count.
+	ChatBuckets = 65536
+	// SectionBuckets is how many hashes each section's chats are spread
+	// over. It keeps buckets listpacks up to about 400,000 chats in one
+	// section, and each bucket small enough to read in one command however
+	// big the section grows. A section bitmap names the buckets that hold
+	// chats, so listing a small section reads only its few buckets.
+	SectionBuckets = 4096
+)
+
+// The subscription scripts keep both directions, the section counts and the
+// bucket bitmaps in step atomically. A chat's field holds its sections as a
+// bitmask of small integer section IDs (bit id%8 of byte id/8); the hashes
+// at section:ids and section:names map between names and IDs, and
+// section:seq hands out IDs.
 //
-// Subscribe and Unsubscribe take KEYS = chat set, section:ids,
-// section:names, section:seq, then the set of each section ARGV[i] (i >= 2)
-// at KEYS[i+3]; ARGV[1] is the chat as a section member. They return the
-// sections that changed. The section side is written even when the chat side
-// did not change, which repairs any drift.
+// luaMask is the bitmask code the scripts share; a mask is a Lua table of
+// bytes.
+const luaMask = `
+local function bitpos(id) return math.floor(id / 8) + 1, 2 ^ (id % 8) end
+local function has(m, id) local j, b = bitpos(id); return (m[j] or 0) % (2 * b) >= b end
+local function add(m, id)
+  local j, b = bitpos(id)
+  for n = #m + 1, j do m[n] = 0 end
+  m[j] = m[j] + b
+end
+local function del(m, id) local j, b = bitpos(id); m[j] = m[j] - b end
+local function pack(m)
+  local n = #m
+  while n > 0 and m[n] == 0 do m[n] = nil; n = n - 1 end
+  if n == 0 then return nil end
+  return string.char(unpack(m))
+end
+local function unpackmask(v) if not v then return {} end return {string.byte(v, 1, -1)} end
+local function ids(m)
+  local out = {}
+  for j = 1, #m do
+    for bit = 0, 7 do
+      if m[j] % (2 ^ (bit + 1)) >= 2 ^ bit then out[#out + 1] = (j - 1) * 8 + bit end
+    end
+  end
+  return out
+end
+-- leave removes member from a section bucket: the count goes down, the
+-- bucket's bit is cleared when the bucket empties, and the bitmap goes
+-- when the section has no chats left.
+local function leave(bucket, bitmap, counts, sec, member, k)
+  if redis.call('HDEL', bucket, member) == 0 then return end
+  if redis.call('HINCRBY', counts, sec, -1) <= 0 then
+    redis.call('HDEL', counts, sec)
+    redis.call('DEL', bitmap)
+  elseif redis.call('EXISTS', bucket) == 0 then
+    redis.call('SETBIT', bitmap, k, 0)
+  end
+end
+`
+
+// Subscribe and Unsubscribe take KEYS = chat bucket, section:ids,
+// section:names, section:seq, subs:counts, then for the section ARGV[i]
+// (i >= 3) its bucket at KEYS[2i] and its bitmap at KEYS[2i+1]; ARGV[1] is
+// the chat's member string and ARGV[2] its section bucket. They return the
+// sections that changed. The section side is written even when the chat
+// side did not change, which repairs any drift.
 var (
-	subscribeScript = goredis.NewScript(`
+	subscribeScript = goredis.NewScript(luaMask + `
+local member, k = ARGV[1], tonumber(ARGV[2])
+local mask = unpackmask(redis.call('HGET', KEYS[1], member))
 local changed = {}
-for i = 2, #ARGV do
-  local id = redis.call('HGET', KEYS[2], ARGV[i])
+for i = 3, #ARGV do
+  local sec = ARGV[i]
+  local id = redis.call('HGET', KEYS[2], sec)
   if not id then
     id = redis.call('INCR', KEYS[4])
-    redis.call('HSET', KEYS[2], ARGV[i], id)
-    redis.call('HSET', KEYS[3], id, ARGV[i])
+    redis.call('HSET', KEYS[2], sec, id)
+    redis.call('HSET', KEYS[3], id, sec)
   end
-  if redis.call('SADD', KEYS[1], id) == 1 then changed[#changed + 1] = ARGV[i] end
-  redis.call('SADD', KEYS[i + 3], ARGV[1])
+  id = tonumber(id)
+  if not has(mask, id) then
+    add(mask, id)
+    changed[#changed + 1] = sec
+  end
+  if redis.call('HSET', KEYS[2 * i], member, '') == 1 then
+    redis.call('HINCRBY', KEYS[5], sec, 1)
+    redis.call('SETBIT', KEYS[2 * i + 1], k, 1)
+  end
 end
+if #changed > 0 then redis.call('HSET', KEYS[1], member, pack(mask)) end
 return changed`)
-	unsubscribeScript = goredis.NewScript(`
+	unsubscribeScript = goredis.NewScript(luaMask + `
+local member, k = ARGV[1], tonumber(ARGV[2])
+local mask = unpackmask(redis.call('HGET', KEYS[1], member))
 local changed = {}
-for i = 2, #ARGV do
-  local id = redis.call('HGET', KEYS[2], ARGV[i])
-  if id and redis.call('SREM', KEYS[1], id) == 1 then changed[#changed + 1] = ARGV[i] end
-  redis.call('SREM', KEYS[i + 3], ARGV[1])
+for i = 3, #ARGV do
+  local sec = ARGV[i]
+  local id = redis.call('HGET', KEYS[2], sec)
+  if id and has(mask, tonumber(id)) then
+    del(mask, tonumber(id))
+    changed[#changed + 1] = sec
+  end
+  leave(KEYS[2 * i], KEYS[2 * i + 1], KEYS[5], sec, member, k)
+end
+if #changed > 0 then
+  local v = pack(mask)
+  if v then redis.call('HSET', KEYS[1], member, v) else redis.call('HDEL', KEYS[1], member) end
 end
 return changed`)
-	// KEYS = chat set, section:names; ARGV = the chat as a member, the
-	// prefix of section sets. The section keys come from the chat's set, so
-	// they cannot be declared up front: this script assumes one Redis (or
-	// that all of the prefix lives in one cluster slot).
-	unsubscribeAllScript = goredis.NewScript(`
+	// KEYS = chat bucket, section:names, subs:counts; ARGV = the chat's
+	// member string, its section bucket, the key prefix of section buckets,
+	// the key prefix of section bitmaps. The section keys come from the
+	// chat's mask, so they cannot be declared up front: this script assumes
+	// one Redis (or that all of the prefix lives in one cluster slot).
+	unsubscribeAllScript = goredis.NewScript(luaMask + `
+local member, k = ARGV[1], tonumber(ARGV[2])
+local v = redis.call('HGET', KEYS[1], member)
+if not v then return {} end
 local names = {}
-for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local name = redis.call('HGET', KEYS[2], id)
-  if name then
-    names[#names + 1] = name
-    redis.call('SREM', ARGV[2] .. name, ARGV[1])
+for _, id in ipairs(ids(unpackmask(v))) do
+  local sec = redis.call('HGET', KEYS[2], id)
+  if sec then
+    names[#names + 1] = sec
+    leave(ARGV[3] .. sec .. ':' .. ARGV[2], ARGV[4] .. sec, KEYS[3], sec, member, k)
   end
 end
-redis.call('DEL', KEYS[1])
+redis.call('HDEL', KEYS[1], member)
 return names`)
-	// KEYS = chat set, section:names. Returns the chat's section names.
-	chatSectionsScript = goredis.NewScript(`
+	// KEYS = chat bucket, section:names; ARGV = the chat's member string.
+	// Returns the chat's section names.
+	chatSectionsScript = goredis.NewScript(luaMask + `
 local names = {}
-for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+for _, id in ipairs(ids(unpackmask(redis.call('HGET', KEYS[1], ARGV[1])))) do
   local name = redis.call('HGET', KEYS[2], id)
   if name then names[#names + 1] = name end
 end
 return names`)
 )
 
-// member encodes chat as a member of a section's set.
+// member encodes chat as a field of its chat bucket and its section
+// buckets.
 func member(chat core.ChatRef) string { return chat.Platform + ":" + chat.ID }
 
-// parseMember decodes a member of a section's set.
+// parseMember decodes a member string.
 func parseMember(m string) core.ChatRef {
 	p, id, _ := strings.Cut(m, ":")
 	return core.ChatRef{Platform: p, ID: id}
 }
 
-func (s *Store) chatKey(chat core.ChatRef) string {
-	return s.key("subs", "chat", chat.Platform, chat.ID)
+// bucketHash is the 32-bit FNV-1a hash of a member string, which places a
+// chat in its buckets.
+func bucketHash(m string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(m); i++ {
+		h ^= uint32(m[i])
+		h *= 16777619
+	}
+	return h
 }
 
-func (s *Store) sectionKey(section string) string { return s.key("subs", "section", section) }
+// chatKey returns the chat bucket of member m.
+func (s *Store) chatKey(m string) string {
+	return s.key("subs", "chats", strconv.FormatUint(uint64(bucketHash(m)%ChatBuckets), 10))
+}
+
+// sectionBucket returns the section bucket of member m.
+func sectionBucket(m string) string {
+	return strconv.FormatUint(uint64(bucketHash(m)%SectionBuckets), 10)
+}
+
+func (s *Store) sectionBucketKey(section, bucket string) string {
+	return s.key("subs", "section", section, bucket)
+}
+
+func (s *Store) bitmapKey(section string) string { return s.key("subs", "buckets", section) }
+
+func (s *Store) countsKey() string { return s.key("subs", "counts") }
 
 // Subscribe adds the sections to the chat and returns those it did not have,
 // in the order given. It returns a core.CodeInvalid error for an empty
@@ -100,7 +217,7 @@ func (s *Store) Unsubscribe(ctx context.Context, chat core.ChatRef, sections ...
 // change runs a subscription script.
 func (s *Store) change(ctx context.Context, script *goredis.Script, chat core.ChatRef, sections []string) ([]string, error) {
 	keys, args, err := s.scriptArgs(chat, sections)
-	if err != nil || len(args) == 1 {
+	if err != nil || len(args) == 2 {
 		return nil, err
 	}
 	res, err := script.Run(ctx, s.rdb, keys, args...).StringSlice()
@@ -119,13 +236,16 @@ func (s *Store) scriptArgs(chat core.ChatRef, sections []string) (keys []string,
 	if err != nil {
 		return nil, nil, err
 	}
-	keys = make([]string, 4, len(sections)+4)
-	keys[0] = s.chatKey(chat)
+	m := member(chat)
+	bucket := sectionBucket(m)
+	keys = make([]string, 5, 2*len(sections)+5)
+	keys[0] = s.chatKey(m)
 	keys[1], keys[2], keys[3] = s.key("section", "ids"), s.key("section", "names"), s.key("section", "seq")
-	args = make([]any, 1, len(sections)+1)
-	args[0] = member(chat)
+	keys[4] = s.countsKey()
+	args = make([]any, 2, len(sections)+2)
+	args[0], args[1] = m, bucket
 	for _, sec := range sections {
-		keys = append(keys, s.sectionKey(sec))
+		keys = append(keys, s.sectionBucketKey(sec, bucket), s.bitmapKey(sec))
 		args = append(args, sec)
 	}
 	return keys, args, nil
@@ -134,22 +254,25 @@ func (s *Store) scriptArgs(chat core.ChatRef, sections []string) (keys []string,
 // UnsubscribeAll removes every subscription of the chat and returns the
 // sections it had, sorted.
 func (s *Store) UnsubscribeAll(ctx context.Context, chat core.ChatRef) ([]string, error) {
-	keys := []string{s.chatKey(chat), s.key("section", "names")}
-	res, err := unsubscribeAllScript.Run(ctx, s.rdb, keys, member(chat), s.sectionKey("")).StringSlice()
+	m := member(chat)
+	keys := []string{s.chatKey(m), s.key("section", "names"), s.countsKey()}
+	args := []any{m, sectionBucket(m), s.key("subs", "section", ""), s.bitmapKey("")}
+	res, err := unsubscribeAllScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 	if err != nil {
 		return nil, unavailable(err)
 	}
-	sort.Strings(res)
 	if len(res) == 0 {
 		return nil, nil
 	}
+	sort.Strings(res)
 	return res, nil
 }
 
 // ChatSections returns the chat's sections, sorted.
 func (s *Store) ChatSections(ctx context.Context, chat core.ChatRef) ([]string, error) {
-	keys := []string{s.chatKey(chat), s.key("section", "names")}
-	res, err := chatSectionsScript.Run(ctx, s.rdb, keys).StringSlice()
+	m := member(chat)
+	keys := []string{s.chatKey(m), s.key("section", "names")}
+	res, err := chatSectionsScript.Run(ctx, s.rdb, keys, m).StringSlice()
 	if err != nil {
 		return nil, unavailable(err)
 	}
@@ -161,33 +284,44 @@ func (s *Store) ChatSections(ctx context.Context, chat core.ChatRef) ([]string, 
 }
 
 // SectionChats calls fn with the section's chats in batches of at most batch
-// (contract.DefaultBatch when batch <= 0), read with SSCAN so that no more
-// than about one batch is in memory at a time. It returns fn's first error.
-// As SSCAN promises, a chat may come twice, and a chat subscribed or
-// unsubscribed meanwhile may or may not come.
+// (contract.DefaultBatch when batch <= 0). It reads the section's bitmap,
+// then the buckets it names with HKEYS, pipelined a few at a time so that
+// each round trip brings about one batch (at least a few thousand chats, at
+// most about ten thousand, or one bucket): no more than that is in memory at
+// once. It returns fn's first error. A chat subscribed or unsubscribed
+// meanwhile may or may not come, and a chat comes once otherwise.
 func (s *Store) SectionChats(ctx context.Context, section string, batch int, fn func([]core.ChatRef) error) error {
 	batch = contract.Batch(batch)
-	key := s.sectionKey(section)
+	buckets, count, err := s.sectionBuckets(ctx, section)
+	if err != nil || len(buckets) == 0 {
+		return err
+	}
+	perTrip := bucketsPerTrip(batch, count, len(buckets))
 	buf := make([]core.ChatRef, 0, batch)
-	var cursor uint64
-	for {
-		members, next, err := s.rdb.SScan(ctx, key, cursor, "", scanCount(batch)).Result()
+	cmds := make([]*goredis.StringSliceCmd, 0, perTrip)
+	for start := 0; start < len(buckets); start += perTrip {
+		group := buckets[start:min(start+perTrip, len(buckets))]
+		cmds = cmds[:0]
+		_, err := s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+			for _, k := range group {
+				cmds = append(cmds, p.HKeys(ctx, s.sectionBucketKey(section, strconv.Itoa(k))))
+			}
+			return nil
+		})
 		if err != nil {
 			return unavailable(err)
 		}
-		for _, m := range members {
-			buf = append(buf, parseMember(m))
-			if len(buf) == batch {
-				if err := fn(buf); err != nil {
-					return err
+		for _, cmd := range cmds {
+			for _, m := range cmd.Val() {
+				buf = append(buf, parseMember(m))
+				if len(buf) == batch {
+					if err := fn(buf); err != nil {
+						return err
+					}
+					buf = make([]core.ChatRef, 0, batch)
 				}
-				buf = make([]core.ChatRef, 0, batch)
 			}
 		}
-		if next == 0 {
-			break
-		}
-		cursor = next
 	}
 	if len(buf) > 0 {
 		return fn(buf)
@@ -195,13 +329,54 @@ func (s *Store) SectionChats(ctx context.Context, section string, batch int, fn 
 	return nil
 }
 
-// CountSectionChats returns how many chats the section has.
+// sectionBuckets returns the buckets that hold the section's chats, in
+// order, and how many chats it has, in one round trip.
+func (s *Store) sectionBuckets(ctx context.Context, section string) (buckets []int, count int, err error) {
+	var bitmap, n *goredis.StringCmd
+	// The commands' own errors are checked below, where a missing key
+	// (goredis.Nil) is no error.
+	_, _ = s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		bitmap = p.Get(ctx, s.bitmapKey(section))
+		n = p.HGet(ctx, s.countsKey(), section)
+		return nil
+	})
+	for _, cmd := range []*goredis.StringCmd{bitmap, n} {
+		if err := cmd.Err(); err != nil && !errors.Is(err, goredis.Nil) {
+			return nil, 0, unavailable(err)
+		}
+	}
+	count, _ = n.Int()
+	bits := bitmap.Val()
+	for i := 0; i < len(bits); i++ {
+		// SETBIT numbers bits from the most significant bit of byte 0.
+		for b := byte(0); b < 8; b++ {
+			if bits[i]&(0x80>>b) != 0 {
+				buckets = append(buckets, i*8+int(b))
+			}
+		}
+	}
+	return buckets, count, nil
+}
+
+// bucketsPerTrip is how many buckets SectionChats reads per round trip:
+// enough for about one batch of chats (scanCount), judged from the
+// section's average bucket, between 1 and 512.
+func bucketsPerTrip(batch, count, buckets int) int {
+	avg := max(count/max(buckets, 1), 1)
+	return min(max(scanCount(batch)/avg, 1), 512)
+}
+
+// CountSectionChats returns how many chats the section has, from the count
+// the subscription scripts keep.
 func (s *Store) CountSectionChats(ctx context.Context, section string) (int, error) {
-	n, err := s.rdb.SCard(ctx, s.sectionKey(section)).Result()
+	n, err := s.rdb.HGet(ctx, s.countsKey(), section).Int()
+	if errors.Is(err, goredis.Nil) {
+		return 0, nil
+	}
 	if err != nil {
 		return 0, unavailable(err)
 	}
-	return int(n), nil
+	return n, nil
 }
 
 // Subscription is one chat's sections, for SubscribeMany and
@@ -240,7 +415,7 @@ func (s *Store) changeMany(ctx context.Context, script *goredis.Script, subs []S
 		if err != nil {
 			return 0, err
 		}
-		if len(args) > 1 {
+		if len(args) > 2 {
 			changes = append(changes, change{keys, args})
 		}
 	}
@@ -278,9 +453,9 @@ func (s *Store) changeMany(ctx context.Context, script *goredis.Script, subs []S
 	return total, nil
 }
 
-// scanCount is the COUNT hint of SectionChats' SSCAN: about one batch, but
-// at least a few thousand members a round trip, so that small batches do
+// scanCount is how many chats SectionChats aims to bring per round trip:
+// about one batch, but at least a few thousand, so that small batches do
 // not cost a round trip each, and at most 10,000 at a time.
-func scanCount(batch int) int64 {
-	return int64(min(max(batch, 4000), 10000))
+func scanCount(batch int) int {
+	return min(max(batch, 4000), 10000)
 }

@@ -24,6 +24,7 @@ func testSubscriptions(t *testing.T, newStore func(t *testing.T) core.Store) {
 		{"SectionChatsError", sectionChatsError},
 		{"SectionChatsReentrant", sectionChatsReentrant},
 		{"Concurrent", subscriptionsConcurrent},
+		{"ManySections", subscriptionsManySections},
 	})
 }
 
@@ -400,4 +401,50 @@ func subscriptionsConcurrent(t *testing.T, s core.Store) {
 	}
 	all = append(all, owned...)
 	checkBothWays(t, s, all, sections, nil)
+}
+
+// subscriptionsManySections gives chats more sections than fit in one word
+// or byte of an encoding, empties sections out and fills them again.
+func subscriptionsManySections(t *testing.T, s core.Store) {
+	ctx := context.Background()
+	var sections, even, odd []string
+	for i := range 70 {
+		sec := fmt.Sprintf("s%02d", i)
+		sections = append(sections, sec)
+		if i%2 == 0 {
+			even = append(even, sec)
+		} else {
+			odd = append(odd, sec)
+		}
+	}
+	a, b := chat(1), chat(2)
+	added, err := s.Subscribe(ctx, a, sections...)
+	must(t, err)
+	sameStrings(t, "Subscribe of 70 sections", added, sections)
+	var bs []string // every third section, last first
+	for i := len(sections) - 1; i >= 0; i -= 3 {
+		bs = append(bs, sections[i])
+	}
+	added, err = s.Subscribe(ctx, b, bs...)
+	must(t, err)
+	sameStrings(t, "Subscribe in reverse order", added, bs)
+	removed, err := s.Unsubscribe(ctx, a, even...)
+	must(t, err)
+	sameStrings(t, "Unsubscribe of the even sections", removed, even)
+	sortedB := append([]string(nil), bs...)
+	sort.Strings(sortedB)
+	checkBothWays(t, s, []core.ChatRef{a, b}, sections, map[core.ChatRef][]string{a: odd, b: sortedB})
+
+	removed, err = s.UnsubscribeAll(ctx, b)
+	must(t, err)
+	sameStrings(t, "UnsubscribeAll", removed, sortedB)
+	removed, err = s.Unsubscribe(ctx, a, odd...)
+	must(t, err)
+	sameStrings(t, "Unsubscribe of the odd sections", removed, odd)
+	checkBothWays(t, s, []core.ChatRef{a, b}, sections, map[core.ChatRef][]string{})
+
+	added, err = s.Subscribe(ctx, b, sections[69], sections[0])
+	must(t, err)
+	sameStrings(t, "Subscribe to emptied sections", added, []string{sections[69], sections[0]})
+	checkBothWays(t, s, []core.ChatRef{a, b}, sections, map[core.ChatRef][]string{b: {sections[0], sections[69]}})
 }

@@ -19,6 +19,11 @@ const DefaultAlertGrace = time.Minute
 // the article's section gets the story's card in the chat's language when
 // the story has that edition, else the available edition with a note. It
 // implements content/feed's Listener. It is safe for concurrent use.
+//
+// A chat in digest mode or in quiet hours gets the story in its digest
+// instead: the Broadcaster asks HoldAlert about each chat as it lists the
+// audience (package delivery does), and HoldAlert stores the story for the
+// chat's next digest. Breaking news is never held.
 type Alerts struct {
 	e     *Engine
 	grace time.Duration

@@ -28,6 +28,8 @@ func (e *Engine) registerCommands() {
 		{name: "unsubscribe", args: true, run: e.cmdUnsubscribe},
 		{name: "subscriptions", run: e.cmdSubscriptions},
 		{name: "lang", args: true, run: e.cmdLang},
+		{name: "digest", args: true, run: e.cmdDigest},
+		{name: "quiet", args: true, run: e.cmdQuiet},
 		{name: "breaking", args: true, moderator: true, run: e.cmdBreaking},
 		{name: "correct", args: true, moderator: true, run: e.cmdCorrect},
 		{name: "retract", args: true, moderator: true, run: e.cmdRetract},

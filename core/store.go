@@ -65,6 +65,16 @@ type UserSettings struct {
 type ChatSettings struct {
 	Lang       string `json:"lang,omitempty"`        // language of pushed alerts; "" means the default
 	NoBreaking bool   `json:"no_breaking,omitempty"` // the chat unsubscribed from breaking news
+	// DigestAt is the daily digest's time of day, "HH:MM" in Zone: routine
+	// alerts are held and sent together then. "" means alerts go out at once.
+	DigestAt string `json:"digest_at,omitempty"`
+	// QuietFrom and QuietTo are quiet hours, "HH:MM" in Zone: routine
+	// alerts that come then are held until QuietTo. "" means none.
+	QuietFrom string `json:"quiet_from,omitempty"`
+	QuietTo   string `json:"quiet_to,omitempty"`
+	// Zone is the IANA time zone of DigestAt and the quiet hours, e.g.
+	// "Europe/Chisinau"; "" means the bot's configured zone.
+	Zone string `json:"zone,omitempty"`
 }
 
 // SettingsStore keeps user and chat settings. Missing settings are returned

@@ -281,7 +281,7 @@ func (e *Engine) deliver(ctx context.Context, b core.Broadcast, d Delivery) (Out
 			o.Gone = true
 			return o, nil
 		case core.DeliveryMoved:
-			if moved || de == nil || de.MovedTo == "" || (b.Kind != core.BroadcastBreaking && b.Kind != core.BroadcastAlert) {
+			if moved || de == nil || de.MovedTo == "" || (b.Kind != core.BroadcastBreaking && b.Kind != core.BroadcastAlert && b.Kind != core.BroadcastDigest) {
 				return e.failed(class, reason), nil
 			}
 			to := core.ChatRef{Platform: chat.Platform, ID: de.MovedTo}

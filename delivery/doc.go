@@ -25,6 +25,12 @@
 // and then dead-letter them, unsubscribe gone chats, move moved chats and
 // resend, and record rejected messages.
 //
+// Routine section alerts are offered, chat by chat as the audience is
+// listed, to the bound Core when it is a Holder (*core.Engine is): a chat in
+// digest mode or quiet hours gets no job, the story waits in its digest. A
+// digest (core.BroadcastDigest) is a broadcast to one chat, queued before
+// Start returns, and kept out of Recent.
+//
 // BenchFanout measures the whole machine against a sink that enforces the
 // platform's limits.
 package delivery

@@ -193,6 +193,12 @@ func (e *Engine) Start(ctx context.Context, b core.Broadcast) error {
 	if !created {
 		return nil
 	}
+	if b.Kind == core.BroadcastDigest {
+		// One chat: queue it before returning, so that a recorded digest is
+		// a queued one and its items can be let go.
+		e.list(ctx, b)
+		return nil
+	}
 	e.bg.Add(1)
 	go func() {
 		defer e.bg.Done()
@@ -221,7 +227,7 @@ func (e *Engine) Recent(ctx context.Context, n int) ([]core.BroadcastStatus, err
 
 // list queues one job per chat of b's audience, then records the total.
 func (e *Engine) list(ctx context.Context, b core.Broadcast) {
-	total := 0
+	total, held := 0, 0
 	reach := map[string]map[string]int{}
 	add := func(chat core.ChatRef, lang string) []Job {
 		if reach[chat.Platform] == nil {
@@ -261,13 +267,26 @@ func (e *Engine) list(ctx context.Context, b core.Broadcast) {
 			}
 			return enqueue(jobs)
 		})
+	case core.BroadcastDigest:
+		err = e.listDigest(ctx, b, add, enqueue)
 	default:
 		c := e.chatCore()
+		h := e.holder(b)
 		err = e.store.SectionChats(ctx, b.Section, e.cfg.ListBatch, func(chats []core.ChatRef) error {
 			jobs := make([]Job, 0, len(chats))
 			for _, chat := range chats {
 				lang := ""
-				if c != nil {
+				if h != nil {
+					l, kept, err := h.HoldAlert(ctx, chat, b)
+					if err != nil {
+						return err
+					}
+					if kept {
+						held++ // in the chat's digest, not queued
+						continue
+					}
+					lang = l
+				} else if c != nil {
 					l, err := c.ChatLang(ctx, chat)
 					if err != nil {
 						return err
@@ -286,7 +305,7 @@ func (e *Engine) list(ctx context.Context, b core.Broadcast) {
 	if err := e.ledger.Listed(ctx, b.ID, total, reach); err != nil {
 		e.log.Error("recording a broadcast's reach", slog.String("broadcast", b.ID), slog.Any("err", err))
 	}
-	e.log.Info("broadcast queued", slog.String("broadcast", b.ID), slog.String("kind", string(b.Kind)), slog.Int("chats", total))
+	e.log.Info("broadcast queued", slog.String("broadcast", b.ID), slog.String("kind", string(b.Kind)), slog.Int("chats", total), slog.Int("held", held))
 }
 
 // broadcast returns broadcast id, from memory when it was read before.

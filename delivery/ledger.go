@@ -52,7 +52,8 @@ type Ledger interface {
 	Records(ctx context.Context, id string, fn func([]Record) error) error
 	// Status returns the broadcast's audit record, or core.ErrNotFound.
 	Status(ctx context.Context, id string) (core.BroadcastStatus, error)
-	// Recent returns up to n of the latest broadcasts, newest first.
+	// Recent returns up to n of the latest broadcasts, newest first, but
+	// no digests (core.BroadcastDigest), which would crowd out the rest.
 	Recent(ctx context.Context, n int) ([]core.BroadcastStatus, error)
 }
 
@@ -80,7 +81,9 @@ func (l *MemoryLedger) Create(_ context.Context, b core.Broadcast) (bool, error)
 	}
 	l.status[b.ID] = &core.BroadcastStatus{Broadcast: b, Failed: map[string]int{}}
 	l.done[b.ID] = map[core.ChatRef]Outcome{}
-	l.order = append(l.order, b.ID)
+	if b.Kind != core.BroadcastDigest { // one per chat a day: not for /broadcasts
+		l.order = append(l.order, b.ID)
+	}
 	return true, nil
 }
 

@@ -24,7 +24,8 @@ var _ Ledger = (*RedisLedger)(nil)
 //	P bc:{id}:out      hash    chat "platform:id" -> Outcome as JSON
 //	P bc:recent        list    broadcast IDs, newest first, the last 200
 //
-// Broadcast keys expire after Config.Keep. Finishing a job is one Lua
+// Broadcast keys expire after Config.Keep, a digest's after DigestKeep (its
+// outcome hash, one field, after keep); digests stay out of bc:recent. Finishing a job is one Lua
 // script, so its record and its counters change together or not at all.
 type RedisLedger struct {
 	c      goredis.UniversalClient
@@ -53,15 +54,21 @@ func (l *RedisLedger) Create(ctx context.Context, b core.Broadcast) (bool, error
 	if err != nil {
 		return false, err
 	}
-	ok, err := l.c.SetNX(ctx, l.key(b.ID, ""), buf, l.keep).Result()
+	keep := l.keep
+	if b.Kind == core.BroadcastDigest {
+		keep = min(keep, DigestKeep)
+	}
+	ok, err := l.c.SetNX(ctx, l.key(b.ID, ""), buf, keep).Result()
 	if err != nil || !ok {
 		return false, err
 	}
 	pipe := l.c.Pipeline()
 	pipe.HSet(ctx, l.key(b.ID, ":st"), "total", 0)
-	pipe.Expire(ctx, l.key(b.ID, ":st"), l.keep)
-	pipe.LPush(ctx, l.prefix+"bc:recent", b.ID)
-	pipe.LTrim(ctx, l.prefix+"bc:recent", 0, 199)
+	pipe.Expire(ctx, l.key(b.ID, ":st"), keep)
+	if b.Kind != core.BroadcastDigest { // one per chat a day: not for /broadcasts
+		pipe.LPush(ctx, l.prefix+"bc:recent", b.ID)
+		pipe.LTrim(ctx, l.prefix+"bc:recent", 0, 199)
+	}
 	_, err = pipe.Exec(ctx)
 	return true, err
 }

@@ -29,6 +29,11 @@
 //     gone while it lists them) without deadlocking.
 //   - Cache.Set with ttl <= 0 keeps the value until overwritten; an empty
 //     value is a hit, not a miss.
+//   - core.DigestStore is part of the suite: a store that does not implement
+//     it fails. Due times are kept to whole seconds (a fraction is dropped),
+//     held items are listed by At, then ID, and an item ID is held once per
+//     chat, whether it waits or is sealed. Seal and finish are atomic: under
+//     concurrent seals every item ends in exactly one batch or still held.
 //
 // Stores may also implement Versions(ctx, id) ([]content.Article, error),
 // which lists every stored version oldest first; the suite checks it when
@@ -66,6 +71,7 @@ func Run(t *testing.T, newStore func(t *testing.T) core.Store) {
 		{"Settings", testSettings},
 		{"Subscriptions", testSubscriptions},
 		{"Cache", testCache},
+		{"Digests", testDigests},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {

@@ -168,6 +168,7 @@ type Store struct {
 	rdb    *goredis.Client
 	prefix string
 	depth  int
+	sub    subKeys
 
 	hits   atomic.Uint64
 	misses atomic.Uint64
@@ -211,6 +212,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if s.depth <= 0 {
 		s.depth = DefaultLatestDepth
 	}
+	s.sub = s.subKeys()
 	if err := s.checkSchema(ctx); err != nil {
 		s.rdb.Close()
 		return nil, err

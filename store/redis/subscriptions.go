@@ -42,36 +42,37 @@ const (
 // at section:ids and section:names map between names and IDs, and
 // section:seq hands out IDs.
 //
-// luaMask is the bitmask code the scripts share; a mask is a Lua table of
-// bytes.
+// luaMask is the bitmask code the scripts share (with Redis's LuaBitOp
+// library, bit): a mask is a Lua table of bytes, which pack turns back into
+// a string without trailing zero bytes, or nil for no sections.
 const luaMask = `
-local function bitpos(id) return math.floor(id / 8) + 1, 2 ^ (id % 8) end
-local function has(m, id) local j, b = bitpos(id); return (m[j] or 0) % (2 * b) >= b end
-local function add(m, id)
-  local j, b = bitpos(id)
-  for n = #m + 1, j do m[n] = 0 end
-  m[j] = m[j] + b
-end
-local function del(m, id) local j, b = bitpos(id); m[j] = m[j] - b end
+local function unpackmask(v) if not v then return {} end return {string.byte(v, 1, -1)} end
 local function pack(m)
   local n = #m
   while n > 0 and m[n] == 0 do m[n] = nil; n = n - 1 end
   if n == 0 then return nil end
   return string.char(unpack(m))
 end
-local function unpackmask(v) if not v then return {} end return {string.byte(v, 1, -1)} end
+`
+
+// luaIDs lists the section IDs of a mask.
+const luaIDs = `
 local function ids(m)
   local out = {}
   for j = 1, #m do
-    for bit = 0, 7 do
-      if m[j] % (2 ^ (bit + 1)) >= 2 ^ bit then out[#out + 1] = (j - 1) * 8 + bit end
+    local byte = m[j]
+    for b = 0, 7 do
+      if bit.band(byte, bit.lshift(1, b)) ~= 0 then out[#out + 1] = (j - 1) * 8 + b end
     end
   end
   return out
 end
--- leave removes member from a section bucket: the count goes down, the
--- bucket's bit is cleared when the bucket empties, and the bitmap goes
--- when the section has no chats left.
+`
+
+// luaLeave removes member from a section bucket: the count goes down, the
+// bucket's bit is cleared when the bucket empties, and the bitmap goes when
+// the section has no chats left.
+const luaLeave = `
 local function leave(bucket, bitmap, counts, sec, member, k)
   if redis.call('HDEL', bucket, member) == 0 then return end
   if redis.call('HINCRBY', counts, sec, -1) <= 0 then
@@ -103,8 +104,10 @@ for i = 3, #ARGV do
     redis.call('HSET', KEYS[3], id, sec)
   end
   id = tonumber(id)
-  if not has(mask, id) then
-    add(mask, id)
+  local j, b = bit.rshift(id, 3) + 1, bit.lshift(1, bit.band(id, 7))
+  for n = #mask + 1, j do mask[n] = 0 end
+  if bit.band(mask[j], b) == 0 then
+    mask[j] = bit.bor(mask[j], b)
     changed[#changed + 1] = sec
   end
   if redis.call('HSET', KEYS[2 * i], member, '') == 1 then
@@ -114,16 +117,20 @@ for i = 3, #ARGV do
 end
 if #changed > 0 then redis.call('HSET', KEYS[1], member, pack(mask)) end
 return changed`)
-	unsubscribeScript = goredis.NewScript(luaMask + `
+	unsubscribeScript = goredis.NewScript(luaMask + luaLeave + `
 local member, k = ARGV[1], tonumber(ARGV[2])
 local mask = unpackmask(redis.call('HGET', KEYS[1], member))
 local changed = {}
 for i = 3, #ARGV do
   local sec = ARGV[i]
   local id = redis.call('HGET', KEYS[2], sec)
-  if id and has(mask, tonumber(id)) then
-    del(mask, tonumber(id))
-    changed[#changed + 1] = sec
+  if id then
+    id = tonumber(id)
+    local j, b = bit.rshift(id, 3) + 1, bit.lshift(1, bit.band(id, 7))
+    if bit.band(mask[j] or 0, b) ~= 0 then
+      mask[j] = mask[j] - b
+      changed[#changed + 1] = sec
+    end
   end
   leave(KEYS[2 * i], KEYS[2 * i + 1], KEYS[5], sec, member, k)
 end
@@ -137,7 +144,7 @@ return changed`)
 	// the key prefix of section bitmaps. The section keys come from the
 	// chat's mask, so they cannot be declared up front: this script assumes
 	// one Redis (or that all of the prefix lives in one cluster slot).
-	unsubscribeAllScript = goredis.NewScript(luaMask + `
+	unsubscribeAllScript = goredis.NewScript(luaMask + luaIDs + luaLeave + `
 local member, k = ARGV[1], tonumber(ARGV[2])
 local v = redis.call('HGET', KEYS[1], member)
 if not v then return {} end
@@ -153,7 +160,7 @@ redis.call('HDEL', KEYS[1], member)
 return names`)
 	// KEYS = chat bucket, section:names; ARGV = the chat's member string.
 	// Returns the chat's section names.
-	chatSectionsScript = goredis.NewScript(luaMask + `
+	chatSectionsScript = goredis.NewScript(luaMask + luaIDs + `
 local names = {}
 for _, id in ipairs(ids(unpackmask(redis.call('HGET', KEYS[1], ARGV[1])))) do
   local name = redis.call('HGET', KEYS[2], id)
@@ -183,9 +190,25 @@ func bucketHash(m string) uint32 {
 	return h
 }
 
+// subKeys are the subscription keys and key prefixes, made once at Open.
+type subKeys struct {
+	ids, names, seq, counts string
+	chats                   string // prefix of chat buckets
+	section                 string // prefix of section buckets
+	bitmap                  string // prefix of section bitmaps
+}
+
+func (s *Store) subKeys() subKeys {
+	return subKeys{
+		ids: s.key("section", "ids"), names: s.key("section", "names"), seq: s.key("section", "seq"),
+		counts: s.key("subs", "counts"),
+		chats:  s.key("subs", "chats", ""), section: s.key("subs", "section", ""), bitmap: s.key("subs", "buckets", ""),
+	}
+}
+
 // chatKey returns the chat bucket of member m.
 func (s *Store) chatKey(m string) string {
-	return s.key("subs", "chats", strconv.FormatUint(uint64(bucketHash(m)%ChatBuckets), 10))
+	return s.sub.chats + strconv.FormatUint(uint64(bucketHash(m)%ChatBuckets), 10)
 }
 
 // sectionBucket returns the section bucket of member m.
@@ -194,12 +217,10 @@ func sectionBucket(m string) string {
 }
 
 func (s *Store) sectionBucketKey(section, bucket string) string {
-	return s.key("subs", "section", section, bucket)
+	return s.sub.section + section + ":" + bucket
 }
 
-func (s *Store) bitmapKey(section string) string { return s.key("subs", "buckets", section) }
-
-func (s *Store) countsKey() string { return s.key("subs", "counts") }
+func (s *Store) bitmapKey(section string) string { return s.sub.bitmap + section }
 
 // Subscribe adds the sections to the chat and returns those it did not have,
 // in the order given. It returns a core.CodeInvalid error for an empty
@@ -240,8 +261,7 @@ func (s *Store) scriptArgs(chat core.ChatRef, sections []string) (keys []string,
 	bucket := sectionBucket(m)
 	keys = make([]string, 5, 2*len(sections)+5)
 	keys[0] = s.chatKey(m)
-	keys[1], keys[2], keys[3] = s.key("section", "ids"), s.key("section", "names"), s.key("section", "seq")
-	keys[4] = s.countsKey()
+	keys[1], keys[2], keys[3], keys[4] = s.sub.ids, s.sub.names, s.sub.seq, s.sub.counts
 	args = make([]any, 2, len(sections)+2)
 	args[0], args[1] = m, bucket
 	for _, sec := range sections {
@@ -255,8 +275,8 @@ func (s *Store) scriptArgs(chat core.ChatRef, sections []string) (keys []string,
 // sections it had, sorted.
 func (s *Store) UnsubscribeAll(ctx context.Context, chat core.ChatRef) ([]string, error) {
 	m := member(chat)
-	keys := []string{s.chatKey(m), s.key("section", "names"), s.countsKey()}
-	args := []any{m, sectionBucket(m), s.key("subs", "section", ""), s.bitmapKey("")}
+	keys := []string{s.chatKey(m), s.sub.names, s.sub.counts}
+	args := []any{m, sectionBucket(m), s.sub.section, s.sub.bitmap}
 	res, err := unsubscribeAllScript.Run(ctx, s.rdb, keys, args...).StringSlice()
 	if err != nil {
 		return nil, unavailable(err)
@@ -271,7 +291,7 @@ func (s *Store) UnsubscribeAll(ctx context.Context, chat core.ChatRef) ([]string
 // ChatSections returns the chat's sections, sorted.
 func (s *Store) ChatSections(ctx context.Context, chat core.ChatRef) ([]string, error) {
 	m := member(chat)
-	keys := []string{s.chatKey(m), s.key("section", "names")}
+	keys := []string{s.chatKey(m), s.sub.names}
 	res, err := chatSectionsScript.Run(ctx, s.rdb, keys, m).StringSlice()
 	if err != nil {
 		return nil, unavailable(err)
@@ -337,7 +357,7 @@ func (s *Store) sectionBuckets(ctx context.Context, section string) (buckets []i
 	// (goredis.Nil) is no error.
 	_, _ = s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		bitmap = p.Get(ctx, s.bitmapKey(section))
-		n = p.HGet(ctx, s.countsKey(), section)
+		n = p.HGet(ctx, s.sub.counts, section)
 		return nil
 	})
 	for _, cmd := range []*goredis.StringCmd{bitmap, n} {
@@ -369,7 +389,7 @@ func bucketsPerTrip(batch, count, buckets int) int {
 // CountSectionChats returns how many chats the section has, from the count
 // the subscription scripts keep.
 func (s *Store) CountSectionChats(ctx context.Context, section string) (int, error) {
-	n, err := s.rdb.HGet(ctx, s.countsKey(), section).Int()
+	n, err := s.rdb.HGet(ctx, s.sub.counts, section).Int()
 	if errors.Is(err, goredis.Nil) {
 		return 0, nil
 	}

@@ -95,9 +95,12 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 
 	// Shutdown order: stop taking updates (the adapter returns), drain the
 	// deliveries in flight, then close the stores (deferred above).
+	// Delivery starts once the platform's sender is set: a job taken before
+	// would fail for nothing.
 	deliveryCtx, stopDelivery := context.WithCancel(context.WithoutCancel(ctx))
-	waitDelivery := app.runDelivery(deliveryCtx, log)
-	defer waitDelivery()
+	waitDelivery := func() {}
+	startDelivery := func() { waitDelivery = app.runDelivery(deliveryCtx, log) }
+	defer func() { waitDelivery() }()
 	defer stopDelivery()
 	if len(cfg.Feeds.Sources) > 0 {
 		poller := feed.NewPoller(cfg.Feeds, app.articleSink(log), app.feedOptions(log)...)
@@ -120,6 +123,7 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 			return 1
 		}
 		app.Senders[telegram.Platform].set(bot)
+		startDelivery()
 		if tgcfg.WebhookURL != "" {
 			webhook = bot.Handler()
 		}
@@ -146,6 +150,7 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 
 	chat := console.New(app.Engine, console.Options{Locale: *locale, Moderator: *moderator, Prompt: prompt(stdin)})
 	app.Senders[console.Platform].set(chat)
+	startDelivery()
 	runErr := chat.Run(ctx, stdin, stdout)
 	if runErr == nil {
 		// Input ended: let alerts already queued reach the terminal.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -45,16 +46,25 @@ func parseQuiet(s string) (from, to clock, ok bool) {
 	return from, to, true
 }
 
+// zones caches loaded time zones by name: listing an alert's audience asks
+// for a chat's zone once per chat, and time.LoadLocation reads a file each
+// time. It holds only valid names, a few hundred at most.
+var zones sync.Map // string -> *time.Location
+
 // loadZone returns the IANA time zone name names, refusing "" and "Local"
 // (the server's zone, which means nothing to a chat).
 func loadZone(name string) (*time.Location, bool) {
 	if name == "" || name == "Local" || len(name) > 64 {
 		return nil, false
 	}
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), true
+	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, false
 	}
+	zones.Store(name, loc)
 	return loc, true
 }
 
@@ -103,6 +113,9 @@ func quietHours(s ChatSettings) (from, to clock, ok bool) {
 // the end of quiet hours when it falls within them), else the end of the
 // quiet hours now running.
 func (e *Engine) holdUntil(s ChatSettings, now time.Time) (time.Time, bool) {
+	if s.DigestAt == "" && s.QuietFrom == "" {
+		return time.Time{}, false // most chats: no zone to load
+	}
 	loc := e.chatZone(s)
 	from, to, quiet := quietHours(s)
 	if at, ok := parseClock(s.DigestAt); ok {

@@ -30,6 +30,7 @@ import (
 	"github.com/newsbot/newsbot/adapters/console"
 	"github.com/newsbot/newsbot/adapters/telegram"
 	"github.com/newsbot/newsbot/content/feed"
+	"github.com/newsbot/newsbot/core"
 )
 
 func main() {
@@ -99,7 +100,14 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 	// would fail for nothing.
 	deliveryCtx, stopDelivery := context.WithCancel(context.WithoutCancel(ctx))
 	waitDelivery := func() {}
-	startDelivery := func() { waitDelivery = app.runDelivery(deliveryCtx, log) }
+	startDelivery := func() {
+		waitDelivery = app.runDelivery(deliveryCtx, log)
+		go func() {
+			if err := app.Engine.RunDigests(ctx, core.DigestInterval); err != nil && ctx.Err() == nil {
+				log.Error("digest scheduler stopped", slog.Any("err", err))
+			}
+		}()
+	}
 	defer func() { waitDelivery() }()
 	defer stopDelivery()
 	if len(cfg.Feeds.Sources) > 0 {

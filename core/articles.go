@@ -148,9 +148,36 @@ func (e *Engine) readReply(ctx context.Context, lang string, a content.Article) 
 	}
 	r := Reply{Lang: lang, Card: &card}
 	if a.Lang != lang && !slices.ContainsFunc(editions, func(x content.Article) bool { return x.Lang == lang }) {
-		r.Text = append(r.Text, e.cat.T(lang, "no_edition_in_lang", map[string]any{"Lang": e.langName(lang), "Edition": e.langName(a.Lang)}))
+		args := map[string]any{"Lang": e.langName(lang), "Edition": e.langName(a.Lang)}
+		if tr, ok := e.translatedSummary(ctx, a, lang); ok {
+			card.Summary = tr
+			r.Text = append(r.Text, e.cat.T(lang, "summary_translated", args))
+		} else {
+			r.Text = append(r.Text, e.cat.T(lang, "no_edition_in_lang", args))
+		}
 	}
 	return r, nil
+}
+
+// translatedSummary is a's summary translated into lang, when a translator
+// is configured; cached per article, language and version like summaries.
+func (e *Engine) translatedSummary(ctx context.Context, a content.Article, lang string) (string, bool) {
+	if e.translr == nil {
+		return "", false
+	}
+	key := "summary:" + e.cfg.SummaryKey + ":" + a.ID + ":" + a.Lang + ">" + lang + ":" + strconv.Itoa(a.Version)
+	if b, ok, err := e.store.Get(ctx, key); err == nil && ok {
+		return string(b), true
+	}
+	tr, err := e.translr.Translate(ctx, e.Summary(ctx, a), a.Lang, lang)
+	if err != nil || strings.TrimSpace(tr) == "" {
+		e.log.Warn("translating a summary", slog.String("article", a.ID), slog.String("to", lang), slog.Any("err", err))
+		return "", false
+	}
+	if err := e.store.Set(ctx, key, []byte(tr), e.cfg.SummaryTTL); err != nil {
+		e.log.Warn("summary cache write", slog.String("article", a.ID), slog.Any("err", err))
+	}
+	return tr, true
 }
 
 // Card renders article a for a reader of lang: localized section and time,

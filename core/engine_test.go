@@ -512,3 +512,33 @@ func TestLink(t *testing.T) {
 		t.Errorf("/link without a linker: %s", all(r))
 	}
 }
+
+// markTranslator is a Translator for tests: it marks the text with the target language.
+type markTranslator struct{ calls int }
+
+func (u *markTranslator) Translate(_ context.Context, text, from, to string) (string, error) {
+	u.calls++
+	return "[" + from + ">" + to + "] " + text, nil
+}
+
+func TestReadTranslatedSummary(t *testing.T) {
+	h := newHarness(t)
+	tr := &markTranslator{}
+	e, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{Store: h.store, Catalog: h.cat, Translator: tr, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		r := e.Handle(context.Background(), private("tr", "en", "/read t1ro"))
+		if r.Card == nil || !strings.HasPrefix(r.Card.Summary, "[ro>en] ") || !strings.Contains(all(r), "machine translation") {
+			t.Fatalf("translated summary: %s", all(r))
+		}
+	}
+	if tr.calls != 1 {
+		t.Errorf("translated %d times, want 1 (cached)", tr.calls)
+	}
+	// An edition in the reader's language exists: nothing is translated.
+	if r := e.Handle(context.Background(), private("tr", "en", "/read w1ro")); strings.Contains(r.Card.Summary, "[ro>en]") {
+		t.Errorf("translated although an English edition exists: %s", all(r))
+	}
+}

@@ -3,16 +3,10 @@ package search
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/newsbot/newsbot/core"
-)
-
-var (
-	fuzzOnce  sync.Once
-	fuzzIndex *Index
 )
 
 // FuzzSearch feeds arbitrary user text to Search: it must never fail, panic
@@ -27,18 +21,9 @@ func FuzzSearch(f *testing.F) {
 		f.Add(s, "", 0, 5)
 		f.Add(s, "ro", 5, 5)
 	}
+	x := testIndex(f)
 	f.Fuzz(func(t *testing.T, text, lang string, offset, limit int) {
-		fuzzOnce.Do(func() {
-			x, err := NewMemory()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := x.Index(context.Background(), testArticles(t)...); err != nil {
-				t.Fatal(err)
-			}
-			fuzzIndex = x
-		})
-		r, err := fuzzIndex.Search(context.Background(), core.SearchQuery{Text: text, Lang: lang, Offset: offset, Limit: limit})
+		r, err := x.Search(context.Background(), core.SearchQuery{Text: text, Lang: lang, Offset: offset, Limit: limit})
 		if err != nil {
 			t.Fatalf("Search(%q, %q): %v", text, lang, err)
 		}

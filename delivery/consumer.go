@@ -54,11 +54,30 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 		mu       sync.Mutex
 		inFlight = map[string]Delivery{}
 	)
-	start := func(ds []Delivery) {
+	start := func(ds []Delivery, have int) {
+		mu.Lock()
 		for _, d := range ds {
+			inFlight[d.ID] = d // touched from now on
+		}
+		mu.Unlock()
+		// A queue may hand out more jobs than asked: each job started holds
+		// a slot, so take the missing ones, waiting for workers to finish.
+		// Jobs left when ctx ends stay pending, for a reclaim.
+		for i := have; i < len(ds); i++ {
+			select {
+			case slots <- struct{}{}:
+				continue
+			case <-ctx.Done():
+			}
 			mu.Lock()
-			inFlight[d.ID] = d
+			for _, d := range ds[i:] {
+				delete(inFlight, d.ID)
+			}
 			mu.Unlock()
+			ds = ds[:i]
+			break
+		}
+		for _, d := range ds {
 			e.metrics.inFlight.Add(1)
 			wg.Add(1)
 			go func() {
@@ -123,8 +142,10 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 			e.log.Warn("fetching jobs", slog.String("platform", platform), slog.Any("err", err))
 			_ = sleep(ctx, time.Second)
 		}
-		e.give(slots, n-len(ds))
-		start(ds)
+		if len(ds) < n {
+			e.give(slots, n-len(ds))
+		}
+		start(ds, n)
 	}
 	wg.Wait()
 }

@@ -92,7 +92,39 @@ func (q *RedisQueue) Fetch(ctx context.Context, platform, consumer string, max i
 	if block <= 0 {
 		block = -1
 	}
-	return q.read(ctx, consumer, max, block, hi, lo)
+	out, err = q.read(ctx, consumer, max, block, hi, lo)
+	if err != nil || len(out) <= max {
+		return out, err
+	}
+	// COUNT applies per stream: when jobs came on both during the wait, one
+	// read holds up to max of each. Keep max, breaking first, and hand the
+	// rest back: claimed as long idle, the next Reclaim of any consumer
+	// takes them, and nobody works on them meanwhile.
+	extra := out[max:]
+	out = out[:max]
+	// On error they stay pending on consumer and are reclaimed after the
+	// usual idle time.
+	_ = q.release(ctx, platform, consumer, extra)
+	return out, nil
+}
+
+// releasedIdle is the idle time given to released jobs: any Reclaim takes
+// them.
+const releasedIdle = 365 * 24 * time.Hour
+
+// release makes ds, read by consumer but not worked on, reclaimable at once.
+func (q *RedisQueue) release(ctx context.Context, platform, consumer string, ds []Delivery) error {
+	pipe := q.c.Pipeline()
+	for s, ids := range q.byStream(platform, ds) {
+		args := []any{"XCLAIM", s, Group, consumer, 0}
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		args = append(args, "IDLE", releasedIdle.Milliseconds(), "JUSTID")
+		pipe.Do(ctx, args...)
+	}
+	_, err := pipe.Exec(ctx)
+	return err
 }
 
 func (q *RedisQueue) read(ctx context.Context, consumer string, max int, block time.Duration, streams ...string) ([]Delivery, error) {
@@ -114,7 +146,14 @@ func (q *RedisQueue) read(ctx context.Context, consumer string, max int, block t
 	}
 	var out []Delivery
 	for _, s := range res { // in the order asked: breaking first
-		out = append(out, decode(s.Messages)...)
+		p := core.PriorityRoutine
+		if strings.HasSuffix(s.Stream, ":hi") {
+			p = core.PriorityBreaking
+		}
+		for _, d := range decode(s.Messages) {
+			d.Priority = p
+			out = append(out, d)
+		}
 	}
 	return out, nil
 }

@@ -91,15 +91,21 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 			}()
 		}
 	}
-	// Keep our pending jobs alive.
-	wg.Add(1)
+	// Keep our pending jobs alive until the last worker is done, drain
+	// included: a job waiting out a long retry_after during a graceful stop
+	// must not be reclaimed and sent by another consumer meanwhile.
+	workersDone := make(chan struct{})
+	var keepAlive sync.WaitGroup
+	keepAlive.Add(1)
 	go func() {
-		defer wg.Done()
+		defer keepAlive.Done()
 		touch := time.NewTicker(e.cfg.ReclaimAfter / 3)
 		defer touch.Stop()
 		for {
 			select {
-			case <-ctx.Done():
+			case <-workersDone:
+				return
+			case <-jobCtx.Done():
 				return
 			case <-touch.C:
 			}
@@ -148,6 +154,8 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 		start(ds, n)
 	}
 	wg.Wait()
+	close(workersDone)
+	keepAlive.Wait()
 }
 
 // take acquires up to Workers-have more free slots without waiting and

@@ -10,6 +10,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/store/memory"
 	"github.com/newsbot/newsbot/store/redis/redistest"
@@ -113,3 +114,121 @@ func TestConsumerOverFetchStops(t *testing.T) {
 	}
 }
 
+// scriptedSender answers 429 with retry_after wait to its first call, then
+// delivers, counting the deliveries in total.
+type scriptedSender struct {
+	wait  time.Duration
+	calls atomic.Int32
+	total *atomic.Int32
+}
+
+func (s *scriptedSender) Send(ctx context.Context, c core.ChatRef, r core.Reply) (core.SentRef, error) {
+	if s.calls.Add(1) == 1 && s.wait > 0 {
+		return core.SentRef{}, &core.DeliveryError{Class: core.DeliveryRetryAfter, RetryAfter: s.wait, Reason: "flood"}
+	}
+	s.total.Add(1)
+	return core.SentRef{Chat: c, MessageID: "1"}, nil
+}
+
+func TestDrainKeepsJobsAlive(t *testing.T) {
+	ctx := context.Background()
+	st := memory.New()
+	chat := core.ChatRef{Platform: "tg", ID: "10"}
+	if _, err := st.Subscribe(ctx, chat, content.Breaking); err != nil {
+		t.Fatal(err)
+	}
+	q, led := NewMemoryQueue(), NewMemoryLedger()
+	var total atomic.Int32
+	cfg := Config{Consumer: "A", ReclaimAfter: 600 * time.Millisecond, Block: 20 * time.Millisecond}
+	a, err := New(cfg, Deps{Queue: q, Ledger: led, Store: st,
+		Senders: map[string]core.Sender{"tg": &scriptedSender{wait: 1500 * time.Millisecond, total: &total}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Consumer = "B"
+	b, err := New(cfg, Deps{Queue: q, Ledger: led, Store: st, Senders: map[string]core.Sender{"tg": &scriptedSender{total: &total}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A is stopped while its one job waits out a 429 longer than
+	// ReclaimAfter; its jobs may run on (jobCtx) until they finish.
+	actx, stopA := context.WithCancel(ctx)
+	aDone := make(chan struct{})
+	go func() { defer close(aDone); _ = a.run(actx, ctx) }()
+	if err := a.Start(ctx, breaking("bdrain", "x")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(150 * time.Millisecond)
+	stopA()
+	bctx, stopB := context.WithCancel(ctx)
+	bDone := make(chan struct{})
+	go func() { defer close(bDone); _ = b.Run(bctx) }()
+	select {
+	case <-aDone:
+	case <-time.After(5 * time.Second):
+		t.Fatal("A did not finish its job")
+	}
+	time.Sleep(300 * time.Millisecond)
+	stopB()
+	<-bDone
+	a.Close()
+	b.Close()
+	if n := total.Load(); n != 1 {
+		t.Errorf("one chat got %d messages: the draining consumer's job was reclaimed while it waited", n)
+	}
+}
+
+func TestConfigDrainShorterThanReclaim(t *testing.T) {
+	deps := Deps{Queue: NewMemoryQueue(), Ledger: NewMemoryLedger(), Store: memory.New(), Senders: map[string]core.Sender{"tg": NewSink(Limits{}, 1)}}
+	tests := []struct {
+		name   string
+		cfg    Config
+		wantOK bool
+		drain  time.Duration
+	}{
+		{"defaults", Config{}, true, 20 * time.Second},
+		{"reclaim only", Config{ReclaimAfter: 3 * time.Second}, true, 2 * time.Second},
+		{"drain shorter", Config{ReclaimAfter: 10 * time.Second, Drain: 9 * time.Second}, true, 9 * time.Second},
+		{"drain equal", Config{ReclaimAfter: 10 * time.Second, Drain: 10 * time.Second}, false, 0},
+		{"drain longer", Config{Drain: time.Minute}, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := New(tt.cfg, deps)
+			if (err == nil) != tt.wantOK {
+				t.Fatalf("New: err %v, want ok %v", err, tt.wantOK)
+			}
+			if err == nil && e.cfg.Drain != tt.drain {
+				t.Errorf("Drain %s, want %s", e.cfg.Drain, tt.drain)
+			}
+		})
+	}
+}
+
+func TestRedisTouchKeepsOthersJobs(t *testing.T) {
+	c, prefix := redisClient(t)
+	q := NewRedisQueue(c, prefix)
+	ctx := context.Background()
+	if err := q.Enqueue(ctx, Job{Broadcast: "b", Chat: core.ChatRef{Platform: "tg", ID: "1"}}); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := q.Fetch(ctx, "tg", "a", 10, 10*time.Millisecond)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("fetch %+v %v", ds, err)
+	}
+	time.Sleep(30 * time.Millisecond)
+	if got, err := q.Reclaim(ctx, "tg", "b", 20*time.Millisecond, 10); err != nil || len(got) != 1 {
+		t.Fatalf("reclaim %+v %v", got, err)
+	}
+	// a, slow, still thinks it holds the job.
+	if err := q.Touch(ctx, "tg", "a", ds...); err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.XPendingExt(ctx, &goredis.XPendingExtArgs{Stream: q.stream("tg", core.PriorityRoutine), Group: Group, Start: "-", End: "+", Count: 10}).Result()
+	if err != nil || len(p) != 1 {
+		t.Fatalf("pending %+v %v", p, err)
+	}
+	if p[0].Consumer != "b" {
+		t.Errorf("the job is pending on %q after a's touch, want b (who reclaimed it)", p[0].Consumer)
+	}
+}

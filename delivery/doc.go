@@ -15,7 +15,10 @@
 // already has a sent record is skipped, so a reclaimed or repeated job never
 // sends twice; after a crash only the sends in flight at that moment can
 // repeat, and a graceful shutdown (cancelling Run's context) finishes and
-// records the sends in flight before returning.
+// records the sends in flight before returning. Jobs being worked on are
+// kept alive (Queue.Touch, which never takes back a job another consumer
+// reclaimed) until their worker is done, drain included, and Config.Drain is
+// shorter than Config.ReclaimAfter.
 //
 // Sends go through a Limiter that spaces them per platform and per chat,
 // shared by every process (a GCRA token bucket in a Redis Lua script, or in

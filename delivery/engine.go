@@ -41,7 +41,10 @@ type Config struct {
 	// progress (2s).
 	ProgressEvery time.Duration
 	// Drain bounds how long a graceful shutdown waits for sends in flight
-	// (30s).
+	// (two thirds of ReclaimAfter, 20s). It must be shorter than
+	// ReclaimAfter: the jobs of a process stopping are kept alive while it
+	// drains, and once it has given up on them another consumer must be
+	// able to reclaim them before the stopping process is long gone.
 	Drain time.Duration
 	// ListBatch is how many chats are listed and queued at once (500).
 	ListBatch int
@@ -73,7 +76,15 @@ func (c *Config) defaults() {
 	def(&c.BackoffMax, 30*time.Second)
 	def(&c.Block, time.Second)
 	def(&c.ProgressEvery, 2*time.Second)
-	def(&c.Drain, 30*time.Second)
+	def(&c.Drain, c.ReclaimAfter*2/3)
+}
+
+// validate reports a Config whose parts contradict each other.
+func (c *Config) validate() error {
+	if c.Drain >= c.ReclaimAfter {
+		return fmt.Errorf("delivery: Drain (%s) must be shorter than ReclaimAfter (%s)", c.Drain, c.ReclaimAfter)
+	}
+	return nil
 }
 
 // Subscriptions is the part of core's store an Engine uses: it lists
@@ -130,13 +141,16 @@ type Engine struct {
 	bgStop context.CancelFunc
 }
 
-// New returns an Engine, or an error naming a missing part. Call Bind
-// before Start.
+// New returns an Engine, or an error naming a missing part or a Config
+// that contradicts itself. Call Bind before Start.
 func New(cfg Config, deps Deps) (*Engine, error) {
 	if deps.Queue == nil || deps.Ledger == nil || deps.Store == nil || len(deps.Senders) == 0 {
 		return nil, errors.New("delivery: New needs a Queue, a Ledger, a Store and at least one Sender")
 	}
 	cfg.defaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
 	e := &Engine{
 		cfg: cfg, q: deps.Queue, ledger: deps.Ledger, limiter: deps.Limiter, senders: deps.Senders,
 		store: deps.Store, log: deps.Logger, metrics: deps.Metrics, now: time.Now, sleep: sleep,

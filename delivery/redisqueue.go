@@ -199,15 +199,36 @@ func (q *RedisQueue) Reclaim(ctx context.Context, platform, consumer string, min
 	return out, nil
 }
 
-// Touch implements Queue: XCLAIM with JUSTID resets the idle time of the
-// jobs consumer holds.
+// touchScript resets the idle time of the entries consumer still holds,
+// leaving alone those another consumer reclaimed meanwhile.
+// KEYS: stream. ARGV: group, consumer, entry IDs.
+var touchScript = goredis.NewScript(`
+local n = 0
+for i = 3, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1, ARGV[2])
+  if #p > 0 then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    n = n + 1
+  end
+end
+return n
+`)
+
+// Touch implements Queue: for each job that consumer still owns (XPENDING),
+// XCLAIM with JUSTID resets its idle time, in one script per stream. A job
+// another consumer took over stays with it.
 func (q *RedisQueue) Touch(ctx context.Context, platform, consumer string, ds ...Delivery) error {
-	pipe := q.c.Pipeline()
 	for s, ids := range q.byStream(platform, ds) {
-		pipe.XClaimJustID(ctx, &goredis.XClaimArgs{Stream: s, Group: Group, Consumer: consumer, MinIdle: 0, Messages: ids})
+		args := make([]any, 0, 2+len(ids))
+		args = append(args, Group, consumer)
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		if err := touchScript.Run(ctx, q.c, []string{s}, args...).Err(); err != nil {
+			return err
+		}
 	}
-	_, err := pipe.Exec(ctx)
-	return err
+	return nil
 }
 
 // Ack implements Queue: XACK and XDEL.

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -29,6 +28,7 @@ type Engine interface {
 	UserLang(ctx context.Context, req core.Request) string
 	DefaultLang() string
 	ForgetChat(ctx context.Context, chat core.ChatRef) error
+	MoveChat(ctx context.Context, from, to core.ChatRef) error
 }
 
 // Bot is a running Telegram bot: it takes updates, answers them through the
@@ -44,10 +44,14 @@ type Bot struct {
 	flood      *floodGuard
 	admins     *adminCache
 
-	work     chan struct{} // a slot per update being handled
-	handled  sync.WaitGroup
-	seen     *recentUpdates
-	stopping atomic.Bool // Run's context ended: the webhook refuses updates
+	work    chan struct{} // a slot per update being handled
+	handled sync.WaitGroup
+	seen    *recentUpdates
+	// acceptMu orders accepting an update (handled.Add) and Run's wait for
+	// those in hand: once stopping is set, nothing more is accepted, so Run
+	// does not return with an update accepted but not answered.
+	acceptMu sync.Mutex
+	stopping bool // Run's context ended: the webhook refuses updates
 }
 
 var (
@@ -94,6 +98,20 @@ func New(ctx context.Context, cfg Config, engine Engine, log *slog.Logger) (*Bot
 		b.moderators[id] = true
 	}
 	return b, nil
+}
+
+// setStopping sets whether the bot refuses updates; from true on, no
+// update is accepted, so that Run's wait for those in hand is final.
+func (b *Bot) setStopping(v bool) {
+	b.acceptMu.Lock()
+	defer b.acceptMu.Unlock()
+	b.stopping = v
+}
+
+func (b *Bot) isStopping() bool {
+	b.acceptMu.Lock()
+	defer b.acceptMu.Unlock()
+	return b.stopping
 }
 
 // Username is the bot's @username, without '@'.

@@ -44,6 +44,17 @@ type Config struct {
 	AdminCacheTTL time.Duration
 	// Workers bounds how many updates are handled at once; 8 when zero.
 	Workers int
+	// PartGap is the wait between the parts of a message too long for one
+	// in a private chat, where Telegram allows about one message a second;
+	// 1s when zero. GroupPartGap is the same in groups and channels, which
+	// allow 20 messages a minute; 3s when zero.
+	PartGap      time.Duration
+	GroupPartGap time.Duration
+	// PartsWait bounds how long the later parts of a long message may wait
+	// for Telegram's rate limits (retry_after) and for server errors to
+	// pass, beyond their spacing; 2 minutes when zero. Parts still unsent
+	// then are given up (see Bot.Send).
+	PartsWait time.Duration
 }
 
 // Enabled reports whether the Telegram bot should run: a token is set.
@@ -145,6 +156,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Workers <= 0 {
 		c.Workers = 8
+	}
+	if c.PartGap <= 0 {
+		c.PartGap = time.Second
+	}
+	if c.GroupPartGap <= 0 {
+		c.GroupPartGap = 3 * time.Second
+	}
+	if c.PartsWait <= 0 {
+		c.PartsWait = 2 * time.Minute
 	}
 	return c
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -17,40 +18,164 @@ import (
 // a reference to its first message. A reply longer than one message goes
 // out as several, the keyboard under the last; the rendering is the same
 // as for answers. Errors are *core.DeliveryError (see classify).
+//
+// Only a failure of the first part may ask for a retry of the whole
+// reply; once it is out, nothing is sent twice. The later parts are
+// spaced to keep within the chat's rate limit (Config.PartGap, or
+// GroupPartGap in groups and channels) and retried in place after a 429
+// (honouring retry_after) or a server error, for at most Config.PartsWait
+// and while ctx lasts. A group upgraded to a supergroup between two parts
+// gets the rest in the supergroup. If a later part fails for good, Send
+// returns the first part's SentRef with an error that is never retryable:
+//
+//   - DeliveryGone, with the failure's reason (e.g. "blocked"), when the
+//     chat went away: it is unsubscribed as usual, and since it is gone
+//     there is nothing to resend;
+//   - DeliveryRejected, with the failure's reason prefixed "partial_"
+//     (e.g. "partial_rate_limited", "partial_bad_markup"), otherwise: the
+//     reader has the first parts, and sending the reply again would repeat
+//     them.
 func (b *Bot) Send(ctx context.Context, chat core.ChatRef, r core.Reply) (core.SentRef, error) {
 	out := render(b.engine.Catalog(), r)
 	if len(out.Chunks) == 0 {
 		return core.SentRef{}, &core.DeliveryError{Class: core.DeliveryRejected, Reason: "empty", Err: errors.New("telegram: the reply renders to no text")}
 	}
 	first, err := b.sendChunks(ctx, chat.ID, out)
-	if err != nil {
+	if first == 0 {
 		return core.SentRef{}, err
 	}
-	return core.SentRef{Chat: core.ChatRef{Platform: Platform, ID: chat.ID}, MessageID: strconv.Itoa(first)}, nil
+	return core.SentRef{Chat: core.ChatRef{Platform: Platform, ID: chat.ID}, MessageID: strconv.Itoa(first)}, err
 }
 
 // sendChunks sends rendered messages to chat and returns the first
-// message's ID; errors are classified.
+// message's ID, 0 when the first failed; errors are classified, and never
+// retryable once the first message is out (see Send).
 func (b *Bot) sendChunks(ctx context.Context, chat string, out rendered) (int, error) {
-	first := 0
-	for i, text := range out.Chunks {
-		m, err := newMessage(chat, text)
-		if err != nil {
-			return 0, err
-		}
-		m.DisableWebPagePreview = out.NoPreview
-		if i == len(out.Chunks)-1 && out.Keyboard != nil {
-			m.ReplyMarkup = *out.Keyboard
-		}
-		sent, err := b.send(ctx, m)
-		if err != nil {
-			return 0, classify(err)
-		}
-		if i == 0 {
-			first = sent.MessageID
+	m, err := chunkMessage(chat, out, 0)
+	if err != nil {
+		return 0, err
+	}
+	sent, err := b.send(ctx, m)
+	if err != nil {
+		return 0, classify(err)
+	}
+	return sent.MessageID, b.sendRest(ctx, chat, out, 1)
+}
+
+// maxPartFailures bounds the retries of one later part after server or
+// network errors.
+const maxPartFailures = 3
+
+// sendRest sends out.Chunks[from:] to chat, the parts before from being
+// out already: each after the chat's gap, retried in place on 429 and
+// server errors within Config.PartsWait. Its errors are DeliveryGone or
+// DeliveryRejected "partial_…" (see Send).
+func (b *Bot) sendRest(ctx context.Context, chat string, out rendered, from int) error {
+	giveUp := time.Now().Add(b.cfg.PartsWait)
+	last := time.Now() // when the previous part went out
+	moved := false
+	for i := from; i < len(out.Chunks); i++ {
+		wait := b.partGap(chat) - time.Since(last)
+		failures := 0
+		var lastErr *core.DeliveryError // the part's last failure
+		for {
+			if wait > 0 {
+				if err := pause(ctx, wait, giveUp); err != nil {
+					if lastErr == nil {
+						reason := "cancelled"
+						if errors.Is(err, errWaitTooLong) {
+							reason = "timeout"
+						}
+						lastErr = &core.DeliveryError{Class: core.DeliveryTransient, Reason: reason, Err: err}
+					}
+					return b.partFailed(chat, i, len(out.Chunks), lastErr)
+				}
+			}
+			m, err := chunkMessage(chat, out, i)
+			if err != nil {
+				_, de := core.ClassifyDelivery(err)
+				return b.partFailed(chat, i, len(out.Chunks), de)
+			}
+			_, err = b.send(ctx, m)
+			last = time.Now()
+			_, de := core.ClassifyDelivery(classify(err))
+			if de == nil {
+				break
+			}
+			lastErr = de
+			switch de.Class {
+			case core.DeliveryRetryAfter:
+				wait = max(de.RetryAfter, b.partGap(chat))
+			case core.DeliveryTransient:
+				failures++
+				if failures > maxPartFailures {
+					return b.partFailed(chat, i, len(out.Chunks), de)
+				}
+				wait = time.Second << (failures - 1)
+			case core.DeliveryMoved:
+				if moved || de.MovedTo == "" {
+					return b.partFailed(chat, i, len(out.Chunks), de)
+				}
+				b.log.Info("chat upgraded to a supergroup between two parts; the rest goes there", slog.String("chat", chat), slog.String("to", de.MovedTo))
+				chat, moved, wait = de.MovedTo, true, 0
+			default:
+				return b.partFailed(chat, i, len(out.Chunks), de)
+			}
 		}
 	}
-	return first, nil
+	return nil
+}
+
+// partFailed is the error of a reply whose part i of n failed for good
+// with de after the first part went out: never retryable (see Send).
+func (b *Bot) partFailed(chat string, i, n int, de *core.DeliveryError) error {
+	b.log.Warn("the rest of a long message was given up", slog.String("chat", chat), slog.Int("part", i+1), slog.Int("parts", n), slog.Any("err", de))
+	err := fmt.Errorf("telegram: part %d of %d not sent after the first: %w", i+1, n, de)
+	if de.Class == core.DeliveryGone {
+		return &core.DeliveryError{Class: core.DeliveryGone, Reason: de.Reason, Err: err}
+	}
+	return &core.DeliveryError{Class: core.DeliveryRejected, Reason: "partial_" + de.Reason, Err: err}
+}
+
+// partGap is the wait between two parts of a message to chat: Telegram
+// allows about one message a second in a private chat (positive IDs) and
+// 20 a minute in groups and channels.
+func (b *Bot) partGap(chat string) time.Duration {
+	if id, err := strconv.ParseInt(chat, 10, 64); err == nil && id > 0 {
+		return b.cfg.PartGap
+	}
+	return b.cfg.GroupPartGap
+}
+
+// errWaitTooLong means a later part would have to wait past
+// Config.PartsWait or ctx's deadline.
+var errWaitTooLong = errors.New("telegram: the rest of the message would wait too long")
+
+// pause waits d, unless that ends after giveUp or ctx's deadline (it
+// returns errWaitTooLong at once) or ctx ends first (ctx's error).
+func pause(ctx context.Context, d time.Duration, giveUp time.Time) error {
+	end := time.Now().Add(d)
+	if dl, ok := ctx.Deadline(); end.After(giveUp) || (ok && end.After(dl)) {
+		return errWaitTooLong
+	}
+	if !sleep(ctx, d) {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// chunkMessage is the message of out's part i to chat, with the keyboard
+// when it is the last.
+func chunkMessage(chat string, out rendered, i int) (tgbotapi.MessageConfig, error) {
+	m, err := newMessage(chat, out.Chunks[i])
+	if err != nil {
+		return m, err
+	}
+	m.DisableWebPagePreview = out.NoPreview
+	if i == len(out.Chunks)-1 && out.Keyboard != nil {
+		m.ReplyMarkup = *out.Keyboard
+	}
+	return m, nil
 }
 
 func newMessage(chat, text string) (tgbotapi.MessageConfig, error) {

@@ -150,7 +150,8 @@ func TestEditAndDelete(t *testing.T) {
 }
 
 func TestLongRepliesAreSplit(t *testing.T) {
-	h := start(t, setup{})
+	// The spacing of parts is TestLongAlertCard's.
+	h := start(t, setup{cfg: func(c *telegram.Config) { c.PartGap = 10 * time.Millisecond }})
 	h.srv.AddChat(telegramtest.Chat{ID: 30, Type: "private"})
 	para := strings.Repeat("Știri <din> Moldova & lume. ", 60)
 	r := core.Reply{Lang: "en", Title: "Digest", Text: []string{para, para, para, para, para, para},

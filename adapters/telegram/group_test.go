@@ -1,12 +1,14 @@
 package telegram_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/newsbot/newsbot/adapters/telegram"
 	"github.com/newsbot/newsbot/adapters/telegram/telegramtest"
+	"github.com/newsbot/newsbot/core"
 )
 
 const (
@@ -189,5 +191,34 @@ func TestCommandMenus(t *testing.T) {
 	}
 	if ru, en := h.srv.Commands("default", 0, "ru"), h.srv.Commands("default", 0, "en"); ru[0].Description == en[0].Description {
 		t.Errorf("the Russian menu is not translated: %q", ru[0].Description)
+	}
+}
+
+// TestGroupUpgradeMovesSubscriptions upgrades a subscribed group to a
+// supergroup: the service messages move its subscriptions and settings to
+// the new chat ID, and the old ID keeps no subscriptions.
+func TestGroupUpgradeMovesSubscriptions(t *testing.T) {
+	h := start(t, setup{})
+	const old, super = -4001, -1004001
+	h.srv.AddChat(telegramtest.Chat{ID: old, Type: "group", Title: "Fans", Admins: []int64{admin.ID}})
+	h.say(old, admin, "/subscribe politics", 1)
+	h.say(old, admin, "/lang ru", 1)
+	h.srv.Migrate(old, super, admin)
+	h.settle()
+	ctx := context.Background()
+	if lang, err := h.engine.ChatLang(ctx, ref(super)); err != nil || lang != "ru" {
+		t.Errorf("the supergroup's alert language is %q (%v), want the group's ru", lang, err)
+	}
+	m := h.say(super, admin, "/subscriptions", 1)[0]
+	if !strings.Contains(m.Text, "Политика") {
+		t.Errorf("the supergroup's subscriptions:\n%s", m.Text)
+	}
+	r := h.engine.Handle(ctx, core.Request{Platform: telegram.Platform, User: core.User{ID: "1"},
+		Chat: core.Chat{ID: ref(old).ID, Kind: core.ChatGroup}, Text: "/subscriptions"})
+	if none := h.engine.Catalog().T(r.Lang, "subscriptions_none", nil); len(r.Text) != 1 || r.Text[0] != none {
+		t.Errorf("the old group still has subscriptions:\n%s", strings.Join(r.Text, "\n"))
+	}
+	if !strings.Contains(h.logs.String(), "group upgraded to a supergroup") {
+		t.Error("the upgrade was not logged")
 	}
 }

@@ -33,7 +33,7 @@ const (
 // are answered: nil when ctx ended, an error when updates cannot be taken
 // (the token is rejected, the webhook cannot be set or served).
 func (b *Bot) Run(ctx context.Context) error {
-	b.stopping.Store(false)
+	b.setStopping(false)
 	if err := b.setCommands(ctx); err != nil {
 		b.log.Warn("setting the command menus", slog.Any("err", err))
 	}
@@ -43,7 +43,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	} else {
 		err = b.runPolling(ctx)
 	}
-	b.stopping.Store(true)
+	b.setStopping(true)
 	b.handled.Wait()
 	return err
 }
@@ -153,7 +153,7 @@ func (b *Bot) runWebhook(ctx context.Context) error {
 		return fmt.Errorf("telegram: webhook server: %w", err)
 	case <-ctx.Done():
 	}
-	b.stopping.Store(true)
+	b.setStopping(true)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
@@ -180,7 +180,7 @@ func (b *Bot) Handler() http.Handler {
 			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}
-		if b.stopping.Load() {
+		if b.isStopping() {
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
 		}

@@ -22,9 +22,11 @@ var allowedUpdates = []string{"message", "callback_query", "my_chat_member"}
 const handleTimeout = 30 * time.Second
 
 // dispatch handles u on a worker, waiting for a free one until ctx ends
-// (then it reports false and u is not handled). Handling goes on after ctx
-// ends, bounded by handleTimeout, so that an answer in progress is sent; Run
-// waits for it. Updates seen recently (a webhook redelivery) are skipped.
+// (then it reports false and u is not handled). Once Run is stopping it
+// reports false too: Run waits only for the updates accepted before.
+// Handling goes on after ctx ends, bounded by handleTimeout, so that an
+// answer in progress is sent; Run waits for it. Updates seen recently (a
+// webhook redelivery) are skipped.
 func (b *Bot) dispatch(ctx context.Context, u tgbotapi.Update) bool {
 	if b.seen.check(u.UpdateID) {
 		b.log.Debug("duplicate update skipped", slog.Int("update", u.UpdateID))
@@ -36,7 +38,11 @@ func (b *Bot) dispatch(ctx context.Context, u tgbotapi.Update) bool {
 		b.seen.forget(u.UpdateID)
 		return false
 	}
-	b.handled.Add(1)
+	if !b.accept() {
+		<-b.work
+		b.seen.forget(u.UpdateID)
+		return false
+	}
 	go func() {
 		defer func() {
 			if p := recover(); p != nil {
@@ -49,6 +55,18 @@ func (b *Bot) dispatch(ctx context.Context, u tgbotapi.Update) bool {
 		defer cancel()
 		b.handleUpdate(hctx, u)
 	}()
+	return true
+}
+
+// accept counts an update in hand for Run to wait for, unless Run is
+// stopping (false).
+func (b *Bot) accept() bool {
+	b.acceptMu.Lock()
+	defer b.acceptMu.Unlock()
+	if b.stopping {
+		return false
+	}
+	b.handled.Add(1)
 	return true
 }
 
@@ -106,6 +124,10 @@ func (b *Bot) canManage(ctx context.Context, chat *tgbotapi.Chat, user int64, an
 }
 
 func (b *Bot) handleMessage(ctx context.Context, m *tgbotapi.Message) {
+	if m.Chat != nil && (m.MigrateToChatID != 0 || m.MigrateFromChatID != 0) {
+		b.handleMigration(ctx, m)
+		return
+	}
 	if m.From == nil || m.Chat == nil || m.Text == "" {
 		return
 	}
@@ -257,12 +279,8 @@ func (b *Bot) editInPlace(ctx context.Context, chat int64, messageID int, r core
 		b.logDelivery("editing a message", chat, err)
 		return
 	}
-	if len(out.Chunks) > 1 {
-		rest := out
-		rest.Chunks = out.Chunks[1:]
-		if _, err := b.sendChunks(ctx, strconv.FormatInt(chat, 10), rest); err != nil {
-			b.logDelivery("sending a reply", chat, err)
-		}
+	if err := b.sendRest(ctx, strconv.FormatInt(chat, 10), out, 1); err != nil {
+		b.logDelivery("sending the rest of an edited reply", chat, err)
 	}
 }
 
@@ -282,6 +300,28 @@ func (b *Bot) handleMyChatMember(ctx context.Context, u *tgbotapi.ChatMemberUpda
 	// The bot can no longer post there: the chat's alerts stop.
 	if err := b.engine.ForgetChat(ctx, core.ChatRef{Platform: Platform, ID: strconv.FormatInt(u.Chat.ID, 10)}); err != nil {
 		b.log.Warn("unsubscribing a chat the bot left", slog.Int64("chat", u.Chat.ID), slog.Any("err", err))
+	}
+}
+
+// handleMigration follows a group's upgrade to a supergroup, which gives
+// the chat a new ID: its subscriptions and settings move to the new one.
+// Telegram announces the upgrade twice, in the old chat (migrate_to_chat_id)
+// and in the new (migrate_from_chat_id); moving again finds nothing left to
+// move, so both are followed, whichever comes first.
+func (b *Bot) handleMigration(ctx context.Context, m *tgbotapi.Message) {
+	from, to := m.Chat.ID, m.MigrateToChatID
+	if to == 0 {
+		from, to = m.MigrateFromChatID, m.Chat.ID
+	}
+	if from == to {
+		return
+	}
+	b.admins.forget(from)
+	b.log.Info("group upgraded to a supergroup; its subscriptions follow", slog.Int64("from", from), slog.Int64("to", to))
+	fromRef := core.ChatRef{Platform: Platform, ID: strconv.FormatInt(from, 10)}
+	toRef := core.ChatRef{Platform: Platform, ID: strconv.FormatInt(to, 10)}
+	if err := b.engine.MoveChat(ctx, fromRef, toRef); err != nil {
+		b.log.Warn("moving the subscriptions of an upgraded group", slog.Int64("from", from), slog.Int64("to", to), slog.Any("err", err))
 	}
 }
 

@@ -1,11 +1,16 @@
 package telegram_test
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -196,5 +201,69 @@ func TestConfigFromEnv(t *testing.T) {
 			}
 			tt.check(t, c)
 		})
+	}
+}
+
+// readSignal reports the first read of a request body: the webhook
+// handler reads the update only once it has decided to take it.
+type readSignal struct {
+	io.ReadCloser
+	once *sync.Once
+	read chan struct{}
+}
+
+func (r readSignal) Read(p []byte) (int, error) {
+	r.once.Do(func() { close(r.read) })
+	return r.ReadCloser.Read(p)
+}
+
+// TestWebhookRefusesUpdatesOnceRunStops holds an update's body back
+// until Run has returned: the shared server's handler must then refuse it
+// (503, so that Telegram sends it again), not accept an update that no
+// one waits for.
+func TestWebhookRefusesUpdatesOnceRunStops(t *testing.T) {
+	var handler atomic.Value
+	read := make(chan struct{})
+	var once sync.Once
+	shared := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = readSignal{ReadCloser: r.Body, once: &once, read: read}
+		handler.Load().(http.Handler).ServeHTTP(w, r)
+	}))
+	defer shared.Close()
+	h := start(t, setup{cfg: func(c *telegram.Config) {
+		c.WebhookURL = shared.URL + "/telegram/hook"
+		c.WebhookSecret = "s3cret"
+	}})
+	handler.Store(h.bot.Handler())
+	if !h.srv.Await(wait, func() bool { u, _ := h.srv.Webhook(); return u != "" }) {
+		t.Fatal("the webhook was not set")
+	}
+	body := `{"update_id":77,"message":{"message_id":1,"date":1,"chat":{"id":503,"type":"private"},"from":{"id":503,"first_name":"J"},"text":"/help"}}`
+	conn, err := net.Dial("tcp", shared.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(wait))
+	fmt.Fprintf(conn, "POST /telegram/hook HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\n%s: s3cret\r\nContent-Length: %d\r\n\r\n%s",
+		telegram.SecretHeader, len(body), body[:20])
+	select {
+	case <-read:
+	case <-time.After(wait):
+		t.Fatal("the handler did not read the update")
+	}
+	if err := h.stop(); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if _, err := io.WriteString(conn, body[20:]); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("an update that came in as Run stopped was answered %d, want 503", resp.StatusCode)
 	}
 }

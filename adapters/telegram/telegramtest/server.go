@@ -63,13 +63,16 @@ type Call struct {
 // Fault makes the next call of a method fail. Code and Description fill the
 // error envelope; RetryAfter and MigrateTo its parameters. When Raw is set
 // the server answers Raw with HTTP status Code instead of a JSON envelope,
-// like a proxy in front of the API would.
+// like a proxy in front of the API would. Skip lets that many calls of the
+// method go through as usual first, e.g. 1 to fail the second part of a
+// long message.
 type Fault struct {
 	Code        int
 	Description string
 	RetryAfter  int
 	MigrateTo   int64
 	Raw         string
+	Skip        int
 }
 
 // Server is a fake Bot API server.
@@ -274,7 +277,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	if fs := s.faults[method]; len(fs) > 0 {
+	if fs := s.faults[method]; len(fs) > 0 && fs[0].Skip > 0 {
+		fs[0].Skip--
+	} else if len(fs) > 0 {
 		f := fs[0]
 		s.faults[method] = fs[1:]
 		aerr := &apiError{Code: f.Code, Description: f.Description, RetryAfter: f.RetryAfter, MigrateTo: f.MigrateTo}

@@ -151,6 +151,32 @@ func (s *Server) MyChatMember(chat int64, from User, oldStatus, newStatus string
 	}})
 }
 
+// Migrate upgrades the group chat to the supergroup to, as Telegram does:
+// sends to the group are answered with migrate_to_chat_id from now on, the
+// supergroup becomes known (with the group's title and administrators),
+// and two service messages from user from are queued, one in the group
+// with migrate_to_chat_id and one in the supergroup with
+// migrate_from_chat_id. It returns their update IDs.
+func (s *Server) Migrate(group, to int64, from User) (int, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chatForLocked(group, from)
+	c.MigrateTo = to
+	sg := &Chat{ID: to, Type: "supergroup", Title: c.Title, Admins: append([]int64(nil), c.Admins...)}
+	s.chats[to] = sg
+	service := func(chat *Chat, key string, id int64) map[string]any {
+		s.nextMsgID++
+		return map[string]any{"message": map[string]any{
+			"message_id": s.nextMsgID,
+			"from":       from.json(),
+			"chat":       chatJSON(chat),
+			"date":       time.Now().Unix(),
+			key:          id,
+		}}
+	}
+	return s.addUpdateLocked(service(c, "migrate_to_chat_id", to)), s.addUpdateLocked(service(sg, "migrate_from_chat_id", group))
+}
+
 // Pending returns how many updates are not yet confirmed (by a getUpdates
 // offset past them, or a webhook 2xx).
 func (s *Server) Pending() int {

@@ -203,16 +203,38 @@ func (e *Engine) handle(ctx context.Context, platform string, d Delivery) {
 		return
 	}
 	o.At = e.now()
-	if _, err := e.ledger.Finish(ctx, b.ID, d.Chat, o); err != nil {
-		if ctx.Err() == nil {
-			e.log.Warn("recording a delivery", slog.String("broadcast", b.ID), slog.String("chat", d.Chat.String()), slog.Any("err", err))
-		}
+	if !e.finish(ctx, b.ID, d.Chat, o) {
 		return
 	}
 	if o.Failed == "" && !b.Confirmed.IsZero() {
 		e.metrics.lag(o.At.Sub(b.Confirmed))
 	}
 	e.ack(ctx, platform, d)
+}
+
+// finish records the outcome of a job that was delivered, retrying with
+// backoff until it is recorded or ctx ends: an unrecorded send would be
+// sent again by whoever reclaims the job. It reports whether the job may be
+// acknowledged.
+func (e *Engine) finish(ctx context.Context, id string, chat core.ChatRef, o Outcome) bool {
+	for attempt := 1; ; attempt++ {
+		_, err := e.ledger.Finish(ctx, id, chat, o)
+		if err == nil {
+			return true
+		}
+		if core.ErrorCode(err) == core.CodeNotFound {
+			e.log.Warn("delivered a job of a broadcast no longer recorded", slog.String("broadcast", id), slog.String("chat", chat.String()))
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		e.log.Warn("recording a delivery; retrying", slog.String("broadcast", id), slog.String("chat", chat.String()),
+			slog.Int("attempt", attempt), slog.Any("err", err))
+		if e.sleep(ctx, e.backoff(min(attempt, 16))) != nil {
+			return false
+		}
+	}
 }
 
 func (e *Engine) ack(ctx context.Context, platform string, d Delivery) {

@@ -232,3 +232,46 @@ func TestRedisTouchKeepsOthersJobs(t *testing.T) {
 		t.Errorf("the job is pending on %q after a's touch, want b (who reclaimed it)", p[0].Consumer)
 	}
 }
+
+// flakyLedger fails the first fails calls of Finish, like a Redis blip.
+type flakyLedger struct {
+	Ledger
+	fails atomic.Int32
+}
+
+func (l *flakyLedger) Finish(ctx context.Context, id string, chat core.ChatRef, o Outcome) (bool, error) {
+	if l.fails.Add(-1) >= 0 {
+		return false, fmt.Errorf("connection reset")
+	}
+	return l.Ledger.Finish(ctx, id, chat, o)
+}
+
+func TestFinishRetried(t *testing.T) {
+	ctx := context.Background()
+	st := memory.New()
+	chat := core.ChatRef{Platform: "tg", ID: "10"}
+	if _, err := st.Subscribe(ctx, chat, content.Breaking); err != nil {
+		t.Fatal(err)
+	}
+	led := &flakyLedger{Ledger: NewMemoryLedger()}
+	led.fails.Store(3)
+	sink := NewSink(Limits{}, 1)
+	e, err := New(Config{Consumer: "a", ReclaimAfter: 300 * time.Millisecond, Block: 20 * time.Millisecond, Backoff: 10 * time.Millisecond},
+		Deps{Queue: NewMemoryQueue(), Ledger: led, Store: st, Senders: map[string]core.Sender{"tg": sink}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); _ = e.Run(runCtx) }()
+	defer func() { stop(); <-done; e.Close() }()
+	if err := e.Start(ctx, breaking("bfin", "x")); err != nil {
+		t.Fatal(err)
+	}
+	if st := waitDone(t, e, "bfin"); st.Sent != 1 {
+		t.Errorf("status %+v", st)
+	}
+	if got := sink.Counts(); got.Messages != 1 || got.Dup != 0 {
+		t.Errorf("sink got %+v: a send whose record failed was sent again", got)
+	}
+}

@@ -283,9 +283,13 @@ func (e *Engine) deliver(ctx context.Context, b core.Broadcast, d Delivery) (Out
 		op = func(ctx context.Context, chat core.ChatRef) (core.SentRef, error) { return sender.Send(ctx, chat, msg) }
 	}
 	var (
-		attempts, limited int
-		moved             bool
+		attempts int
+		moved    bool
 	)
+	since := d.Enqueued
+	if since.IsZero() {
+		since = e.now()
+	}
 	for {
 		if err := e.wait(ctx, chat); err != nil {
 			return Outcome{}, errAbandoned
@@ -305,13 +309,12 @@ func (e *Engine) deliver(ctx context.Context, b core.Broadcast, d Delivery) (Out
 			return Outcome{Ref: &ref, Lang: lang, Moved: moved}, nil
 		case core.DeliveryRetryAfter:
 			e.metrics.rateLimited.Add(1)
-			limited++
-			if limited > e.cfg.MaxRateLimited {
-				return e.failed(class, "too_many_429"), nil
-			}
 			wait := time.Second
 			if de != nil && de.RetryAfter > 0 {
 				wait = de.RetryAfter
+			}
+			if e.now().Add(wait).Sub(since) > e.cfg.RateLimitedFor {
+				return e.failed(class, "expired"), nil
 			}
 			if e.limiter != nil {
 				if err := e.limiter.Penalize(ctx, chat, wait); err != nil {

@@ -275,3 +275,59 @@ func TestFinishRetried(t *testing.T) {
 		t.Errorf("sink got %+v: a send whose record failed was sent again", got)
 	}
 }
+
+func TestRateLimitedNeverGivesUpEarly(t *testing.T) {
+	tests := []struct {
+		name       string
+		floods     int           // 429 answers before the platform takes the message
+		retryAfter time.Duration // each 429's retry_after
+		wantSent   bool
+	}{
+		{"a flood of 429s", 200, 3 * time.Second, true},
+		{"one long 429", 1, 20 * time.Hour, true},
+		{"429s past a day", 100, 20 * time.Minute, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := memory.New()
+			chat := core.ChatRef{Platform: "tg", ID: "10"}
+			if _, err := st.Subscribe(ctx, chat, content.Breaking); err != nil {
+				t.Fatal(err)
+			}
+			sink := NewSink(Limits{}, 1)
+			sink.Fail = func(op string, c core.ChatRef, n int) error {
+				if n <= tt.floods {
+					return &core.DeliveryError{Class: core.DeliveryRetryAfter, RetryAfter: tt.retryAfter, Reason: "flood"}
+				}
+				return nil
+			}
+			e, err := New(Config{Consumer: "a", ReclaimAfter: time.Hour, Block: 20 * time.Millisecond},
+				Deps{Queue: NewMemoryQueue(), Ledger: NewMemoryLedger(), Store: st, Senders: map[string]core.Sender{"tg": sink}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The waits pass on a fake clock.
+			clock := &testClock{t: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)}
+			e.now = clock.now
+			e.sleep = func(ctx context.Context, d time.Duration) error {
+				clock.set(clock.now().Add(d))
+				return ctx.Err()
+			}
+			runCtx, stop := context.WithCancel(ctx)
+			done := make(chan struct{})
+			go func() { defer close(done); _ = e.Run(runCtx) }()
+			defer func() { stop(); <-done; e.Close() }()
+			if err := e.Start(ctx, breaking("bflood", "x")); err != nil {
+				t.Fatal(err)
+			}
+			s := waitDone(t, e, "bflood")
+			if tt.wantSent && (s.Sent != 1 || s.FailedCount() != 0) {
+				t.Errorf("status %+v: a rate-limited job failed", s)
+			}
+			if !tt.wantSent && s.Failed["retry_after:expired"] != 1 {
+				t.Errorf("status %+v: want failed retry_after:expired after a day of 429s", s)
+			}
+		})
+	}
+}

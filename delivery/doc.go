@@ -24,7 +24,8 @@
 // shared by every process (a GCRA token bucket in a Redis Lua script, or in
 // memory). Failures are acted on by the class the adapter gave them (see
 // core.DeliveryError): retry after exactly the time asked (and slow the
-// shared bucket), retry transient ones with exponential backoff and jitter
+// shared bucket) however many 429s come, for up to Config.RateLimitedFor
+// after the job was queued, retry transient ones with exponential backoff and jitter
 // and then dead-letter them, unsubscribe gone chats, move moved chats and
 // resend, and record rejected messages.
 //

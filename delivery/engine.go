@@ -28,9 +28,12 @@ type Config struct {
 	// life before another consumer takes it over (30s).
 	ReclaimAfter time.Duration
 	// MaxAttempts bounds the tries of a transient failure before the job is
-	// dead-lettered (5); MaxRateLimited bounds 429 answers for one job (20).
-	MaxAttempts    int
-	MaxRateLimited int
+	// dead-lettered (5).
+	MaxAttempts int
+	// RateLimitedFor bounds how long after it was queued a job keeps
+	// waiting out 429 answers (24h): a 429 is the platform asking us to slow
+	// down, never a reason to give up sooner, however many come.
+	RateLimitedFor time.Duration
 	// Backoff is the first transient retry's wait, doubled per attempt up
 	// to BackoffMax, with jitter (500ms, 30s).
 	Backoff    time.Duration
@@ -69,9 +72,9 @@ func (c *Config) defaults() {
 	}
 	defInt(&c.Workers, 64)
 	defInt(&c.MaxAttempts, 5)
-	defInt(&c.MaxRateLimited, 20)
 	defInt(&c.ListBatch, 500)
 	def(&c.ReclaimAfter, 30*time.Second)
+	def(&c.RateLimitedFor, 24*time.Hour)
 	def(&c.Backoff, 500*time.Millisecond)
 	def(&c.BackoffMax, 30*time.Second)
 	def(&c.Block, time.Second)

@@ -46,6 +46,9 @@ type Broadcast struct {
 	// Target is the broadcast whose delivered messages a correct or retract
 	// broadcast edits or deletes.
 	Target string `json:"target,omitempty"`
+	// Chat is the audience of a broadcast to one chat (a digest); nil for
+	// the others.
+	Chat *ChatRef `json:"chat,omitempty"`
 	// Messages are the rendered messages by chat language. A chat whose
 	// language has none gets Messages[Fallback].
 	Messages map[string]Reply `json:"messages,omitempty"`

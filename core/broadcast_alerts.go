@@ -15,21 +15,48 @@ import (
 // editions before its alert goes out.
 const DefaultAlertGrace = time.Minute
 
+// AlertPlatform is the platform of the pseudo chats under which Alerts
+// keeps pending section alerts in the DigestStore: the chat
+// ChatRef{Platform: AlertPlatform, ID: <alert broadcast ID>} holds one item,
+// the story's first edition, scheduled at the end of its grace period. No
+// adapter has this platform; SendDueDigests starts the alert instead of a
+// digest when it is due.
+const AlertPlatform = "_alert"
+
+// maxAlertRetry caps the wait between retries of an alert that failed to
+// start and is not kept in a DigestStore.
+const maxAlertRetry = time.Minute
+
 // Alerts turns new articles into section alerts: each chat subscribed to
 // the article's section gets the story's card in the chat's language when
 // the story has that edition, else the available edition with a note. It
 // implements content/feed's Listener. It is safe for concurrent use.
+//
+// A new story waits a grace period for its other editions. The wait is
+// durable when the engine's Store is a DigestStore (both newsbot stores
+// are): ArticleAdded stores the pending alert with its due time before it
+// returns, a timer starts it when due, and SendDueDigests (run by
+// RunDigests, in any process) starts any that the timer did not: after a
+// restart, or after an error, which is retried on each pass. Without a
+// DigestStore the alert waits in memory only, and a failed start is retried
+// with a growing wait until Close.
+//
+// Call Close at shutdown, before the stores are closed: no timer fires
+// after it returns.
 //
 // A chat in digest mode or in quiet hours gets the story in its digest
 // instead: the Broadcaster asks HoldAlert about each chat as it lists the
 // audience (package delivery does), and HoldAlert stores the story for the
 // chat's next digest. Breaking news is never held.
 type Alerts struct {
-	e     *Engine
-	grace time.Duration
-	mu    sync.Mutex
-	due   map[string]bool // stories waiting for their grace period
-	wg    sync.WaitGroup
+	e      *Engine
+	grace  time.Duration
+	ctx    context.Context // cancelled by Close
+	cancel context.CancelFunc
+	mu     sync.Mutex
+	closed bool
+	due    map[string]bool // in-memory alerts waiting (no DigestStore)
+	wg     sync.WaitGroup
 }
 
 // Alerts returns the engine's section alerts, which wait grace (0 means
@@ -38,7 +65,8 @@ func (e *Engine) Alerts(grace time.Duration) *Alerts {
 	if grace <= 0 {
 		grace = DefaultAlertGrace
 	}
-	return &Alerts{e: e, grace: grace, due: map[string]bool{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Alerts{e: e, grace: grace, ctx: ctx, cancel: cancel, due: map[string]bool{}}
 }
 
 // alertID is the broadcast ID of a story's alert: the same for every
@@ -48,8 +76,13 @@ func alertID(story string) string {
 	return "a" + hex.EncodeToString(h[:])[:11]
 }
 
+// alertChat is the pseudo chat that keeps alert id while it waits.
+func alertChat(id string) ChatRef { return ChatRef{Platform: AlertPlatform, ID: id} }
+
 // ArticleAdded schedules the alert of a's story after the grace period,
-// unless the story is already scheduled or alerted. It returns at once.
+// unless the story is already scheduled or alerted. It returns once the
+// pending alert is stored (see Alerts); a store error is logged and the
+// alert then waits in memory.
 func (a *Alerts) ArticleAdded(ctx context.Context, art content.Article) {
 	if a.e.bcast == nil || art.Section == "" {
 		return
@@ -62,6 +95,23 @@ func (a *Alerts) ArticleAdded(ctx context.Context, art content.Article) {
 	if _, err := a.e.bcast.Status(ctx, id); err == nil {
 		return // an update or a late edition: no second alert
 	}
+	if ds, ok := a.e.digestStore(); ok {
+		now := a.e.now()
+		due := now.Add(a.grace)
+		item := DigestItem{ID: id, ArticleID: art.ID, Section: art.Section, Title: art.Title, At: now}
+		held, err := ds.HoldDigestItem(ctx, alertChat(id), item, due)
+		if err == nil {
+			if held {
+				// A failure here is left to the next SendDueDigests pass.
+				a.after(a.grace, false, id, func(ctx context.Context) error {
+					_, err := a.e.sendDueAlert(ctx, ds, DigestDue{Chat: alertChat(id), Due: due}, due)
+					return err
+				})
+			}
+			return
+		}
+		a.e.log.Error("storing a pending section alert; it waits in memory", slog.String("article", art.ID), slog.Any("err", err))
+	}
 	a.mu.Lock()
 	if a.due[id] {
 		a.mu.Unlock()
@@ -69,31 +119,108 @@ func (a *Alerts) ArticleAdded(ctx context.Context, art content.Article) {
 	}
 	a.due[id] = true
 	a.mu.Unlock()
+	a.after(a.grace, true, id, func(ctx context.Context) error {
+		cur, err := a.e.store.Article(ctx, art.ID)
+		if err != nil && ErrorCode(err) != CodeNotFound {
+			return err
+		}
+		if err == nil {
+			art = cur // the newest version, in case it changed meanwhile
+		}
+		return a.e.startAlert(ctx, id, art)
+	})
+}
+
+// after runs send once wait has passed, unless Close comes first. With
+// retry it runs send again after each error, waiting grace, then twice as
+// long each time up to maxAlertRetry; else it logs the error once.
+func (a *Alerts) after(wait time.Duration, retry bool, id string, send func(context.Context) error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return
+	}
 	a.wg.Add(1)
-	ctx = context.WithoutCancel(ctx)
-	time.AfterFunc(a.grace, func() {
+	go func() {
 		defer a.wg.Done()
 		defer func() {
 			a.mu.Lock()
 			delete(a.due, id)
 			a.mu.Unlock()
 		}()
-		if err := a.send(ctx, id, art); err != nil {
-			a.e.log.Error("section alert", slog.String("article", art.ID), slog.Any("err", err))
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		for {
+			select {
+			case <-a.ctx.Done():
+				if retry {
+					a.e.log.Warn("section alert dropped at shutdown", slog.String("broadcast", id))
+				}
+				return
+			case <-t.C:
+			}
+			err := send(a.ctx)
+			if err == nil || a.ctx.Err() != nil {
+				return
+			}
+			a.e.log.Error("section alert", slog.String("broadcast", id), slog.Any("err", err))
+			if !retry {
+				return
+			}
+			wait = min(2*wait, maxAlertRetry)
+			t.Reset(wait)
 		}
-	})
+	}()
 }
 
-// Wait waits for the alerts scheduled so far to be handed to the
-// broadcaster.
+// Wait waits until every alert scheduled so far has been handed to the
+// broadcaster, or left to SendDueDigests after an error, or dropped by
+// Close.
 func (a *Alerts) Wait() { a.wg.Wait() }
 
-func (a *Alerts) send(ctx context.Context, id string, art content.Article) error {
-	// The newest version, in case it changed during the grace period.
-	if cur, err := a.e.store.Article(ctx, art.ID); err == nil {
-		art = cur
+// Close stops the alerts' timers and waits for those running: alerts kept
+// in a DigestStore stay there for SendDueDigests (in this process or the
+// next); alerts waiting in memory are dropped, with a warning. Articles
+// added after Close are still stored, but no timer starts them. Close is
+// safe to call more than once.
+func (a *Alerts) Close() {
+	a.mu.Lock()
+	a.closed = true
+	a.mu.Unlock()
+	a.cancel()
+	a.wg.Wait()
+}
+
+// sendDueAlert starts the pending section alert that the pseudo chat d.Chat
+// keeps, once its grace period is over, then lets it go. The seal makes
+// one process start it; a process that stops in between leaves the sealed
+// item, which the next pass starts under the same ID.
+func (e *Engine) sendDueAlert(ctx context.Context, ds DigestStore, d DigestDue, now time.Time) (bool, error) {
+	batch, ok, err := ds.SealDigest(ctx, d.Chat, d.Due)
+	if err != nil || !ok {
+		return false, err
 	}
-	msgs, err := a.e.articleMessages(ctx, art, "bc_alert_title")
+	started := false
+	for _, it := range batch.Items {
+		art, err := e.store.Article(ctx, it.ArticleID)
+		if ErrorCode(err) == CodeNotFound {
+			e.log.Warn("section alert of a vanished article", slog.String("article", it.ArticleID))
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if err := e.startAlert(ctx, it.ID, art); err != nil {
+			return false, err
+		}
+		started = true
+	}
+	return started, ds.FinishDigest(ctx, d.Chat, batch.Due, now.Add(DefaultAlertGrace))
+}
+
+// startAlert renders art's story and starts its alert broadcast id.
+func (e *Engine) startAlert(ctx context.Context, id string, art content.Article) error {
+	msgs, err := e.articleMessages(ctx, art, "bc_alert_title")
 	if err != nil {
 		return err
 	}
@@ -101,8 +228,8 @@ func (a *Alerts) send(ctx context.Context, id string, art content.Article) error
 	if art.Section == content.Breaking {
 		prio = PriorityBreaking
 	}
-	now := a.e.now()
-	return a.e.bcast.Start(ctx, Broadcast{
+	now := e.now()
+	return e.bcast.Start(ctx, Broadcast{
 		ID: id, Kind: BroadcastAlert, Priority: prio, Section: art.Section, Messages: msgs, Fallback: art.Lang,
 		ArticleID: art.ID, Created: now, Confirmed: now,
 	})

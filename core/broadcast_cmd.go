@@ -5,10 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -68,13 +66,11 @@ func (e *Engine) cmdBreaking(ctx context.Context, req Request, lang string, cmd 
 	} else if err := e.textMessages(ctx, &b, lang, cmd.Rest, "bc_breaking_title"); err != nil {
 		return Reply{}, err
 	}
-	reach, total, err := e.reach(ctx, b.Section)
+	reach, err := e.reach(ctx, b.Section)
 	if err != nil {
 		return Reply{}, err
 	}
-	footer := []string{e.cat.N(lang, "bc_preview_reach", total, nil)}
-	footer = append(footer, e.reachLines(lang, reach)...)
-	return e.preview(ctx, req, lang, b, footer)
+	return e.preview(ctx, req, lang, b, e.reachLines(lang, reach))
 }
 
 func (e *Engine) cmdCorrect(ctx context.Context, req Request, lang string, cmd Command) (Reply, error) {
@@ -207,18 +203,26 @@ func (e *Engine) confirmBroadcast(ctx context.Context, req Request, lang, id str
 		r := Reply{Lang: lang, Notice: e.cat.T(lang, "bc_already_started", map[string]any{"ID": id})}
 		return r, nil
 	}
-	p.State = "started"
-	if err := e.savePending(ctx, p); err != nil {
-		return Reply{}, Unavailable(err)
-	}
 	b := p.B
 	b.Confirmed = e.now()
 	if req.MessageID != "" {
 		b.Report = &SentRef{Chat: req.ChatRef(), MessageID: req.MessageID}
 	}
 	b.ReportLang = lang
+	// The preview is marked started only once Start has succeeded: Start
+	// is idempotent by ID, so a moderator whose confirmation failed presses
+	// again and nothing is sent twice.
 	if err := e.bcast.Start(ctx, b); err != nil {
 		return Reply{}, Unavailable(err)
+	}
+	if err := e.recordFix(ctx, b); err != nil {
+		return Reply{}, Unavailable(err)
+	}
+	p.State = "started"
+	if err := e.savePending(ctx, p); err != nil {
+		// The broadcast is on its way; another press only repeats the
+		// idempotent Start.
+		e.log.Warn("marking a preview started", slog.String("broadcast", b.ID), slog.Any("err", err))
 	}
 	e.log.Info("broadcast confirmed", slog.String("broadcast", b.ID), slog.String("kind", string(b.Kind)),
 		slog.String("by", b.By.String()), slog.String("target", b.Target))
@@ -240,33 +244,6 @@ func (e *Engine) cancelBroadcast(ctx context.Context, req Request, lang, id stri
 	}
 	msg := e.cat.T(lang, "bc_cancelled", nil)
 	return Reply{Lang: lang, Text: []string{msg}, Edit: true, Notice: msg}, nil
-}
-
-// BroadcastReport renders a broadcast's progress or, when it is done, its
-// final report, for editing the moderator's preview message.
-func (e *Engine) BroadcastReport(lang string, st BroadcastStatus) Reply {
-	r := Reply{Lang: lang, Title: e.cat.T(lang, "bc_report_title", map[string]any{"ID": st.Broadcast.ID}), Edit: true}
-	if !st.Done() {
-		r.Text = []string{e.cat.T(lang, "bc_progress", map[string]any{"Sent": st.Sent, "Failed": st.FailedCount(), "Remaining": st.Remaining()})}
-		return r
-	}
-	r.Text = []string{e.cat.N(lang, "bc_report_delivered", st.Sent, nil)}
-	reasons := make([]string, 0, len(st.Failed))
-	for k := range st.Failed {
-		reasons = append(reasons, k)
-	}
-	sort.Strings(reasons)
-	for _, k := range reasons {
-		r.Text = append(r.Text, e.cat.T(lang, "bc_report_failed_line", map[string]any{"Reason": k, "Count": st.Failed[k]}))
-	}
-	if st.Gone > 0 {
-		r.Text = append(r.Text, e.cat.N(lang, "bc_report_gone", st.Gone, nil))
-	}
-	if !st.Finished.IsZero() && !st.Broadcast.Confirmed.IsZero() {
-		d := st.Finished.Sub(st.Broadcast.Confirmed).Round(100 * time.Millisecond)
-		r.Text = append(r.Text, e.cat.T(lang, "bc_report_elapsed", map[string]any{"Elapsed": d.String()}))
-	}
-	return r
 }
 
 // MaxBroadcastsListed is how many broadcasts /broadcasts shows.
@@ -430,49 +407,4 @@ func (e *Engine) articleMessages(ctx context.Context, a content.Article, titleKe
 		out[l] = r
 	}
 	return out, nil
-}
-
-// reach counts the chats subscribed to section by platform and language.
-func (e *Engine) reach(ctx context.Context, section string) (map[string]map[string]int, int, error) {
-	reach := map[string]map[string]int{}
-	total := 0
-	err := e.store.SectionChats(ctx, section, 500, func(chats []ChatRef) error {
-		for _, c := range chats {
-			l, err := e.ChatLang(ctx, c)
-			if err != nil {
-				return err
-			}
-			if reach[c.Platform] == nil {
-				reach[c.Platform] = map[string]int{}
-			}
-			reach[c.Platform][l]++
-			total++
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, 0, Unavailable(err)
-	}
-	return reach, total, nil
-}
-
-// reachLines are "platform, language: count" lines in a stable order.
-func (e *Engine) reachLines(lang string, reach map[string]map[string]int) []string {
-	var lines []string
-	platforms := make([]string, 0, len(reach))
-	for p := range reach {
-		platforms = append(platforms, p)
-	}
-	sort.Strings(platforms)
-	for _, p := range platforms {
-		langs := make([]string, 0, len(reach[p]))
-		for l := range reach[p] {
-			langs = append(langs, l)
-		}
-		sort.Slice(langs, func(i, j int) bool { return e.langIndex(langs[i]) < e.langIndex(langs[j]) })
-		for _, l := range langs {
-			lines = append(lines, e.cat.T(lang, "bc_preview_line", map[string]any{"Platform": p, "Lang": e.langName(l), "Count": fmt.Sprint(reach[p][l])}))
-		}
-	}
-	return lines
 }

@@ -3,6 +3,8 @@ package core_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -19,11 +21,20 @@ type recorder struct {
 	mu      sync.Mutex
 	started []core.Broadcast
 	status  map[string]core.BroadcastStatus
+	fail    int // how many Starts fail before they work again
+	calls   int // Starts asked for, failed or not
 }
+
+var errStart = errors.New("broadcaster down")
 
 func (r *recorder) Start(_ context.Context, b core.Broadcast) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.calls++
+	if r.fail > 0 {
+		r.fail--
+		return errStart
+	}
 	if _, ok := r.status[b.ID]; ok {
 		return nil
 	}
@@ -56,6 +67,12 @@ func (r *recorder) count() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return len(r.started)
+}
+
+func (r *recorder) failNext(n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.fail = n
 }
 
 // upper is a Translator that marks its output.
@@ -136,7 +153,7 @@ func TestBreakingPreviewAndConfirm(t *testing.T) {
 		t.Fatalf("preview: %s", all(r))
 	}
 	for _, want := range []string{"Fire in the city centre", h.cat.T("en", "bc_breaking_title", nil), h.cat.N("en", "bc_preview_reach", 3, nil),
-		"telegram · language Română: 1", "telegram · language Русский: 1", "discord · language English: 1", h.cat.T("en", "bc_button_confirm", nil)} {
+		"Telegram: 2 chats\n· language Română: 1\n· language Русский: 1", "Discord: 1 chat\n· language English: 1", h.cat.T("en", "bc_button_confirm", nil)} {
 		if !strings.Contains(all(r), want) {
 			t.Errorf("preview lacks %q:\n%s", want, all(r))
 		}
@@ -299,17 +316,79 @@ func TestCorrectRetractAndList(t *testing.T) {
 
 func TestBroadcastReport(t *testing.T) {
 	h := newBCHarness(t, nil)
-	st := core.BroadcastStatus{Broadcast: core.Broadcast{ID: "b1", Confirmed: now}, Listed: true, Total: 10, Sent: 7,
-		Failed: map[string]int{"gone:blocked": 2, "transient:timeout": 1}, Gone: 2, Finished: now.Add(1500 * time.Millisecond)}
-	r := h.e.BroadcastReport("ru", st)
-	for _, want := range []string{"Доставлено в 7 чатов.", "gone:blocked): 2", "2 чата отписаны", "1.5s"} {
-		if !strings.Contains(all(r), want) {
-			t.Errorf("report lacks %q:\n%s", want, all(r))
-		}
+	failed := map[string]int{"gone:blocked": 2, "transient:timeout": 1, "transient:api_502": 1, "rejected:partial_too_long": 1, "rejected:weird_new": 1, "gone:": 1}
+	tests := []struct {
+		name    string
+		lang    string
+		elapsed time.Duration
+		want    []string
+		not     []string
+	}{
+		{"ru", "ru", 62345 * time.Millisecond, []string{
+			"Доставлено в 7 чатов.",
+			"Ошибки (чата больше нет, причина: пользователь заблокировал бота): 2",
+			"(временная ошибка, причина: истекло время ожидания): 1",
+			"(временная ошибка, причина: ошибка платформы 502): 1",
+			"(отклонено, причина: отправлено лишь частично: сообщение слишком длинное): 1",
+			"(отклонено, причина: weird_new): 1", // an unnamed reason shows its code
+			"(чата больше нет, причина: неизвестно): 1",
+			"2 чата отписаны", "Заняло: 1 минута 2 секунды.",
+		}, []string{"gone:", "transient:", "api_502", "1m2"}},
+		{"ro hours", "ro", 2*time.Hour + 21*time.Minute + 10*time.Second, []string{
+			"Eșuate (chatul nu mai există, motiv: utilizatorul a blocat botul): 2", "Durata: 2 ore 21 de minute.",
+		}, []string{"gone:", "2h"}},
+		{"en under a second", "en", 400 * time.Millisecond, []string{
+			"Failed (rate limited, reason: too many rate-limit replies): 1", "Time taken: under a second.",
+		}, []string{"retry_after", "400ms"}},
 	}
-	st.Listed, st.Sent = true, 3
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := maps.Clone(failed)
+			if tt.lang == "en" {
+				f = map[string]int{"retry_after:too_many_429": 1}
+			}
+			st := core.BroadcastStatus{Broadcast: core.Broadcast{ID: "b1", Confirmed: now}, Listed: true, Total: 7 + len(f), Sent: 7,
+				Failed: f, Gone: 2, Finished: now.Add(tt.elapsed)}
+			got := all(h.e.BroadcastReport(tt.lang, st))
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("report lacks %q:\n%s", w, got)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(got, w) {
+					t.Errorf("report has the raw %q:\n%s", w, got)
+				}
+			}
+		})
+	}
+	st := core.BroadcastStatus{Broadcast: core.Broadcast{ID: "b1", Confirmed: now}, Listed: true, Total: 10, Sent: 3, Failed: map[string]int{"gone:blocked": 3}}
 	if r := h.e.BroadcastReport("en", st); !strings.Contains(all(r), "remaining: 4") {
 		t.Errorf("progress: %s", all(r))
+	}
+}
+
+// TestFailureNames checks that every delivery class and the reasons the
+// adapters and the delivery engine give have a name. Romanian and Russian
+// names can't be mistaken for the codes; locales' TestComplete makes sure
+// English has the same keys.
+func TestFailureNames(t *testing.T) {
+	h := newBCHarness(t, nil)
+	classes := []core.DeliveryClass{core.DeliveryRetryAfter, core.DeliveryTransient, core.DeliveryGone, core.DeliveryMoved, core.DeliveryRejected}
+	reasons := []string{"blocked", "deactivated", "kicked", "not_member", "forbidden", "chat_not_found", "no_rights", "bad_chat_id",
+		"migrated", "too_long", "bad_markup", "message_not_found", "bad_request", "empty", "cannot_edit", "cannot_delete", "bad_ref",
+		"not_delivered", "timeout", "network", "cancelled", "adapter_not_ready", "console_closed", "too_many_429",
+		"too_many_requests", "rate_limited", "no_sender", "unknown", "no_edit", "no_delete"}
+	for _, lang := range []string{"ro", "ru"} {
+		for _, c := range classes {
+			for _, r := range reasons {
+				code := string(c) + ":" + r
+				st := core.BroadcastStatus{Listed: true, Total: 1, Failed: map[string]int{code: 1}}
+				if got := all(h.e.BroadcastReport(lang, st)); strings.Contains(got, string(c)) || strings.Contains(got, r) {
+					t.Errorf("%s: %s is not translated:\n%s", lang, code, got)
+				}
+			}
+		}
 	}
 }
 
@@ -371,6 +450,183 @@ func FuzzParseTexts(f *testing.F) {
 			if texts[l] == "" || (l != "" && !strings.Contains("ro ru en", l)) {
 				t.Fatalf("%q: language %q text %q", s, l, texts[l])
 			}
+		}
+	})
+}
+
+func TestConfirmRetriedAfterStartFails(t *testing.T) {
+	h := newBCHarness(t, nil)
+	r := h.do(mod("/breaking Bridge closed"))
+	h.rec.failNext(1)
+	if got := h.do(press(r, 0, true)); got.Error != core.CodeUnavailable || h.rec.count() != 0 {
+		t.Fatalf("confirm while the broadcaster is down: %s, started %d", all(got), h.rec.count())
+	}
+	// The moderator presses again: the broadcast starts this time.
+	got := h.do(press(r, 0, true))
+	if got.Error != "" || !got.Edit || h.rec.count() != 1 {
+		t.Fatalf("second press after a failed start: %s, started %d", all(got), h.rec.count())
+	}
+	if got := h.do(press(r, 0, true)); h.rec.count() != 1 || !strings.Contains(all(got), h.cat.T("en", "bc_already_started", map[string]any{"ID": h.rec.started[0].ID})) {
+		t.Errorf("third press: %s, started %d", all(got), h.rec.count())
+	}
+	if got := h.do(press(r, 1, true)); h.rec.count() != 1 || got.Notice == "" || strings.Contains(all(got), h.cat.T("en", "bc_cancelled", nil)) {
+		t.Errorf("cancel after the start: %s", all(got))
+	}
+}
+
+// countingStore counts the chat settings read, as a big audience's store
+// would feel them.
+type countingStore struct {
+	*memory.Store
+	mu    sync.Mutex
+	reads int
+}
+
+func (c *countingStore) ChatSettings(ctx context.Context, chat core.ChatRef) (core.ChatSettings, error) {
+	c.mu.Lock()
+	c.reads++
+	c.mu.Unlock()
+	return c.Store.ChatSettings(ctx, chat)
+}
+
+func TestBreakingReachSampled(t *testing.T) {
+	h := newBCHarness(t, nil)
+	ctx := context.Background()
+	// 2,500 chats beside the harness's three: counted in full by platform,
+	// by language from a sample.
+	for i := range 2500 {
+		chat := core.ChatRef{Platform: "telegram", ID: fmt.Sprint(1000 + i)}
+		if i >= 2400 {
+			chat.Platform = "console"
+		}
+		if _, err := h.store.Subscribe(ctx, chat, content.Breaking); err != nil {
+			t.Fatal(err)
+		}
+		if i%4 == 0 {
+			if err := h.store.SaveChatSettings(ctx, chat, core.ChatSettings{Lang: "ru"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	st := &countingStore{Store: h.store}
+	e, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{Store: st, Catalog: h.cat, Broadcaster: h.rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.Handle(ctx, mod("/breaking Flood warning"))
+	if r.Error != "" {
+		t.Fatalf("preview: %s", all(r))
+	}
+	if st.reads > core.ReachSample+1 { // the moderator's own settings, and the sample
+		t.Errorf("the preview read %d chats' settings, want at most %d", st.reads, core.ReachSample+1)
+	}
+	for _, want := range []string{
+		h.cat.N("en", "bc_preview_reach", 2503, nil), "Telegram: 2402 chats", "Discord: 1 chat", "Terminal: 100 chats",
+		"· language Русский: about ", "· language Română: about ", "Languages are estimated from a sample of",
+	} {
+		if !strings.Contains(all(r), want) {
+			t.Errorf("preview lacks %q:\n%s", want, all(r))
+		}
+	}
+	// A small audience is counted exactly, in the moderator's language.
+	h2 := newBCHarness(t, nil)
+	ru := mod("/breaking Пожар")
+	ru.User.Locale = "ru"
+	got := all(h2.do(ru))
+	if !strings.Contains(got, "Telegram: 2 чата\n· язык Română: 1\n· язык Русский: 1") || strings.Contains(got, "около") {
+		t.Errorf("exact preview in Russian:\n%s", got)
+	}
+}
+
+func TestAlertsSurviveErrorsAndRestarts(t *testing.T) {
+	ctx := context.Background()
+	story := content.Article{ID: "n2ro", Lang: "ro", Section: "economy", Group: "n2", Title: "Salarii", Lead: "Lead", Published: now}
+	setup := func(t *testing.T) *bcHarness {
+		h := newBCHarness(t, nil)
+		if _, err := h.store.SaveArticle(ctx, story); err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	t.Run("restart during the grace period", func(t *testing.T) {
+		h := setup(t)
+		a := h.e.Alerts(time.Hour)
+		a.ArticleAdded(ctx, story)
+		a.Close() // the process stops before the alert is due
+		if h.rec.count() != 0 {
+			t.Fatalf("alert started before its grace period ended")
+		}
+		h.advance(59 * time.Minute)
+		if n := h.sendDue(); n != 0 {
+			t.Fatalf("alert started by the pass before it was due: %d", n)
+		}
+		h.advance(2 * time.Minute)
+		if n := h.sendDue(); n != 1 || h.rec.count() != 1 {
+			t.Fatalf("the next process's pass started %d alerts, recorded %d; want 1", n, h.rec.count())
+		}
+		if b := h.rec.started[0]; b.Kind != core.BroadcastAlert || b.Section != "economy" || b.Message("ro").Card.ArticleID != "n2ro" {
+			t.Errorf("alert: %+v", b)
+		}
+		if n := h.sendDue(); n != 0 || h.rec.count() != 1 {
+			t.Errorf("alert started again: %d", n)
+		}
+	})
+	t.Run("a failed start is retried", func(t *testing.T) {
+		h := setup(t)
+		h.rec.failNext(1)
+		a := h.e.Alerts(10 * time.Millisecond)
+		defer a.Close()
+		a.ArticleAdded(ctx, story)
+		a.Wait()
+		if h.rec.count() != 0 {
+			t.Fatalf("started %d with the broadcaster down", h.rec.count())
+		}
+		h.advance(time.Minute)
+		if n := h.sendDue(); n != 1 || h.rec.count() != 1 {
+			t.Fatalf("retry: %d started, %d recorded", n, h.rec.count())
+		}
+		// A late edition after the alert: none again.
+		a.ArticleAdded(ctx, content.Article{ID: "n2ru", Lang: "ru", Section: "economy", Group: "n2", Title: "Зарплаты", Published: now})
+		a.Wait()
+		h.advance(time.Hour)
+		if n := h.sendDue(); n != 0 || h.rec.count() != 1 {
+			t.Errorf("late edition alerted again: %d", h.rec.count())
+		}
+	})
+	t.Run("without a digest store", func(t *testing.T) {
+		h := setup(t)
+		e, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{Store: plainStore{h.store}, Catalog: h.cat, Broadcaster: h.rec})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.rec.failNext(2)
+		a := e.Alerts(5 * time.Millisecond)
+		defer a.Close()
+		a.ArticleAdded(ctx, story)
+		a.Wait() // retried in memory: 5 ms, then 10 ms
+		if h.rec.count() != 1 || h.rec.calls != 3 {
+			t.Fatalf("started %d after %d calls; want 1 after 3", h.rec.count(), h.rec.calls)
+		}
+	})
+	t.Run("close drops in-memory waits", func(t *testing.T) {
+		h := setup(t)
+		e, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{Store: plainStore{h.store}, Catalog: h.cat, Broadcaster: h.rec})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := e.Alerts(time.Hour)
+		a.ArticleAdded(ctx, story)
+		done := make(chan struct{})
+		go func() { a.Close(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatal("Close waited for the grace period")
+		}
+		a.ArticleAdded(ctx, story) // after Close: no timer
+		a.Wait()
+		if h.rec.count() != 0 {
+			t.Errorf("started %d after Close", h.rec.count())
 		}
 	})
 }

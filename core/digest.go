@@ -10,14 +10,19 @@ import (
 
 // BroadcastDigest is one chat's digest: the routine alerts held for it
 // while it is in digest mode or in quiet hours, sent as one message. Its
-// audience is the single chat that Target names as ChatRef.String() (see
-// DigestChat); its ID comes from DigestID, so that a digest is started once
-// however many processes try.
+// audience is the single chat named by its Chat field (see DigestChat); its
+// ID comes from DigestID, so that a digest is started once however many
+// processes try.
 const BroadcastDigest BroadcastKind = "digest"
 
 // MaxDigestItems is how many stories one digest message lists; the rest
 // are counted ("and N more").
 const MaxDigestItems = 20
+
+// MaxHeldDigestItems is how many items a DigestStore holds for one chat:
+// holding one more drops the oldest, so that a chat whose digest never goes
+// out (its platform is down, say) does not grow without bound.
+const MaxHeldDigestItems = 200
 
 // DigestInterval is how often RunDigests looks for due digests.
 const DigestInterval = time.Minute
@@ -59,11 +64,17 @@ type DigestBatch struct {
 //
 // A chat's items are either held (collecting) or sealed (one batch being
 // sent); a chat with either is scheduled at a due time.
+//
+// Alerts keeps section alerts waiting for their grace period here too,
+// under pseudo chats of AlertPlatform, so that DueDigests lists them with
+// the chats.
 type DigestStore interface {
 	// HoldDigestItem adds item to chat's held items and reports true,
-	// unless an item with its ID is held or sealed for chat (false). It
-	// schedules chat's digest at due unless it is scheduled earlier. An
-	// empty item ID or an invalid chat is a CodeInvalid error.
+	// unless an item with its ID is held or sealed for chat (false). When
+	// chat then holds more than MaxHeldDigestItems, the oldest (by At, then
+	// ID; possibly item itself) are dropped. It schedules chat's digest at
+	// due unless it is scheduled earlier. An empty item ID or an invalid
+	// chat is a CodeInvalid error.
 	HoldDigestItem(ctx context.Context, chat ChatRef, item DigestItem, due time.Time) (bool, error)
 	// HeldDigestItems returns chat's held items, not the sealed ones,
 	// ordered by At, then ID.
@@ -97,10 +108,15 @@ func DigestID(chat ChatRef, due time.Time) string {
 }
 
 // DigestChat returns the chat a digest broadcast goes to, and false when b
-// is not a digest or names no chat.
+// is not a digest or names no chat. A digest recorded before Broadcast had
+// a Chat field names its chat in Target, as ChatRef.String(); DigestChat
+// reads that too.
 func DigestChat(b Broadcast) (ChatRef, bool) {
 	if b.Kind != BroadcastDigest {
 		return ChatRef{}, false
+	}
+	if b.Chat != nil {
+		return *b.Chat, b.Chat.Platform != "" && b.Chat.ID != ""
 	}
 	platform, id, ok := strings.Cut(b.Target, ":")
 	if !ok || platform == "" || id == "" {

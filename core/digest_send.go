@@ -55,9 +55,10 @@ func (e *Engine) HoldAlert(ctx context.Context, chat ChatRef, b Broadcast) (lang
 	return lang, true, nil
 }
 
-// RunDigests sends due digests every interval (DigestInterval when <= 0)
-// until ctx is cancelled. Run it in every process: a digest is sealed and
-// started once however many run. It returns an error at once when the
+// RunDigests sends due digests and section alerts (SendDueDigests) every
+// interval (DigestInterval when <= 0) until ctx is cancelled. Run it in
+// every process: a digest or alert is sealed and started once however many
+// run. It returns an error at once when the
 // store keeps no digests or the engine has no Broadcaster.
 func (e *Engine) RunDigests(ctx context.Context, interval time.Duration) error {
 	if _, ok := e.digestStore(); !ok || e.bcast == nil {
@@ -81,8 +82,10 @@ func (e *Engine) RunDigests(ctx context.Context, interval time.Duration) error {
 }
 
 // SendDueDigests starts the digest broadcast of every chat whose digest is
-// due by the engine's clock, and returns how many it started. A chat that
-// fails is logged and retried on the next call; its items stay stored.
+// due by the engine's clock, and the section alerts whose grace period is
+// over (see Alerts), and returns how many broadcasts it started. A chat or
+// alert that fails is logged and retried on the next call; its items stay
+// stored.
 func (e *Engine) SendDueDigests(ctx context.Context) (int, error) {
 	ds, ok := e.digestStore()
 	if !ok || e.bcast == nil {
@@ -103,7 +106,11 @@ func (e *Engine) SendDueDigests(ctx context.Context) (int, error) {
 			}
 			seen[d.Chat] = true
 			fresh++
-			ok, err := e.sendDigest(ctx, ds, d, now)
+			send := e.sendDigest
+			if d.Chat.Platform == AlertPlatform {
+				send = e.sendDueAlert
+			}
+			ok, err := send(ctx, ds, d, now)
 			if ok {
 				started++
 			}
@@ -136,12 +143,21 @@ func (e *Engine) sendDigest(ctx context.Context, ds DigestStore, d DigestDue, no
 	if e.cat.Has(s.Lang) {
 		lang = s.Lang
 	}
-	msg, err := e.digestReply(ctx, lang, batch.Items, s.DigestAt == "")
+	items, titles, err := e.applyFixes(ctx, lang, batch.Items)
 	if err != nil {
 		return false, err
 	}
+	if len(items) == 0 {
+		// Every story of the batch was retracted: nothing to send.
+		return false, ds.FinishDigest(ctx, d.Chat, batch.Due, e.releaseAt(s, now))
+	}
+	msg, err := e.digestReply(ctx, lang, items, titles, s.DigestAt == "")
+	if err != nil {
+		return false, err
+	}
+	chat := d.Chat
 	b := Broadcast{
-		ID: DigestID(d.Chat, batch.Due), Kind: BroadcastDigest, Priority: PriorityRoutine, Target: d.Chat.String(),
+		ID: DigestID(d.Chat, batch.Due), Kind: BroadcastDigest, Priority: PriorityRoutine, Chat: &chat,
 		Messages: map[string]Reply{lang: msg}, Fallback: lang, Created: now, Confirmed: now,
 	}
 	if err := e.bcast.Start(ctx, b); err != nil {
@@ -157,8 +173,9 @@ func (e *Engine) sendDigest(ctx context.Context, ds DigestStore, d DigestDue, no
 }
 
 // digestReply renders a digest of items in lang: the newest MaxDigestItems
-// stories as /read items, and how many more there are.
-func (e *Engine) digestReply(ctx context.Context, lang string, items []DigestItem, quiet bool) (Reply, error) {
+// stories as /read items, and how many more there are. titles are
+// corrected titles by item ID.
+func (e *Engine) digestReply(ctx context.Context, lang string, items []DigestItem, titles map[string]string, quiet bool) (Reply, error) {
 	n := len(items)
 	titleKey := "digest_title"
 	if quiet {
@@ -172,6 +189,9 @@ func (e *Engine) digestReply(ctx context.Context, lang string, items []DigestIte
 		item, err := e.digestItem(ctx, lang, it)
 		if err != nil {
 			return Reply{}, err
+		}
+		if t, ok := titles[it.ID]; ok {
+			item.Title = t
 		}
 		r.Items = append(r.Items, item)
 	}

@@ -226,6 +226,9 @@ func TestDigestCollectedAndSentOnce(t *testing.T) {
 	if c, ok := core.DigestChat(b); !ok || c != digestChat || b.Priority != core.PriorityRoutine {
 		t.Errorf("digest addressed to %v (%v), priority %d", c, ok, b.Priority)
 	}
+	if b.Chat == nil || *b.Chat != digestChat || b.Target != "" {
+		t.Errorf("digest names its chat in Chat %v and Target %q, want Chat %v and no Target", b.Chat, b.Target, digestChat)
+	}
 	m := b.Message("ru")
 	if m.Lang != "ru" || m.Title != h.cat.N("ru", "digest_title", 2, nil) || len(m.Items) != 2 || m.ItemLabel != h.cat.T("ru", "item_read", nil) {
 		t.Fatalf("digest message:\n%s", all(m))
@@ -534,5 +537,84 @@ func BenchmarkHoldAlert(b *testing.B) {
 			b.ReportMetric(per, "µs/chat")
 			b.Logf("HoldAlert %s: %.2f µs per chat, target < 20 µs (ratio %.2f)", mode.name, per, per/20)
 		})
+	}
+}
+
+func TestDigestChat(t *testing.T) {
+	chat := core.ChatRef{Platform: "telegram", ID: "-1005"}
+	tests := []struct {
+		name string
+		b    core.Broadcast
+		want core.ChatRef
+		ok   bool
+	}{
+		{"chat field", core.Broadcast{Kind: core.BroadcastDigest, Chat: &chat}, chat, true},
+		{"recorded before the chat field", core.Broadcast{Kind: core.BroadcastDigest, Target: "telegram:-1005"}, chat, true},
+		{"chat field wins", core.Broadcast{Kind: core.BroadcastDigest, Chat: &chat, Target: "discord:1"}, chat, true},
+		{"no chat", core.Broadcast{Kind: core.BroadcastDigest}, core.ChatRef{}, false},
+		{"empty chat", core.Broadcast{Kind: core.BroadcastDigest, Chat: &core.ChatRef{Platform: "telegram"}}, core.ChatRef{Platform: "telegram"}, false},
+		{"not a digest", core.Broadcast{Kind: core.BroadcastAlert, Chat: &chat}, core.ChatRef{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, ok := core.DigestChat(tt.b); ok != tt.ok || (ok && got != tt.want) {
+				t.Errorf("DigestChat = %v, %v; want %v, %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestDigestAfterCorrectAndRetract(t *testing.T) {
+	h := newBCHarness(t, nil)
+	ctx := context.Background()
+	ruChat := core.ChatRef{Platform: "telegram", ID: "2"}
+	roChat := core.ChatRef{Platform: "telegram", ID: "1"}
+	h.set(time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC))
+	for _, id := range []string{"1", "2"} {
+		if r := h.do(chatReq(id, core.ChatPrivate, false, "ru", "/digest daily 08:00")); r.Error != "" {
+			t.Fatalf("/digest: %s", all(r))
+		}
+	}
+	// Three alerts went out (the recorder knows them); the digest chats
+	// hold them.
+	for _, a := range []core.Broadcast{economyAlert("w1", "Wine"), economyAlert("t1", "Theatre"), economyAlert("k1", "Kept")} {
+		if err := h.rec.Start(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		h.hold(ruChat, a)
+	}
+	h.hold(roChat, economyAlert("w1", "Wine"))
+	confirm := func(text string) {
+		t.Helper()
+		r := h.do(mod(text))
+		if r.Error != "" {
+			t.Fatalf("%s: %s", text, all(r))
+		}
+		if got := h.do(press(r, 0, true)); got.Error != "" {
+			t.Fatalf("confirming %s: %s", text, all(got))
+		}
+	}
+	confirm("/retract aw1")
+	confirm("/correct at1 Theatre reopens on Friday\nmore detail")
+	confirm("/correct aw1 A correction after the retraction")
+
+	h.set(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC))
+	if n := h.sendDue(); n != 1 {
+		t.Fatalf("digests started: %d, want 1 (the other chat held only a retracted story)", n)
+	}
+	ds := h.digests()
+	if len(ds) != 1 || *ds[0].Chat != ruChat {
+		t.Fatalf("digests: %+v", ds)
+	}
+	m := ds[0].Message("ru")
+	if len(m.Items) != 2 || m.Title != h.cat.N("ru", "digest_title", 2, nil) {
+		t.Fatalf("digest after a retraction:\n%s", all(m))
+	}
+	// Newest first (held at the same time: by ID, reversed).
+	if m.Items[0].ArticleID != "t1ru" || m.Items[0].Title != "Theatre reopens on Friday" || m.Items[1].ArticleID != "k1ru" {
+		t.Errorf("items: %+v", m.Items)
+	}
+	if dues, _ := h.store.DueDigests(ctx, time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC), 0); len(dues) != 0 {
+		t.Errorf("still scheduled: %v", dues)
 	}
 }

@@ -3,11 +3,9 @@ package memory
 import (
 	"cmp"
 	"context"
-	"runtime"
 	"slices"
 	"sync"
 	"time"
-	"weak"
 
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/store/internal/contract"
@@ -16,6 +14,7 @@ import (
 var _ core.DigestStore = (*Store)(nil)
 
 // digestState is a store's held and sealed digest items and its schedule.
+// Its maps are made on first use, so that a zero Store field is ready.
 type digestState struct {
 	mu     sync.Mutex
 	held   map[core.ChatRef]map[string]core.DigestItem
@@ -23,33 +22,16 @@ type digestState struct {
 	due    map[core.ChatRef]time.Time
 }
 
-// stores maps each Store to its digest state. The state lives beside the
-// Store rather than in it so that this file alone adds digests; the weak key
-// and the cleanup drop the state when its Store is collected.
-var stores = struct {
-	mu sync.Mutex
-	m  map[weak.Pointer[Store]]*digestState
-}{m: map[weak.Pointer[Store]]*digestState{}}
-
-// digests returns s's digest state, creating it on first use.
+// digests returns s's digest state, with its maps made.
 func (s *Store) digests() *digestState {
-	wp := weak.Make(s)
-	stores.mu.Lock()
-	defer stores.mu.Unlock()
-	d, ok := stores.m[wp]
-	if !ok {
-		d = &digestState{
-			held:   map[core.ChatRef]map[string]core.DigestItem{},
-			sealed: map[core.ChatRef]core.DigestBatch{},
-			due:    map[core.ChatRef]time.Time{},
-		}
-		stores.m[wp] = d
-		runtime.AddCleanup(s, func(wp weak.Pointer[Store]) {
-			stores.mu.Lock()
-			delete(stores.m, wp)
-			stores.mu.Unlock()
-		}, wp)
+	d := &s.digest
+	d.mu.Lock()
+	if d.held == nil {
+		d.held = map[core.ChatRef]map[string]core.DigestItem{}
+		d.sealed = map[core.ChatRef]core.DigestBatch{}
+		d.due = map[core.ChatRef]time.Time{}
 	}
+	d.mu.Unlock()
 	return d
 }
 
@@ -77,6 +59,11 @@ func (s *Store) HoldDigestItem(_ context.Context, chat core.ChatRef, item core.D
 		d.held[chat] = map[string]core.DigestItem{}
 	}
 	d.held[chat][item.ID] = item
+	if over := len(d.held[chat]) - core.MaxHeldDigestItems; over > 0 {
+		for _, old := range sortedItems(d.held[chat])[:over] {
+			delete(d.held[chat], old.ID)
+		}
+	}
 	due = second(due)
 	if cur, ok := d.due[chat]; !ok || due.Before(cur) {
 		d.due[chat] = due

@@ -32,6 +32,8 @@ type Store struct {
 	hits    atomic.Uint64
 	misses  atomic.Uint64
 
+	digest digestState // held digest items and their schedule (digest.go)
+
 	now func() time.Time
 }
 

@@ -19,27 +19,38 @@ import (
 
 var _ core.DigestStore = (*Store)(nil)
 
-// Digest keys, with P the prefix (beside the schema in the package doc):
-//
-//	P digest:due                        zset    "{platform}:{id}" scored by due time (Unix s)
-//	P digest:held:{platform}:{id}       hash    item ID -> core.DigestItem as JSON
-//	P digest:sealed:{platform}:{id}     hash    the batch being sent, as held
-//	P digest:sealdue:{platform}:{id}    string  the due time the batch was sealed for (Unix s)
-//
-// Every change is one Lua script over a chat's keys and the schedule, so
-// that an item is held, sealed and removed atomically: it is never in two
-// places or none, whatever process stops when.
+// The digest keys are in the package doc's key schema. Every change is one
+// Lua script over a chat's keys and the schedule, so that an item is held,
+// sealed and removed atomically: it is never in two places or none,
+// whatever process stops when.
 func (s *Store) digestKeys(chat core.ChatRef) (held, sealed, sealDue, due string) {
 	return s.key("digest", "held", chat.Platform, chat.ID), s.key("digest", "sealed", chat.Platform, chat.ID),
 		s.key("digest", "sealdue", chat.Platform, chat.ID), s.key("digest", "due")
 }
 
-// digestHoldScript adds an item unless it is held or sealed, and schedules the
-// chat unless it is due earlier. KEYS: held, sealed, due. ARGV: item ID,
-// item JSON, due (s), chat.
+// digestOrderKey is the zset of chat's held item IDs by the time they were
+// held, which finds the oldest when the cap is reached.
+func (s *Store) digestOrderKey(chat core.ChatRef) string {
+	return s.key("digest", "heldorder", chat.Platform, chat.ID)
+}
+
+// digestHoldScript adds an item unless it is held or sealed, drops the
+// oldest held items past the cap, and schedules the chat unless it is due
+// earlier. Equal times order by ID, as zset members of one score do. KEYS:
+// held, sealed, due, heldorder. ARGV: item ID, item JSON, due (s), chat,
+// held at (Unix µs), cap.
 var digestHoldScript = goredis.NewScript(`
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
+local over = redis.call('ZCARD', KEYS[4]) - tonumber(ARGV[6])
+if over > 0 then
+  local old = redis.call('ZRANGE', KEYS[4], 0, over - 1)
+  for _, id in ipairs(old) do
+    redis.call('HDEL', KEYS[1], id)
+    redis.call('ZREM', KEYS[4], id)
+  end
+end
 local cur = redis.call('ZSCORE', KEYS[3], ARGV[4])
 if not cur or tonumber(cur) > tonumber(ARGV[3]) then redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4]) end
 return 1
@@ -58,7 +69,8 @@ func (s *Store) HoldDigestItem(ctx context.Context, chat core.ChatRef, item core
 		return false, fmt.Errorf("redis: digest item: %w", err)
 	}
 	held, sealed, _, dueKey := s.digestKeys(chat)
-	n, err := digestHoldScript.Run(ctx, s.rdb, []string{held, sealed, dueKey}, item.ID, buf, due.Unix(), chat.String()).Int()
+	n, err := digestHoldScript.Run(ctx, s.rdb, []string{held, sealed, dueKey, s.digestOrderKey(chat)},
+		item.ID, buf, due.Unix(), chat.String(), item.At.UnixMicro(), core.MaxHeldDigestItems).Int()
 	if err != nil {
 		return false, unavailable(err)
 	}
@@ -132,7 +144,8 @@ func (s *Store) RescheduleDigest(ctx context.Context, chat core.ChatRef, due tim
 
 // digestSealScript returns the sealed batch, or seals the held items when the
 // chat is due at exactly the given time. It returns {due, items} or nil.
-// KEYS: held, sealed, sealdue, due. ARGV: due (s), chat.
+// The held items' order goes with them. KEYS: held, sealed, sealdue, due,
+// heldorder. ARGV: due (s), chat.
 var digestSealScript = goredis.NewScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then
   return {redis.call('GET', KEYS[3]) or '', redis.call('HVALS', KEYS[2])}
@@ -144,6 +157,7 @@ if redis.call('EXISTS', KEYS[1]) == 0 then
   return false
 end
 redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('DEL', KEYS[5])
 redis.call('SET', KEYS[3], ARGV[1])
 return {ARGV[1], redis.call('HVALS', KEYS[2])}
 `)
@@ -151,7 +165,7 @@ return {ARGV[1], redis.call('HVALS', KEYS[2])}
 // SealDigest implements core.DigestStore.
 func (s *Store) SealDigest(ctx context.Context, chat core.ChatRef, due time.Time) (core.DigestBatch, bool, error) {
 	held, sealed, sealDue, dueKey := s.digestKeys(chat)
-	res, err := digestSealScript.Run(ctx, s.rdb, []string{held, sealed, sealDue, dueKey}, due.Unix(), chat.String()).Slice()
+	res, err := digestSealScript.Run(ctx, s.rdb, []string{held, sealed, sealDue, dueKey, s.digestOrderKey(chat)}, due.Unix(), chat.String()).Slice()
 	if errors.Is(err, goredis.Nil) {
 		return core.DigestBatch{}, false, nil
 	}

@@ -29,6 +29,22 @@
 //	P section:names                    hash    section ID -> section name
 //	P section:seq                      string  the last section ID handed out
 //	P cache:{key}                      string  a cached value, with its TTL
+//	P digest:due                       zset    "{platform}:{id}" of chats with a digest to
+//	                                           send, scored by its due time (Unix s)
+//	P digest:held:{platform}:{id}      hash    a chat's held items: item ID ->
+//	                                           core.DigestItem as JSON
+//	P digest:heldorder:{platform}:{id} zset    the held item IDs scored by the time they
+//	                                           were held (Unix µs), to drop the oldest
+//	                                           past core.MaxHeldDigestItems
+//	P digest:sealed:{platform}:{id}    hash    the batch being sent, as held
+//	P digest:sealdue:{platform}:{id}   string  the due time the batch was sealed for (Unix s)
+//
+// Section alerts waiting for their grace period are digest keys too, of the
+// pseudo platform core.AlertPlatform: P digest:held:_alert:{alert ID} holds
+// the story's first edition, scheduled in P digest:due at the end of the
+// grace period (see core.Alerts). The cache holds core's own records under
+// P cache:, such as broadcast previews (bc:pending:{id}) and the
+// corrections and retractions that digests apply (bc:fix:{id}).
 //
 // Latest lists are scored by Published in Unix milliseconds, so equal
 // scores order by ID, and are trimmed to Config.LatestDepth members:

@@ -20,6 +20,7 @@ func testDigests(t *testing.T, newStore func(t *testing.T) core.Store) {
 		{"SealAndFinish", digestSealFinish},
 		{"Reschedule", digestReschedule},
 		{"ConcurrentSeal", digestConcurrentSeal},
+		{"Cap", digestCap},
 	})
 }
 
@@ -294,4 +295,53 @@ func digestConcurrentSeal(t *testing.T, s core.Store) {
 			t.Errorf("item %s is in %d places", id, n)
 		}
 	}
+}
+
+func digestCap(t *testing.T, s core.Store) {
+	ctx := context.Background()
+	ds := digestStore(t, s)
+	chat := core.ChatRef{Platform: "telegram", ID: "12"}
+	due := digestT0.Add(24 * time.Hour)
+	const extra = 5
+	var want []string
+	// The oldest are dropped as newer items come.
+	for i := range core.MaxHeldDigestItems + extra {
+		id := fmt.Sprintf("i%04d", i)
+		held, err := ds.HoldDigestItem(ctx, chat, digestItem(id, time.Duration(i)*time.Second), due)
+		must(t, err)
+		if !held {
+			t.Fatalf("HoldDigestItem(%s) = false", id)
+		}
+		if i >= extra {
+			want = append(want, id)
+		}
+	}
+	got, err := ds.HeldDigestItems(ctx, chat)
+	must(t, err)
+	wantItems(t, "held past the cap", got, want...)
+	// An item older than every held one is dropped at once.
+	if _, err := ds.HoldDigestItem(ctx, chat, digestItem("ancient", -time.Hour), due); err != nil {
+		t.Fatal(err)
+	}
+	got, err = ds.HeldDigestItems(ctx, chat)
+	must(t, err)
+	wantItems(t, "after an older item", got, want...)
+	// Equal times: the lower ID is the older.
+	if _, err := ds.HoldDigestItem(ctx, chat, digestItem("a-tie", extra*time.Second), due); err != nil {
+		t.Fatal(err)
+	}
+	got, err = ds.HeldDigestItems(ctx, chat)
+	must(t, err)
+	wantItems(t, "after a tie", got, want...)
+	// The cap counts held items only: a sealed batch makes room.
+	if _, ok, err := ds.SealDigest(ctx, chat, due); err != nil || !ok {
+		t.Fatalf("SealDigest = %v, %v", ok, err)
+	}
+	for i := range 3 {
+		_, err := ds.HoldDigestItem(ctx, chat, digestItem(fmt.Sprintf("n%d", i), time.Hour), due.Add(24*time.Hour))
+		must(t, err)
+	}
+	got, err = ds.HeldDigestItems(ctx, chat)
+	must(t, err)
+	wantItems(t, "held after the seal", got, "n0", "n1", "n2")
 }

@@ -100,6 +100,8 @@ func build(ctx context.Context, cfg config, log *slog.Logger, platforms ...strin
 	a.Delivery.Bind(a.Engine)
 	alerts := a.Engine.Alerts(cfg.AlertGrace)
 	a.Listeners = append(a.Listeners, alerts)
+	// Closed before delivery and the stores: pending alerts stay stored.
+	a.closers = append(a.closers, func() error { alerts.Close(); return nil })
 	return a, nil
 }
 

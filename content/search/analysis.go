@@ -1,7 +1,7 @@
 package search
 
 import (
-	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -11,10 +11,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
-	"github.com/blevesearch/bleve/v2/analysis/token/stop"
 	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/blevesearch/snowballstem"
-	"github.com/blevesearch/snowballstem/romanian"
 	"github.com/blevesearch/snowballstem/russian"
 	"golang.org/x/text/unicode/norm"
 )
@@ -22,14 +20,9 @@ import (
 // The analyzers of the index, registered with bleve under these names so
 // that a persisted index finds them again when it is opened.
 const (
-	// analyzerRo is Romanian with diacritics: comma-below ș/ț become the
-	// cedilla ş/ţ that bleve's stop list and Snowball stemmer are written in.
+	// analyzerRo is Romanian, with and without diacritics in one field:
+	// see roFilter.
 	analyzerRo = "newsbot_ro"
-	// analyzerRoFolded is Romanian without diacritics, for readers who type
-	// "stiri" for "știri". Folding happens before the stop list (folded
-	// too) and the stemmer, on both the indexed text and the query, so that
-	// both sides stem the same letters.
-	analyzerRoFolded = "newsbot_ro_folded"
 	// analyzerRu is Russian with ё read as е, as the Snowball stemmer and
 	// the stop list expect.
 	analyzerRu = "newsbot_ru"
@@ -45,14 +38,16 @@ const (
 
 // Token filters of our own.
 const (
-	filterRoCedilla = "newsbot_ro_cedilla"
-	filterRuYo      = "newsbot_ru_yo"
-	filterFold      = "newsbot_fold"
-	filterRoStem    = "newsbot_ro_stem"
-	filterRuStem    = "newsbot_ru_stem"
-	filterRoStopF   = "newsbot_ro_stop_folded"
-	tokenMapRoStopF = "newsbot_ro_stop_folded"
+	filterRo     = "newsbot_ro"
+	filterRuYo   = "newsbot_ru_yo"
+	filterFold   = "newsbot_fold"
+	filterRuStem = "newsbot_ru_stem"
 )
+
+// exactMark starts the terms of roFilter that keep a word's diacritics, so
+// that they never equal a term without them. The tokenizer never puts it in
+// a word.
+const exactMark = "="
 
 func init() {
 	must := func(err error) {
@@ -66,31 +61,17 @@ func init() {
 	must(registry.RegisterTokenizer(tokenizerName, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
 		return wordTokenizer{}, nil
 	}))
-	must(registry.RegisterTokenFilter(filterRoCedilla, filter(tokenFilter(roCedilla))))
-	must(registry.RegisterTokenFilter(filterRuYo, filter(tokenFilter(ruYo))))
-	must(registry.RegisterTokenFilter(filterFold, filter(tokenFilter(fold))))
-	must(registry.RegisterTokenFilter(filterRoStem, filter(newStemmer(romanian.Stem))))
-	must(registry.RegisterTokenFilter(filterRuStem, filter(newStemmer(russian.Stem))))
-	must(registry.RegisterTokenMap(tokenMapRoStopF, func(_ map[string]any, c *registry.Cache) (analysis.TokenMap, error) {
+	must(registry.RegisterTokenFilter(filterRo, func(_ map[string]any, c *registry.Cache) (analysis.TokenFilter, error) {
 		words, err := c.TokenMapNamed(ro.StopName)
 		if err != nil {
 			return nil, err
 		}
-		folded := analysis.NewTokenMap()
-		for w := range words {
-			folded.AddToken(string(fold([]byte(w))))
-		}
-		return folded, nil
+		return newRoFilter(words), nil
 	}))
-	must(registry.RegisterTokenFilter(filterRoStopF, func(_ map[string]any, c *registry.Cache) (analysis.TokenFilter, error) {
-		words, err := c.TokenMapNamed(tokenMapRoStopF)
-		if err != nil {
-			return nil, err
-		}
-		return stop.NewStopTokensFilter(words), nil
-	}))
-	must(registry.RegisterAnalyzer(analyzerRo, chain(lowercase.Name, filterRoCedilla, ro.StopName, filterRoStem)))
-	must(registry.RegisterAnalyzer(analyzerRoFolded, chain(lowercase.Name, filterFold, filterRoStopF, filterRoStem)))
+	must(registry.RegisterTokenFilter(filterRuYo, filter(tokenFilter(ruYo))))
+	must(registry.RegisterTokenFilter(filterFold, filter(tokenFilter(fold))))
+	must(registry.RegisterTokenFilter(filterRuStem, filter(newStemmer(russian.Stem, ""))))
+	must(registry.RegisterAnalyzer(analyzerRo, chain(lowercase.Name, filterRo)))
 	must(registry.RegisterAnalyzer(analyzerRu, chain(lowercase.Name, filterRuYo, ru.StopName, filterRuStem)))
 	must(registry.RegisterAnalyzer(analyzerEn, chain(en.PossessiveName, lowercase.Name, filterFold, en.StopName, porter.Name)))
 	must(registry.RegisterAnalyzer(analyzerOther, chain(lowercase.Name, filterFold)))
@@ -225,30 +206,30 @@ func isASCII(b []byte) bool {
 	return true
 }
 
-// stemmer is a Snowball stemmer as a token filter. It remembers the stems
-// of recent words: news reuses its words, and a map lookup costs a fraction
-// of stemming.
+// stemmer is a Snowball stemmer as a token filter, with an optional prefix
+// put before every stem. It remembers the stems of recent words: news
+// reuses its words, and looking a word up costs a fraction of stemming it.
+//
+// Its memory is direct-mapped, one word a slot, read and written with
+// atomic pointers: the analysis goroutines of a batch share it without
+// locks, and a word that collides with another only costs a stemming.
 type stemmer struct {
 	stem   func(*snowballstem.Env) bool
-	shards [stemShards]stemShard
+	prefix string
+	slots  [stemSlots]atomic.Pointer[stemEntry]
 }
 
-const (
-	stemShards     = 16
-	stemShardWords = 1 << 14 // a shard forgets everything when it is full
-)
+// stemSlots is how many words a stemmer remembers: enough for the frequent
+// words of news, small enough to stay in the processor's caches.
+const stemSlots = 1 << 16
 
-type stemShard struct {
-	mu    sync.RWMutex
-	stems map[string][]byte
+type stemEntry struct {
+	word string
+	stem []byte
 }
 
-func newStemmer(stem func(*snowballstem.Env) bool) *stemmer {
-	s := &stemmer{stem: stem}
-	for i := range s.shards {
-		s.shards[i].stems = make(map[string][]byte)
-	}
-	return s
+func newStemmer(stem func(*snowballstem.Env) bool, prefix string) *stemmer {
+	return &stemmer{stem: stem, prefix: prefix}
 }
 
 // Filter stems the tokens. The stems it puts in tokens are shared with its
@@ -258,31 +239,29 @@ func (s *stemmer) Filter(in analysis.TokenStream) analysis.TokenStream {
 		if t.KeyWord || len(t.Term) == 0 {
 			continue
 		}
-		sh := &s.shards[shardOf(t.Term)]
-		sh.mu.RLock()
-		stem, ok := sh.stems[string(t.Term)]
-		sh.mu.RUnlock()
-		if !ok {
-			word := string(t.Term)
-			env := snowballstem.NewEnv(word)
-			s.stem(env)
-			stem = []byte(env.Current())
-			sh.mu.Lock()
-			if len(sh.stems) >= stemShardWords {
-				clear(sh.stems)
-			}
-			sh.stems[word] = stem
-			sh.mu.Unlock()
-		}
-		t.Term = stem
+		t.Term = s.of(t.Term)
 	}
 	return in
 }
 
-func shardOf(b []byte) int {
+// of returns the stem of word, with the prefix.
+func (s *stemmer) of(word []byte) []byte {
+	slot := &s.slots[hashOf(word)%stemSlots]
+	if e := slot.Load(); e != nil && e.word == string(word) {
+		return e.stem
+	}
+	w := string(word)
+	env := snowballstem.NewEnv(w)
+	s.stem(env)
+	stem := []byte(s.prefix + env.Current())
+	slot.Store(&stemEntry{word: w, stem: stem})
+	return stem
+}
+
+func hashOf(b []byte) uint32 {
 	h := uint32(2166136261)
 	for _, c := range b {
 		h = (h ^ uint32(c)) * 16777619
 	}
-	return int(h % stemShards)
+	return h
 }

@@ -36,15 +36,18 @@
 // correct comma-below ș and ț that most current text uses. Analysis
 // therefore rewrites ș/ț to ş/ţ (not the other way round), so both spellings
 // stem alike and stop words like "și" are dropped. Stored text is kept as
-// written; snippets show it so. With diacritics missing, the Romanian
-// analyzer stems another word: "stiri" becomes "stir" but "știri" becomes
-// "ştir", so "stiri" alone would not find "știri". Romanian articles are
-// therefore indexed a second time in folded fields (title_rof, …) where
-// diacritics are removed before the stop list (folded too) and the stemmer,
-// as they are from the query. Folded matches weigh half as much, so "țara"
-// ranks articles spelling "țara" above those spelling "tara". English is
-// folded too ("Chisinau" finds "Chișinău"). Russian reads ё as е, as the
-// stemmer and stop list expect; й stays й.
+// written; snippets show it so. Readers often leave diacritics out, and the
+// stemmer stems the two spellings differently ("știri" becomes "ştir",
+// "stiri" becomes "stir"), so each Romanian word is indexed, in one set of
+// fields, by the stem of its diacritic-free spelling, which is what a query
+// typed without diacritics searches, and a word with diacritics also by its
+// exact stem (marked, so it never equals a diacritic-free term). A query
+// typed with diacritics matches either, the exact stem weighing twice as
+// much, so "țara" ranks articles spelling "țara" above those spelling
+// "tara". (Stemming first and folding after would not do: about one word
+// with diacritics in twenty stems differently without them, "Chișinău"
+// among them.) English is folded too ("Chisinau" finds "Chișinău"). Russian
+// reads ё as е, as the stemmer and stop list expect; й stays й.
 //
 // # Queries
 //

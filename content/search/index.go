@@ -186,14 +186,12 @@ func check(idx bleve.Index) string {
 func newIndex(idx bleve.Index, fresh bool) (*Index, error) {
 	x := &Index{idx: idx, fresh: fresh, analyzers: make(map[string]analysis.Analyzer)}
 	for _, p := range profiles {
-		for _, s := range p.sets {
-			a := idx.Mapping().AnalyzerNamed(s.analyzer)
-			if a == nil {
-				_ = idx.Close()
-				return nil, fmt.Errorf("search: analyzer %s is not registered", s.analyzer)
-			}
-			x.analyzers[s.analyzer] = a
+		a := idx.Mapping().AnalyzerNamed(p.analyzer)
+		if a == nil {
+			_ = idx.Close()
+			return nil, fmt.Errorf("search: analyzer %s is not registered", p.analyzer)
 		}
+		x.analyzers[p.analyzer] = a
 	}
 	return x, nil
 }

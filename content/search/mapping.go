@@ -12,7 +12,7 @@ import (
 // schemaVersion names the mapping and analysis below. An index persisted
 // with another version is rebuilt, so that a change here never mixes terms
 // of two analyses.
-const schemaVersion = "newsbot-search-1"
+const schemaVersion = "newsbot-search-2"
 
 // Fields of the indexed document. The text fields are stored once, as
 // written, for snippets; they are searched through per-language copies
@@ -37,31 +37,19 @@ var textFields = []struct {
 	{fieldBody, 1},
 }
 
-// analysis is one way of reading a language: the analyzer, the suffix of
-// the fields it fills and the weight of its matches.
-type analysisSet struct {
+// profile is how one language is indexed and searched: its analyzer and
+// the suffix of the fields that analyzer fills.
+type profile struct {
+	lang     string // "" for the fallback of every other language
 	analyzer string
 	suffix   string
-	weight   float64
-}
-
-// profile is how one language is indexed and searched. A document fills the
-// fields of every set of its language's profile.
-type profile struct {
-	lang string // "" for the fallback of every other language
-	sets []analysisSet
 }
 
 var (
-	profileRo = profile{lang: "ro", sets: []analysisSet{
-		{analyzerRo, "_ro", 1},
-		// Matches without diacritics weigh less, so that "ţară" ranks
-		// "ţară" above "tară" and "tara".
-		{analyzerRoFolded, "_rof", 0.5},
-	}}
-	profileRu    = profile{lang: "ru", sets: []analysisSet{{analyzerRu, "_ru", 1}}}
-	profileEn    = profile{lang: "en", sets: []analysisSet{{analyzerEn, "_en", 1}}}
-	profileOther = profile{lang: "", sets: []analysisSet{{analyzerOther, "_xx", 1}}}
+	profileRo    = profile{lang: "ro", analyzer: analyzerRo, suffix: "_ro"}
+	profileRu    = profile{lang: "ru", analyzer: analyzerRu, suffix: "_ru"}
+	profileEn    = profile{lang: "en", analyzer: analyzerEn, suffix: "_en"}
+	profileOther = profile{lang: "", analyzer: analyzerOther, suffix: "_xx"}
 
 	profiles = []profile{profileRo, profileRu, profileEn, profileOther}
 )
@@ -117,15 +105,13 @@ func newMapping() *mapping.IndexMappingImpl {
 		stored.DocValues = false
 		doc.AddFieldMappingsAt(f.name, stored)
 		for _, p := range profiles {
-			for _, s := range p.sets {
-				searched := mapping.NewTextFieldMapping()
-				searched.Analyzer = s.analyzer
-				searched.Store = false
-				searched.IncludeInAll = false
-				searched.IncludeTermVectors = false
-				searched.DocValues = false
-				doc.AddFieldMappingsAt(f.name+s.suffix, searched)
-			}
+			searched := mapping.NewTextFieldMapping()
+			searched.Analyzer = p.analyzer
+			searched.Store = false
+			searched.IncludeInAll = false
+			searched.IncludeTermVectors = false
+			searched.DocValues = false
+			doc.AddFieldMappingsAt(f.name+p.suffix, searched)
 		}
 	}
 	// Nothing searches every field at once: skip bleve's "_all" field.
@@ -146,10 +132,9 @@ func document(a content.Article) map[string]any {
 		fieldBody:    body,
 	}
 	text := map[string]string{fieldTitle: a.Title, fieldLead: a.Lead, fieldBody: body}
-	for _, s := range profileFor(lang).sets {
-		for _, f := range textFields {
-			d[f.name+s.suffix] = text[f.name]
-		}
+	suffix := profileFor(lang).suffix
+	for _, f := range textFields {
+		d[f.name+suffix] = text[f.name]
 	}
 	return d
 }

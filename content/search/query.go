@@ -15,12 +15,17 @@ const (
 )
 
 // words is a user's query read by one language's profile: for each word
-// kept (not a stop word in any analysis of the language), its term in each
-// analysis set, in the order of the profile's sets.
+// kept (not a stop word), its terms. The first is the term every spelling
+// of the word shares; a Romanian word typed with diacritics has a second
+// one, its exact term (see roFilter).
 type words struct {
 	p     profile
-	terms [][]string // terms[word][set]
+	terms [][]string // terms[word]
 }
+
+// foldedWeight is the weight of a match without the diacritics the query
+// word was typed with: "țara" ranks "țara" above "tara".
+const foldedWeight = 0.5
 
 // cleanText makes user text safe to analyze: valid UTF-8, at most
 // maxQueryBytes, without our highlight marks.
@@ -41,42 +46,28 @@ func cleanText(s string) string {
 	}, s)
 }
 
-// read analyzes text with every set of p. The text is read as plain words:
+// read analyzes text with p's analyzer. The text is read as plain words:
 // nothing in it is query syntax.
 func (x *Index) read(p profile, text string) words {
 	w := words{p: p}
-	type pos struct {
-		terms []string
-		seen  int
-	}
-	byPos := map[int]*pos{}
+	byPos := map[int][]string{}
 	var order []int
-	for i, s := range p.sets {
-		for _, t := range x.analyzers[s.analyzer].Analyze([]byte(text)) {
-			if len(t.Term) == 0 {
-				continue
-			}
-			e := byPos[t.Position]
-			if e == nil {
-				e = &pos{terms: make([]string, len(p.sets))}
-				byPos[t.Position] = e
-				order = append(order, t.Position)
-			}
-			if e.terms[i] == "" {
-				e.terms[i] = string(t.Term)
-				e.seen++
-			}
+	for _, t := range x.analyzers[p.analyzer].Analyze([]byte(text)) {
+		if len(t.Term) == 0 {
+			continue
 		}
+		if _, ok := byPos[t.Position]; !ok {
+			order = append(order, t.Position)
+		}
+		byPos[t.Position] = append(byPos[t.Position], string(t.Term))
 	}
 	slices.Sort(order)
 	for _, at := range order {
-		e := byPos[at]
-		// A word some analysis drops as a stop word is left out: requiring
-		// it in the other analysis would demand a stop word.
-		if e.seen < len(p.sets) || slices.ContainsFunc(w.terms, func(t []string) bool { return slices.Equal(t, e.terms) }) {
+		terms := byPos[at]
+		if slices.ContainsFunc(w.terms, func(t []string) bool { return slices.Equal(t, terms) }) {
 			continue
 		}
-		w.terms = append(w.terms, e.terms)
+		w.terms = append(w.terms, terms)
 		if len(w.terms) == maxQueryWords {
 			break
 		}
@@ -92,23 +83,16 @@ func (w words) query(all bool) query.Query {
 	}
 	clauses := make([]query.Query, 0, len(w.terms))
 	for _, terms := range w.terms {
-		sets := w.p.sets
-		if len(sets) > 1 && !slices.ContainsFunc(terms, func(t string) bool { return t != terms[0] }) {
-			// A word every analysis reads alike was typed without
-			// diacritics ("stiri"): the folded fields, last, find every
-			// article the others would, and searching them alone halves
-			// the work. They weigh as much as exact matches here, since
-			// nothing matches more exactly.
-			last := sets[len(sets)-1]
-			last.weight = sets[0].weight
-			sets, terms = []analysisSet{last}, terms[len(terms)-1:]
-		}
 		var alts []query.Query
-		for i, s := range sets {
+		for i, term := range terms {
+			weight := 1.0
+			if i == 0 && len(terms) > 1 {
+				weight = foldedWeight
+			}
 			for _, f := range textFields {
-				q := query.NewTermQuery(terms[i])
-				q.SetField(f.name + s.suffix)
-				q.SetBoost(f.boost * s.weight)
+				q := query.NewTermQuery(term)
+				q.SetField(f.name + w.p.suffix)
+				q.SetBoost(f.boost * weight)
 				alts = append(alts, q)
 			}
 		}
@@ -123,15 +107,13 @@ func (w words) query(all bool) query.Query {
 	return query.NewDisjunctionQuery(clauses)
 }
 
-// termSets returns, per analyzer, the terms w searches for, for snippets.
-func (w words) termSets() map[string]map[string]bool {
-	sets := make(map[string]map[string]bool, len(w.p.sets))
-	for i, s := range w.p.sets {
-		m := make(map[string]bool, len(w.terms))
-		for _, t := range w.terms {
-			m[t[i]] = true
+// termWords returns, for snippets, the word of w each term stands for.
+func (w words) termWords() map[string]int {
+	m := make(map[string]int, len(w.terms))
+	for i, terms := range w.terms {
+		for _, t := range terms {
+			m[t] = i
 		}
-		sets[s.analyzer] = m
 	}
-	return sets
+	return m
 }

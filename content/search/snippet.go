@@ -55,7 +55,7 @@ func (x *Index) snippet(hit *search.DocumentMatch, ws []words) string {
 	if w == nil || len(w.terms) == 0 {
 		return fragment(parts[0], nil)
 	}
-	terms := w.termSets()
+	terms := w.termWords()
 	best, bestSpans, bestDistinct := 0, []span(nil), 0
 	for i, text := range parts {
 		if i == len(parts)-1 && bestDistinct > 0 {
@@ -73,34 +73,20 @@ func (x *Index) snippet(hit *search.DocumentMatch, ws []words) string {
 }
 
 // matches returns the words of text whose terms are among terms, in order,
-// and how many different terms matched.
-func (x *Index) matches(text string, p profile, terms map[string]map[string]bool) ([]span, int) {
+// and how many different query words matched.
+func (x *Index) matches(text string, p profile, terms map[string]int) ([]span, int) {
 	var spans []span
-	found := map[string]bool{}
-	for _, s := range p.sets {
-		want := terms[s.analyzer]
-		for _, t := range x.analyzers[s.analyzer].Analyze([]byte(text)) {
-			if want[string(t.Term)] {
-				spans = append(spans, span{t.Start, t.End})
-				found[s.analyzer+"\x00"+string(t.Term)] = true
+	var found []int
+	for _, t := range x.analyzers[p.analyzer].Analyze([]byte(text)) {
+		if i, ok := terms[string(t.Term)]; ok {
+			spans = append(spans, span{t.Start, t.End})
+			if !slices.Contains(found, i) {
+				found = append(found, i)
 			}
 		}
 	}
 	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
-	spans = slices.Compact(spans)
-	// The analyses of one language mostly find the same words; count a
-	// term once whichever analysis found it.
-	distinct := 0
-	for _, s := range p.sets {
-		n := 0
-		for k := range found {
-			if strings.HasPrefix(k, s.analyzer+"\x00") {
-				n++
-			}
-		}
-		distinct = max(distinct, n)
-	}
-	return spans, distinct
+	return slices.Compact(spans), len(found)
 }
 
 // fragment cuts at most SnippetRunes characters of whole words out of text,

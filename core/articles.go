@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/newsbot/newsbot/content"
 )
@@ -21,12 +22,14 @@ const (
 func (e *Engine) cmdLatest(ctx context.Context, req Request, lang string, cmd Command) (Reply, error) {
 	n := DefaultLatest
 	var words []string
+	counted := false
 	for _, a := range cmd.Args {
-		if v, err := strconv.Atoi(a); err == nil {
-			if v < 1 || v > MaxLatest {
+		if isNumber(a) {
+			v, err := strconv.Atoi(Fold(a))
+			if err != nil || v < 1 || v > MaxLatest || counted {
 				return Reply{}, Errorf(CodeInvalid, "err_latest_count", map[string]any{"Max": MaxLatest})
 			}
-			n = v
+			n, counted = v, true
 			continue
 		}
 		words = append(words, a)
@@ -39,6 +42,23 @@ func (e *Engine) cmdLatest(ctx context.Context, req Request, lang string, cmd Co
 		}
 	}
 	return e.latest(ctx, req, lang, section, 0, n)
+}
+
+// isNumber reports whether s looks like a number: digits (any script's,
+// folded later), maybe signed or with a decimal point, so that "-1", "1.5" and
+// "99999999999999999999" are explained as counts, not taken for sections.
+func isNumber(s string) bool {
+	digits := 0
+	for i, r := range s {
+		switch {
+		case unicode.IsDigit(r):
+			digits++
+		case (r == '-' || r == '+') && i == 0, r == '.' || r == ',':
+		default:
+			return false
+		}
+	}
+	return digits > 0
 }
 
 func (e *Engine) latestPage(ctx context.Context, req Request, lang string, f []string) (Reply, error) {
@@ -70,7 +90,7 @@ func (e *Engine) latest(ctx context.Context, req Request, lang, section string, 
 		if offset > 0 {
 			r.Text = []string{e.cat.T(lang, "latest_no_more", nil)}
 		} else {
-			r.Text = []string{e.cat.T(lang, "latest_empty", map[string]any{"Lang": e.langName(lang)})}
+			r.Text = []string{e.cat.T(lang, "latest_empty", map[string]any{"Lang": e.langIn(lang, lang)})}
 		}
 		return r, nil
 	}
@@ -85,7 +105,7 @@ func (e *Engine) latest(ctx context.Context, req Request, lang, section string, 
 	if more {
 		r.Buttons = [][]Button{{{Label: e.cat.T(lang, "button_more", nil), Data: encodeButton(btnLatest, section, strconv.Itoa(offset+n), strconv.Itoa(n))}}}
 	}
-	if offset > 0 {
+	if offset > 0 && len(arts) > 1 {
 		r.Footer = e.cat.T(lang, "list_range", map[string]any{"From": offset + 1, "To": offset + len(arts)})
 	}
 	return r, nil
@@ -148,7 +168,7 @@ func (e *Engine) readReply(ctx context.Context, lang string, a content.Article) 
 	}
 	r := Reply{Lang: lang, Card: &card}
 	if a.Lang != lang && !slices.ContainsFunc(editions, func(x content.Article) bool { return x.Lang == lang }) {
-		args := map[string]any{"Lang": e.langName(lang), "Edition": e.langName(a.Lang)}
+		args := map[string]any{"Lang": e.langIn(lang, lang), "Edition": e.langIn(lang, a.Lang)}
 		if tr, ok := e.translatedSummary(ctx, a, lang); ok {
 			card.Summary = tr
 			r.Text = append(r.Text, e.cat.T(lang, "summary_translated", args))

@@ -210,7 +210,7 @@ func TestLanguageChoice(t *testing.T) {
 	t.Run("group member sets only own language", func(t *testing.T) {
 		h.do(group("admin", true, "/lang en"))
 		r := h.do(group("member", false, "/lang ru"))
-		if r.Lang != "ru" || !strings.Contains(all(r), h.cat.T("ru", "lang_chat_unchanged", map[string]any{"Lang": "English"})) {
+		if r.Lang != "ru" || !strings.Contains(all(r), "остаются на английском языке") {
 			t.Errorf("member /lang ru:\n%s", all(r))
 		}
 		lang, _ := h.e.ChatLang(context.Background(), core.ChatRef{Platform: "test", ID: "-100"})
@@ -339,7 +339,7 @@ func TestReadEditions(t *testing.T) {
 		t.Errorf("byline %q", r.Card.Byline)
 	}
 	r = h.do(private("reader", "ru", "/read t1ro"))
-	want := h.cat.T("ru", "no_edition_in_lang", map[string]any{"Lang": "Русский", "Edition": "Română"})
+	want := "У этой новости пока нет версии на русском языке; вот версия на румынском."
 	if !strings.Contains(all(r), want) {
 		t.Errorf("no ru edition: reply lacks %q:\n%s", want, all(r))
 	}
@@ -530,7 +530,7 @@ func TestReadTranslatedSummary(t *testing.T) {
 	}
 	for range 2 {
 		r := e.Handle(context.Background(), private("tr", "en", "/read t1ro"))
-		if r.Card == nil || !strings.HasPrefix(r.Card.Summary, "[ro>en] ") || !strings.Contains(all(r), "machine translation") {
+		if r.Card == nil || !strings.HasPrefix(r.Card.Summary, "[ro>en] ") || !strings.Contains(all(r), "machine translation of the Romanian one") {
 			t.Fatalf("translated summary: %s", all(r))
 		}
 	}
@@ -540,5 +540,45 @@ func TestReadTranslatedSummary(t *testing.T) {
 	// An edition in the reader's language exists: nothing is translated.
 	if r := e.Handle(context.Background(), private("tr", "en", "/read w1ro")); strings.Contains(r.Card.Summary, "[ro>en]") {
 		t.Errorf("translated although an English edition exists: %s", all(r))
+	}
+}
+
+func TestSubscribeSetsAlertLanguage(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	h.do(private("ruuser", "ru-RU", "/subscribe sport"))
+	if lang, _ := h.e.ChatLang(ctx, core.ChatRef{Platform: "test", ID: "ruuser"}); lang != "ru" {
+		t.Errorf("a chat subscribed by a Russian reader gets alerts in %q", lang)
+	}
+	// A chat that chose its language keeps it.
+	h.do(group("admin", true, "/lang en"))
+	h.do(func() core.Request { r := group("admin", true, "/subscribe sport"); r.User.Locale = "ro"; return r }())
+	if lang, _ := h.e.ChatLang(ctx, core.ChatRef{Platform: "test", ID: "-100"}); lang != "en" {
+		t.Errorf("group language changed to %q by a subscription", lang)
+	}
+}
+
+func TestArgumentEdges(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		locale, text string
+		code         core.Code
+		says         string
+	}{
+		{"en", "/latest 99999999999999999999", core.CodeInvalid, "between 1 and 20"},
+		{"en", "/latest -1", core.CodeInvalid, "between 1 and 20"},
+		{"en", "/latest 1.5", core.CodeInvalid, "between 1 and 20"},
+		{"en", "/latest 1 2", core.CodeInvalid, "between 1 and 20"},
+		{"en", "/latest ２", "", "Latest news"},
+		{"en", "/subscribe ｓｐｏｒｔ", "", "Sport"},
+		{"ru", "/unsubscribe toate", "", "пока не получает оповещений"},
+		{"en", "/unsubscribe все", "", "Unsubscribed from 2 sections"},
+		{"ro", "/unsubscribe ALL", "", "nu primește încă alerte"},
+	}
+	for _, tt := range tests {
+		r := h.do(private("edges-"+tt.locale, tt.locale, tt.text))
+		if r.Error != tt.code || !strings.Contains(all(r), tt.says) {
+			t.Errorf("%q: code %q, reply:\n%s\nwant code %q and %q", tt.text, r.Error, all(r), tt.code, tt.says)
+		}
 	}
 }

@@ -9,11 +9,12 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Fold returns s lower-cased, without diacritics and with runs of spaces
+// Fold returns s lower-cased, without diacritics, with compatibility forms
+// unified (fullwidth "ｓｐｏｒｔ" is "sport") and with runs of spaces
 // collapsed, for case- and diacritics-insensitive matching: "Internațional",
 // "internaţional" and "INTERNATIONAL" fold alike, and so do "ё" and "е".
 func Fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	t := transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
 		out = s

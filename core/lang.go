@@ -45,6 +45,17 @@ func (e *Engine) langName(code string) string {
 	return e.cat.T(code, "lang_name", nil)
 }
 
+// langIn is the name of language code as a sentence in lang needs it
+// ("rusă", "русском", "Russian"): the locale key "language_<code>", else
+// the language's own name.
+func (e *Engine) langIn(lang, code string) string {
+	key := "language_" + code
+	if s := e.cat.T(lang, key, nil); s != key {
+		return s
+	}
+	return e.langName(code)
+}
+
 // matchLang finds the configured language a user means by s: a code
 // ("ru", "ru-RU") or a language's own name in any case and with or without
 // diacritics ("русский", "romana").
@@ -101,8 +112,8 @@ func (e *Engine) setLang(ctx context.Context, req Request, want string) (Reply, 
 	if err := e.store.SaveUserSettings(ctx, req.UserRef(), u); err != nil {
 		return Reply{}, Unavailable(err)
 	}
-	args := map[string]any{"Lang": e.langName(want)}
-	r := Reply{Lang: want, Text: []string{e.cat.T(want, "lang_set", args)}}
+	args := map[string]any{"Lang": e.langIn(want, want)}
+	r := Reply{Lang: want, Text: []string{e.cat.T(want, "lang_set", map[string]any{"Lang": e.langName(want)})}}
 	if req.Chat.Kind == ChatPrivate || req.Chat.Kind == "" || req.Chat.CanManage {
 		c, err := e.store.ChatSettings(ctx, req.ChatRef())
 		if err != nil {
@@ -120,7 +131,7 @@ func (e *Engine) setLang(ctx context.Context, req Request, want string) (Reply, 
 		if err != nil {
 			return Reply{}, Unavailable(err)
 		}
-		r.Text = append(r.Text, e.cat.T(want, "lang_chat_unchanged", map[string]any{"Lang": e.langName(chatLang)}))
+		r.Text = append(r.Text, e.cat.T(want, "lang_chat_unchanged", map[string]any{"Lang": e.langIn(want, chatLang)}))
 	}
 	r.Notice = r.Text[0]
 	return r, nil

@@ -60,7 +60,7 @@ func (e *Engine) searchReply(ctx context.Context, req Request, lang, text string
 			r.Text = []string{e.cat.T(lang, "search_none", map[string]any{"Query": clip(text, 60)})}
 			return r, nil
 		}
-		r.Text = []string{e.cat.T(lang, "search_other_langs", map[string]any{"Lang": e.langName(lang)})}
+		r.Text = []string{e.cat.T(lang, "search_other_langs", map[string]any{"Lang": e.langIn(lang, lang)})}
 	}
 	return e.searchResults(ctx, lang, q, res, offset, r)
 }

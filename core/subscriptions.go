@@ -89,7 +89,7 @@ func (e *Engine) cmdSubscribe(ctx context.Context, req Request, lang string, cmd
 	if err != nil {
 		return Reply{}, err
 	}
-	added, err := e.subscribe(ctx, req.ChatRef(), id)
+	added, err := e.subscribe(ctx, req.ChatRef(), id, lang)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -97,21 +97,28 @@ func (e *Engine) cmdSubscribe(ctx context.Context, req Request, lang string, cmd
 }
 
 // subscribe subscribes chat to section and, unless the chat opted out, to
-// breaking news. It returns the sections that were added.
-func (e *Engine) subscribe(ctx context.Context, chat ChatRef, section string) ([]string, error) {
+// breaking news. A chat that has no alert language yet gets lang, the
+// language of whoever subscribes it, so that alerts come in the language its
+// members read. It returns the sections that were added.
+func (e *Engine) subscribe(ctx context.Context, chat ChatRef, section, lang string) ([]string, error) {
 	settings, err := e.store.ChatSettings(ctx, chat)
 	if err != nil {
 		return nil, Unavailable(err)
 	}
-	sections := []string{section}
-	if section == content.Breaking {
-		if settings.NoBreaking {
-			settings.NoBreaking = false
-			if err := e.store.SaveChatSettings(ctx, chat, settings); err != nil {
-				return nil, Unavailable(err)
-			}
+	changed := false
+	if settings.Lang == "" && e.cat.Has(lang) {
+		settings.Lang, changed = lang, true
+	}
+	if section == content.Breaking && settings.NoBreaking {
+		settings.NoBreaking, changed = false, true
+	}
+	if changed {
+		if err := e.store.SaveChatSettings(ctx, chat, settings); err != nil {
+			return nil, Unavailable(err)
 		}
-	} else if !settings.NoBreaking {
+	}
+	sections := []string{section}
+	if section != content.Breaking && !settings.NoBreaking {
 		sections = append(sections, content.Breaking)
 	}
 	added, err := e.store.Subscribe(ctx, chat, sections...)
@@ -143,10 +150,13 @@ func (e *Engine) cmdUnsubscribe(ctx context.Context, req Request, lang string, c
 	if !mayManage(req) {
 		return Reply{}, Errorf(CodeForbidden, "err_admins_only", nil)
 	}
-	if all := Fold(cmd.Rest); all == "all" || all == Fold(e.cat.T(lang, "word_all", nil)) {
+	if e.isWord(cmd.Rest, "all", "word_all") {
 		removed, err := e.store.UnsubscribeAll(ctx, req.ChatRef())
 		if err != nil {
 			return Reply{}, Unavailable(err)
+		}
+		if len(removed) == 0 {
+			return Reply{Lang: lang, Text: []string{e.cat.T(lang, "subscriptions_none", nil)}}, nil
 		}
 		return Reply{Lang: lang, Text: []string{e.cat.N(lang, "unsubscribed_all", len(removed), nil)}}, nil
 	}
@@ -217,7 +227,7 @@ func (e *Engine) toggleSection(ctx context.Context, req Request, lang, id string
 		}
 		notice = e.unsubscribedReply(lang, id, removed).Notice
 	} else {
-		added, err := e.subscribe(ctx, req.ChatRef(), id)
+		added, err := e.subscribe(ctx, req.ChatRef(), id, lang)
 		if err != nil {
 			return Reply{}, err
 		}

@@ -65,8 +65,7 @@ func New(h Handler, opts Options) *Chat {
 // out. A line that is a number of a shown button presses that button. Pushed
 // alerts go on being written to out until Close.
 func (c *Chat) Run(ctx context.Context, in io.Reader, out io.Writer) error {
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	lines := &lineReader{r: bufio.NewReaderSize(in, 64*1024)}
 	c.mu.Lock()
 	c.out = bufio.NewWriter(out)
 	c.mu.Unlock()
@@ -85,10 +84,10 @@ func (c *Chat) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if ctx.Err() != nil || !sc.Scan() {
+		if ctx.Err() != nil || !lines.Scan() {
 			break
 		}
-		line := strings.TrimSpace(sc.Text())
+		line := strings.TrimSpace(lines.Text())
 		if line == "" {
 			continue
 		}
@@ -100,11 +99,49 @@ func (c *Chat) Run(ctx context.Context, in io.Reader, out io.Writer) error {
 		c.render(c.out, reply, true)
 		c.mu.Unlock()
 	}
-	if err := sc.Err(); err != nil {
+	if err := lines.Err(); err != nil {
 		return fmt.Errorf("console: reading input: %w", err)
 	}
 	return nil
 }
+
+// maxLine is how much of one input line is kept; the rest of a longer line
+// is read and dropped, and the engine explains that the message is too long.
+const maxLine = 64 * 1024
+
+// lineReader reads lines of any length without failing on huge ones.
+type lineReader struct {
+	r    *bufio.Reader
+	line []byte
+	err  error
+}
+
+// Scan reads the next line, keeping at most maxLine bytes of it.
+func (l *lineReader) Scan() bool {
+	l.line = l.line[:0]
+	for {
+		chunk, err := l.r.ReadSlice('\n')
+		if room := maxLine - len(l.line); room > 0 {
+			l.line = append(l.line, chunk[:min(len(chunk), room)]...)
+		}
+		switch {
+		case err == bufio.ErrBufferFull:
+			continue
+		case err == io.EOF:
+			return len(l.line) > 0
+		case err != nil:
+			l.err = err
+			return false
+		default:
+			return true
+		}
+	}
+}
+
+func (l *lineReader) Text() string { return string(l.line) }
+
+// Err is the first read error other than io.EOF.
+func (l *lineReader) Err() error { return l.err }
 
 // Close ends the chat for pushed messages: later sends fail as transient,
 // to be retried by the delivery queue. Until Close, alerts are printed even

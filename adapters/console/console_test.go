@@ -60,3 +60,18 @@ func TestRun(t *testing.T) {
 		t.Errorf("request %+v", r)
 	}
 }
+
+func TestHugeLine(t *testing.T) {
+	s := &script{replies: map[string]core.Reply{"/help": {Text: []string{"help text"}}}}
+	in := "/search " + strings.Repeat("x", 2<<20) + "\n/help\n"
+	var out bytes.Buffer
+	if err := console.New(s, console.Options{}).Run(context.Background(), strings.NewReader(in), &out); err != nil {
+		t.Fatalf("a 2 MB line ended the chat: %v", err)
+	}
+	if len(s.got) != 2 || len(s.got[0].Text) != 64*1024 || s.got[1].Text != "/help" {
+		t.Fatalf("requests: %d, first %d bytes", len(s.got), len(s.got[0].Text))
+	}
+	if !strings.Contains(out.String(), "help text") {
+		t.Errorf("the line after the huge one was not answered: %q", out.String())
+	}
+}

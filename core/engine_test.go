@@ -485,6 +485,9 @@ func TestLink(t *testing.T) {
 		if a == "nope" || b == "nope" {
 			return core.ErrNotFound
 		}
+		if b == "p1en" {
+			return core.Errorf(core.CodeInvalid, "err_link_lang", map[string]any{"lang": "en"})
+		}
 		got = append(got, a, b)
 		return nil
 	})
@@ -504,6 +507,9 @@ func TestLink(t *testing.T) {
 		if r := mod(text); r.Error != code {
 			t.Errorf("%q: code %q, want %q: %s", text, r.Error, code, all(r))
 		}
+	}
+	if r := mod("/link w1en p1en"); !strings.Contains(all(r), "two English editions") {
+		t.Errorf("language named by code: %s", all(r))
 	}
 	if r := e.Handle(context.Background(), private("u", "en", "/link w1ro t1ro")); r.Error != core.CodeForbidden {
 		t.Errorf("non-moderator /link: %s", all(r))

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/newsbot/newsbot/content"
@@ -32,6 +33,12 @@ func (e *Engine) cmdLink(ctx context.Context, req Request, lang string, cmd Comm
 	if err := e.linker.Link(ctx, a, b); err != nil {
 		if ErrorCode(err) == CodeNotFound {
 			return Reply{}, Errorf(CodeNotFound, "err_link_not_found", map[string]any{"A": a, "B": b})
+		}
+		var ce *Error
+		if errors.As(err, &ce) && ce.Key == "err_link_lang" {
+			// The linker names the language by its code; say it in words.
+			code, _ := ce.Args["lang"].(string)
+			return Reply{}, Errorf(CodeInvalid, "err_link_lang", map[string]any{"lang": e.langIn(lang, code)})
 		}
 		return Reply{}, err
 	}

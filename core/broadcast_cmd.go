@@ -21,6 +21,10 @@ const DefaultPreviewTTL = 10 * time.Minute
 type pending struct {
 	B     Broadcast `json:"b"`
 	State string    `json:"state,omitempty"` // "", "started" or "cancelled"
+	// Base is, for a correction, the ID of the target's latest correction
+	// that it was written over ("" for the original): confirming it after
+	// another correction would silently undo that one.
+	Base string `json:"base,omitempty"`
 }
 
 func pendingKey(id string) string { return "bc:pending:" + id }
@@ -46,8 +50,8 @@ func (e *Engine) needBroadcaster() error {
 }
 
 func (e *Engine) cmdBreaking(ctx context.Context, req Request, lang string, cmd Command) (Reply, error) {
-	if cmd.Rest == "" {
-		return Reply{}, Errorf(CodeInvalid, "err_breaking_empty", nil)
+	if !hasWords(cmd.Rest) {
+		return Reply{}, Errorf(CodeInvalid, "bc_breaking_usage", nil)
 	}
 	if err := e.needBroadcaster(); err != nil {
 		return Reply{}, err
@@ -70,32 +74,23 @@ func (e *Engine) cmdBreaking(ctx context.Context, req Request, lang string, cmd 
 	if err != nil {
 		return Reply{}, err
 	}
-	return e.preview(ctx, req, lang, b, e.reachLines(lang, reach))
-}
-
-func (e *Engine) cmdCorrect(ctx context.Context, req Request, lang string, cmd Command) (Reply, error) {
-	if len(cmd.Args) == 0 {
-		return Reply{}, Errorf(CodeInvalid, "bc_id_missing", nil)
+	if reach.total == 0 {
+		// Nothing to confirm: the moderator sees the text and why it
+		// cannot go anywhere, and no button offers to send it.
+		r := e.previewReply(lang, b)
+		r.Footer = e.cat.T(lang, "bc_preview_nobody", nil)
+		return r, nil
 	}
-	target, err := e.editableBroadcast(ctx, cmd.Args[0])
-	if err != nil {
-		return Reply{}, err
-	}
-	text := strings.TrimSpace(strings.TrimPrefix(cmd.Rest, cmd.Args[0]))
-	if text == "" {
-		return Reply{}, Errorf(CodeInvalid, "bc_correct_text_missing", nil)
-	}
-	b := Broadcast{Kind: BroadcastCorrect, Priority: target.Broadcast.Priority, Target: target.Broadcast.ID}
-	if err := e.textMessages(ctx, &b, lang, text, "bc_corrected_title"); err != nil {
-		return Reply{}, err
-	}
-	footer := []string{e.cat.T(lang, "bc_correct_preview", map[string]any{"ID": target.Broadcast.ID, "Count": target.Sent})}
-	return e.preview(ctx, req, lang, b, footer)
+	return e.preview(ctx, req, lang, pending{B: b}, e.reachLines(lang, reach))
 }
 
 func (e *Engine) cmdRetract(ctx context.Context, req Request, lang string, cmd Command) (Reply, error) {
-	if len(cmd.Args) != 1 {
+	if len(cmd.Args) == 0 {
 		return Reply{}, Errorf(CodeInvalid, "bc_id_missing", nil)
+	}
+	if len(cmd.Args) > 1 {
+		extra := strings.TrimSpace(strings.TrimPrefix(cmd.Rest, cmd.Args[0]))
+		return Reply{}, Errorf(CodeInvalid, "bc_retract_extra", map[string]any{"ID": clip(cmd.Args[0], 20), "Extra": clip(extra, 40)})
 	}
 	target, err := e.editableBroadcast(ctx, cmd.Args[0])
 	if err != nil {
@@ -103,11 +98,12 @@ func (e *Engine) cmdRetract(ctx context.Context, req Request, lang string, cmd C
 	}
 	b := Broadcast{Kind: BroadcastRetract, Priority: target.Broadcast.Priority, Target: target.Broadcast.ID}
 	footer := []string{e.cat.T(lang, "bc_retract_preview", map[string]any{"ID": target.Broadcast.ID, "Count": target.Sent})}
-	return e.preview(ctx, req, lang, b, footer)
+	return e.preview(ctx, req, lang, pending{B: b}, footer)
 }
 
 // editableBroadcast returns the status of a breaking news or alert
-// broadcast that a correction or retraction may target.
+// broadcast that a correction or retraction may target: not itself a
+// correction or retraction, and not retracted.
 func (e *Engine) editableBroadcast(ctx context.Context, id string) (BroadcastStatus, error) {
 	if err := e.needBroadcaster(); err != nil {
 		return BroadcastStatus{}, err
@@ -123,34 +119,57 @@ func (e *Engine) editableBroadcast(ctx context.Context, id string) (BroadcastSta
 	if k := st.Broadcast.Kind; k != BroadcastBreaking && k != BroadcastAlert {
 		return st, Errorf(CodeInvalid, "bc_not_editable", map[string]any{"ID": id})
 	}
+	f, ok, err := e.fix(ctx, id)
+	if err != nil {
+		return st, Unavailable(err)
+	}
+	if ok && f.Retracted {
+		return st, Errorf(CodeInvalid, "bc_already_retracted", map[string]any{"ID": id})
+	}
 	return st, nil
 }
 
-// preview stores b for confirmation and shows it as the moderator's
-// language's subscribers will see it, with footer lines and the confirm and
-// cancel buttons.
-func (e *Engine) preview(ctx context.Context, req Request, lang string, b Broadcast, footer []string) (Reply, error) {
+// checkTarget repeats, when a correction or retraction is confirmed, the
+// checks its preview made, for what may have happened since: the target
+// retracted, or corrected again over p's base. A repeated confirmation of
+// the one that did it passes, so a confirmation that failed halfway can be
+// pressed again.
+func (e *Engine) checkTarget(ctx context.Context, p pending) error {
+	b := p.B
+	if b.Target == "" || (b.Kind != BroadcastCorrect && b.Kind != BroadcastRetract) {
+		return nil
+	}
+	f, ok, err := e.fix(ctx, b.Target)
+	if err != nil {
+		return Unavailable(err)
+	}
+	switch {
+	case !ok || f.Latest == b.ID:
+		return nil
+	case f.Retracted:
+		return Errorf(CodeInvalid, "bc_already_retracted", map[string]any{"ID": b.Target})
+	case b.Kind == BroadcastCorrect && f.Latest != p.Base:
+		return Errorf(CodeInvalid, "bc_correct_stale", map[string]any{"ID": b.Target})
+	}
+	return nil
+}
+
+// preview stores p's broadcast for confirmation and shows it as the
+// moderator's language's subscribers will see it, with footer lines and
+// the confirm and cancel buttons.
+func (e *Engine) preview(ctx context.Context, req Request, lang string, p pending, footer []string) (Reply, error) {
+	b := &p.B
 	b.ID = newBroadcastID()
 	b.By, b.ByName = req.UserRef(), req.User.Name
 	b.Created = e.now()
-	buf, err := json.Marshal(pending{B: b})
+	buf, err := json.Marshal(p)
 	if err != nil {
 		return Reply{}, err
 	}
 	if err := e.store.Set(ctx, pendingKey(b.ID), buf, e.cfg.PreviewTTL); err != nil {
 		return Reply{}, Unavailable(err)
 	}
-	r := Reply{Lang: lang}
-	if len(b.Messages) > 0 {
-		m := b.Message(lang)
-		r.Title, r.Text, r.Card = m.Title, append([]string(nil), m.Text...), m.Card
-		// The other languages' texts, so the moderator checks them too.
-		for _, l := range e.cat.Langs() {
-			if o, ok := b.Messages[l]; ok && l != lang && m.Card == nil && len(o.Text) > 0 {
-				r.Text = append(r.Text, e.langName(l)+": "+strings.Join(o.Text, "\n"))
-			}
-		}
-	}
+	r := e.previewReply(lang, *b)
 	minutes := int(e.cfg.PreviewTTL / time.Minute)
 	footer = append(footer, e.cat.T(lang, "bc_preview_id", map[string]any{"ID": b.ID}), e.cat.N(lang, "bc_preview_expires", max(1, minutes), nil))
 	r.Footer = strings.Join(footer, "\n")
@@ -159,6 +178,24 @@ func (e *Engine) preview(ctx context.Context, req Request, lang string, b Broadc
 		{Label: e.cat.T(lang, "bc_button_cancel", nil), Data: encodeButton(btnCancel, b.ID)},
 	}}
 	return r, nil
+}
+
+// previewReply shows b as the moderator's language's subscribers will see
+// it, followed by the other languages' texts so that the moderator checks
+// them too.
+func (e *Engine) previewReply(lang string, b Broadcast) Reply {
+	r := Reply{Lang: lang}
+	if len(b.Messages) == 0 {
+		return r
+	}
+	m := b.Message(lang)
+	r.Title, r.Text, r.Card = m.Title, append([]string(nil), m.Text...), m.Card
+	for _, l := range e.cat.Langs() {
+		if o, ok := b.Messages[l]; ok && l != lang && m.Card == nil && len(o.Text) > 0 {
+			r.Text = append(r.Text, e.langName(l)+": "+strings.Join(o.Text, "\n"))
+		}
+	}
+	return r
 }
 
 // loadPending returns the pending broadcast id, or an error saying that the
@@ -202,6 +239,9 @@ func (e *Engine) confirmBroadcast(ctx context.Context, req Request, lang, id str
 	case "started":
 		r := Reply{Lang: lang, Notice: e.cat.T(lang, "bc_already_started", map[string]any{"ID": id})}
 		return r, nil
+	}
+	if err := e.checkTarget(ctx, p); err != nil {
+		return Reply{}, err
 	}
 	b := p.B
 	b.Confirmed = e.now()
@@ -289,16 +329,14 @@ func (e *Engine) cmdBroadcasts(ctx context.Context, req Request, lang string, _ 
 	return r, nil
 }
 
-// textMessages renders a moderator's text (possibly one per language) for
-// every configured language: its own text, else a translation of the first
-// text when a translator is configured, else the first text.
+// textMessages renders a moderator's text (possibly one per language, see
+// ParseTexts; a single text is in lang) for every configured language: its
+// own text, else a translation of the first text when a translator is
+// configured, else the first text.
 func (e *Engine) textMessages(ctx context.Context, b *Broadcast, lang, raw, titleKey string) error {
-	texts, order, ok := ParseTexts(raw, e.cat.Langs())
-	if !ok {
-		return Errorf(CodeInvalid, "bc_texts_invalid", nil)
-	}
-	if t, single := texts[""]; single {
-		texts, order = map[string]string{lang: t}, []string{lang}
+	texts, order, _, err := e.parseTexts(raw, lang)
+	if err != nil {
+		return err
 	}
 	first := order[0]
 	b.Texts, b.Fallback = texts, first
@@ -306,19 +344,42 @@ func (e *Engine) textMessages(ctx context.Context, b *Broadcast, lang, raw, titl
 	for _, l := range e.cat.Langs() {
 		text, ok := texts[l]
 		if !ok {
-			text = texts[first]
-			if e.translr != nil {
-				tr, err := e.translr.Translate(ctx, texts[first], first, l)
-				if err == nil && strings.TrimSpace(tr) != "" {
-					text = tr
-				} else if err != nil {
-					e.log.Warn("translating breaking news", slog.String("to", l), slog.Any("err", err))
-				}
-			}
+			text = e.derivedText(ctx, texts[first], first, l)
 		}
 		b.Messages[l] = Reply{Lang: l, Title: e.cat.T(l, titleKey, nil), Text: []string{text}}
 	}
 	return nil
+}
+
+// parseTexts is ParseTexts over the configured languages, with a single
+// text without a language code (plain) taken as written in lang.
+func (e *Engine) parseTexts(raw, lang string) (texts map[string]string, order []string, plain bool, err error) {
+	texts, order, err = ParseTexts(raw, e.cat.Langs())
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if t, single := texts[""]; single {
+		return map[string]string{lang: t}, []string{lang}, true, nil
+	}
+	return texts, order, false, nil
+}
+
+// derivedText is the text for language to of a broadcast that has none of
+// its own: text (in from) translated when a translator is configured and
+// works, else text itself.
+func (e *Engine) derivedText(ctx context.Context, text, from, to string) string {
+	if e.translr == nil {
+		return text
+	}
+	tr, err := e.translr.Translate(ctx, text, from, to)
+	if err != nil {
+		e.log.Warn("translating breaking news", slog.String("to", to), slog.Any("err", err))
+		return text
+	}
+	if strings.TrimSpace(tr) == "" {
+		return text
+	}
+	return tr
 }
 
 // articleRef returns the stored article that s names by ID or URL, nil

@@ -439,8 +439,12 @@ func FuzzParseTexts(f *testing.F) {
 	}
 	langs := []string{"ro", "ru", "en"}
 	f.Fuzz(func(t *testing.T, s string) {
-		texts, order, ok := core.ParseTexts(s, langs)
-		if !ok {
+		texts, order, err := core.ParseTexts(s, langs)
+		if err != nil {
+			var ce *core.Error
+			if !errors.As(err, &ce) || ce.Code != core.CodeInvalid || ce.Key == "" {
+				t.Fatalf("%q: error %v is not a translated invalid-input error", s, err)
+			}
 			return
 		}
 		if len(order) != len(texts) || len(order) == 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // cmdDigest is /digest: alone it shows how the chat gets alerts;
@@ -27,7 +26,7 @@ func (e *Engine) cmdDigest(ctx context.Context, req Request, lang string, cmd Co
 			return Reply{}, Errorf(CodeInvalid, "err_digest_args", nil)
 		}
 		return e.changeDelivery(ctx, req, lang, func(s *ChatSettings) { s.DigestAt = "" },
-			func(ChatSettings, time.Time) string { return e.cat.T(lang, "digest_unset", nil) })
+			func(ChatSettings, time.Time) []string { return []string{e.cat.T(lang, "digest_unset", nil)} })
 	case e.isWord(args[0], "daily", "word_daily"):
 		args = args[1:]
 	}
@@ -42,17 +41,25 @@ func (e *Engine) cmdDigest(ctx context.Context, req Request, lang string, cmd Co
 	if err != nil {
 		return Reply{}, err
 	}
+	var before string // the chat's zone before the change
 	return e.changeDelivery(ctx, req, lang, func(s *ChatSettings) {
+		before = e.chatZone(*s).String()
 		s.DigestAt = at.String()
 		if zone != "" {
 			s.Zone = zone
 		}
-	}, func(s ChatSettings, now time.Time) string {
+	}, func(s ChatSettings, now time.Time) []string {
 		loc := e.chatZone(s)
 		next, _ := e.holdUntil(s, now)
-		return e.cat.T(lang, "digest_set", map[string]any{
+		out := []string{e.cat.T(lang, "digest_set", map[string]any{
 			"Time": s.DigestAt, "Zone": loc.String(), "Next": next.In(loc).Format(e.cat.T(lang, "time_layout", nil)),
-		})
+		})}
+		// One zone serves the digest and the quiet hours: say so when
+		// moving one moves the other.
+		if loc.String() != before && s.QuietFrom != "" {
+			out = append(out, e.cat.T(lang, "digest_zone_moves_quiet", map[string]any{"From": s.QuietFrom, "To": s.QuietTo, "Zone": loc.String()}))
+		}
+		return out
 	})
 }
 
@@ -74,7 +81,7 @@ func (e *Engine) cmdQuiet(ctx context.Context, req Request, lang string, cmd Com
 			return Reply{}, Errorf(CodeInvalid, "err_quiet_range", nil)
 		}
 		return e.changeDelivery(ctx, req, lang, func(s *ChatSettings) { s.QuietFrom, s.QuietTo = "", "" },
-			func(ChatSettings, time.Time) string { return e.cat.T(lang, "quiet_unset", nil) })
+			func(ChatSettings, time.Time) []string { return []string{e.cat.T(lang, "quiet_unset", nil)} })
 	}
 	span := args[0]
 	// "22:00 - 07:00" arrives as three words.
@@ -92,13 +99,23 @@ func (e *Engine) cmdQuiet(ctx context.Context, req Request, lang string, cmd Com
 	if err != nil {
 		return Reply{}, err
 	}
+	var before string // the chat's zone before the change
 	return e.changeDelivery(ctx, req, lang, func(s *ChatSettings) {
+		before = e.chatZone(*s).String()
 		s.QuietFrom, s.QuietTo = from.String(), to.String()
 		if zone != "" {
 			s.Zone = zone
 		}
-	}, func(s ChatSettings, _ time.Time) string {
-		return e.cat.T(lang, "quiet_set", map[string]any{"From": s.QuietFrom, "To": s.QuietTo, "Zone": e.chatZone(s).String()})
+	}, func(s ChatSettings, now time.Time) []string {
+		loc := e.chatZone(s)
+		out := []string{e.cat.T(lang, "quiet_set", map[string]any{"From": s.QuietFrom, "To": s.QuietTo, "Zone": loc.String()})}
+		if loc.String() != before && s.DigestAt != "" {
+			next, _ := e.holdUntil(s, now)
+			out = append(out, e.cat.T(lang, "quiet_zone_moves_digest", map[string]any{
+				"Time": s.DigestAt, "Zone": loc.String(), "Next": next.In(loc).Format(e.cat.T(lang, "time_layout", nil)),
+			}))
+		}
+		return out
 	})
 }
 
@@ -117,41 +134,10 @@ func (e *Engine) isWord(s, en, key string) bool {
 	return false
 }
 
-// zoneArg returns the IANA name of the time zone in args (none: ""), or a
-// translated explanation.
-func zoneArg(args []string) (string, error) {
-	if len(args) == 0 {
-		return "", nil
-	}
-	loc, ok := findZone(args[0])
-	if !ok {
-		return "", Errorf(CodeInvalid, "err_digest_zone", map[string]any{"Zone": clip(args[0], 40)})
-	}
-	return loc.String(), nil
-}
-
-// findZone loads a time zone by its IANA name as users type it, also in
-// lower case: "europe/chisinau" finds Europe/Chisinau, "utc" finds UTC.
-func findZone(name string) (*time.Location, bool) {
-	if loc, ok := loadZone(name); ok {
-		return loc, true
-	}
-	if !strings.Contains(name, "/") {
-		return loadZone(strings.ToUpper(name))
-	}
-	title := []rune(strings.ToLower(name))
-	for i, r := range title {
-		if i == 0 || strings.ContainsRune("/_-", title[i-1]) {
-			title[i] = unicode.ToUpper(r)
-		}
-	}
-	return loadZone(string(title))
-}
-
 // changeDelivery applies change to the chat's settings, saves them, moves
 // the chat's held alerts to when the new settings release them, and answers
-// with say's text about the new settings.
-func (e *Engine) changeDelivery(ctx context.Context, req Request, lang string, change func(*ChatSettings), say func(s ChatSettings, now time.Time) string) (Reply, error) {
+// with say's lines about the new settings (the first is the notice).
+func (e *Engine) changeDelivery(ctx context.Context, req Request, lang string, change func(*ChatSettings), say func(s ChatSettings, now time.Time) []string) (Reply, error) {
 	ds, _ := e.digestStore()
 	chat := req.ChatRef()
 	s, err := e.store.ChatSettings(ctx, chat)
@@ -166,7 +152,7 @@ func (e *Engine) changeDelivery(ctx context.Context, req Request, lang string, c
 	if err := ds.RescheduleDigest(ctx, chat, e.releaseAt(s, now)); err != nil {
 		return Reply{}, Unavailable(err)
 	}
-	r := Reply{Lang: lang, Text: []string{say(s, now)}}
+	r := Reply{Lang: lang, Text: say(s, now)}
 	if _, held := e.holdUntil(s, now); !held {
 		items, err := ds.HeldDigestItems(ctx, chat)
 		if err != nil {

@@ -8,15 +8,20 @@ import (
 	"time"
 )
 
-// fixKeep is how long a correction or retraction is remembered for the
-// digests that still hold its target: longer than a held story waits for a
-// daily digest or the end of quiet hours.
-const fixKeep = 7 * 24 * time.Hour
+// fixKeep is how long a correction or retraction is remembered: for the
+// digests that still hold its target (far longer than a held story waits
+// for a daily digest or the end of quiet hours), and for /correct and
+// /retract, which refuse a retracted broadcast and build on its latest
+// correction for as long as the delivery ledger keeps broadcasts (30 days).
+const fixKeep = 31 * 24 * time.Hour
 
 // broadcastFix is what became of a broadcast that digests may hold: kept
 // in the cache under "bc:fix:<id>" by a confirmed correction or retraction.
 type broadcastFix struct {
 	Retracted bool `json:"retracted,omitempty"`
+	// Latest is the ID of the latest confirmed correction, or of the
+	// retraction.
+	Latest string `json:"latest,omitempty"`
 	// Titles are the corrected text's first lines by language, and
 	// Fallback the language of those with none.
 	Titles   map[string]string `json:"titles,omitempty"`
@@ -41,7 +46,7 @@ func (e *Engine) recordFix(ctx context.Context, b Broadcast) error {
 	if b.Target == "" || (b.Kind != BroadcastCorrect && b.Kind != BroadcastRetract) {
 		return nil
 	}
-	f := broadcastFix{Retracted: b.Kind == BroadcastRetract}
+	f := broadcastFix{Retracted: b.Kind == BroadcastRetract, Latest: b.ID}
 	if !f.Retracted {
 		if old, ok, err := e.fix(ctx, b.Target); err != nil {
 			return err

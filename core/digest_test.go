@@ -86,6 +86,11 @@ func TestDigestCommands(t *testing.T) {
 	for _, lang := range []string{"ro", "ru", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			T := func(key string, args map[string]any) string { return cat.T(lang, key, args) }
+			// head is a message's text up to its first argument.
+			head := func(key string) string {
+				s, _, _ := strings.Cut(T(key, map[string]any{"Time": "\x00", "Zone": "\x00", "From": "\x00", "To": "\x00", "Next": "\x00"}), "\x00")
+				return s
+			}
 			tests := []struct {
 				name   string
 				kind   core.ChatKind
@@ -93,6 +98,7 @@ func TestDigestCommands(t *testing.T) {
 				before core.ChatSettings
 				text   string
 				want   []string
+				absent []string
 				code   core.Code
 				after  core.ChatSettings
 			}{
@@ -121,6 +127,20 @@ func TestDigestCommands(t *testing.T) {
 				{name: "quiet hours only", text: "/quiet 22-07", want: []string{T("err_quiet_range", nil)}, code: core.CodeInvalid},
 				{name: "quiet bad zone", text: "/quiet 22:00-07:00 Nowhere", want: []string{T("err_digest_zone", map[string]any{"Zone": "Nowhere"})}, code: core.CodeInvalid},
 				{name: "quiet off", before: core.ChatSettings{QuietFrom: "22:00", QuietTo: "07:00"}, text: "/quiet off", want: []string{T("quiet_unset", nil)}},
+				{name: "zone with dashes in lower case", text: "/digest daily 08:00 america/port-au-prince", want: []string{"08:00", "America/Port-au-Prince"},
+					after: core.ChatSettings{DigestAt: "08:00", Zone: "America/Port-au-Prince"}},
+				{name: "digest zone moves the quiet hours", before: core.ChatSettings{QuietFrom: "22:00", QuietTo: "07:00"}, text: "/digest daily 08:00 Europe/Bucharest",
+					want:  []string{T("digest_zone_moves_quiet", map[string]any{"From": "22:00", "To": "07:00", "Zone": "Europe/Bucharest"})},
+					after: core.ChatSettings{DigestAt: "08:00", QuietFrom: "22:00", QuietTo: "07:00", Zone: "Europe/Bucharest"}},
+				{name: "quiet zone moves the digest", before: core.ChatSettings{DigestAt: "08:00", Zone: "Europe/Chisinau"}, text: "/quiet 22:00-07:00 europe/bucharest",
+					want:  []string{T("quiet_zone_moves_digest", map[string]any{"Time": "08:00", "Zone": "Europe/Bucharest", "Next": nextLayout(T, "2026-11-30 08:00")})},
+					after: core.ChatSettings{DigestAt: "08:00", QuietFrom: "22:00", QuietTo: "07:00", Zone: "Europe/Bucharest"}},
+				{name: "same zone moves nothing", before: core.ChatSettings{DigestAt: "08:00", Zone: "Europe/Bucharest"}, text: "/quiet 22:00-07:00 Europe/Bucharest",
+					absent: []string{head("quiet_zone_moves_digest")},
+					after:  core.ChatSettings{DigestAt: "08:00", QuietFrom: "22:00", QuietTo: "07:00", Zone: "Europe/Bucharest"}},
+				{name: "zone without the other setting", text: "/quiet 22:00-07:00 Europe/Bucharest",
+					absent: []string{head("quiet_zone_moves_digest"), head("digest_zone_moves_quiet")},
+					after:  core.ChatSettings{QuietFrom: "22:00", QuietTo: "07:00", Zone: "Europe/Bucharest"}},
 				{name: "group admin", kind: core.ChatGroup, admin: true, text: "/digest daily 09:00", want: []string{"09:00"}, after: core.ChatSettings{DigestAt: "09:00"}},
 				{name: "group member may not", kind: core.ChatGroup, text: "/digest daily 09:00", want: []string{T("err_admins_only", nil)}, code: core.CodeForbidden},
 				{name: "group member may look", kind: core.ChatGroup, text: "/digest", want: []string{T("digest_status_off", nil)}},
@@ -144,6 +164,11 @@ func TestDigestCommands(t *testing.T) {
 					for _, w := range tt.want {
 						if !strings.Contains(all(r), w) {
 							t.Errorf("%s: reply lacks %q:\n%s", tt.text, w, all(r))
+						}
+					}
+					for _, w := range tt.absent {
+						if strings.Contains(all(r), w) {
+							t.Errorf("%s: reply has %q:\n%s", tt.text, w, all(r))
 						}
 					}
 					if r.Lang != lang {
@@ -596,7 +621,10 @@ func TestDigestAfterCorrectAndRetract(t *testing.T) {
 	}
 	confirm("/retract aw1")
 	confirm("/correct at1 Theatre reopens on Friday\nmore detail")
-	confirm("/correct aw1 A correction after the retraction")
+	if r := h.do(mod("/correct aw1 A correction after the retraction")); r.Error != core.CodeInvalid ||
+		!strings.Contains(all(r), h.cat.T("en", "bc_already_retracted", map[string]any{"ID": "aw1"})) {
+		t.Errorf("correcting a retracted alert: %s", all(r))
+	}
 
 	h.set(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC))
 	if n := h.sendDue(); n != 1 {

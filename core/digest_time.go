@@ -52,9 +52,11 @@ func parseQuiet(s string) (from, to clock, ok bool) {
 var zones sync.Map // string -> *time.Location
 
 // loadZone returns the IANA time zone name names, refusing "" and "Local"
-// (the server's zone, which means nothing to a chat).
+// (the server's zone, which means nothing to a chat), and the zoneinfo
+// directory's files that are no zone of their own: "localtime" (the
+// server's zone again) and "posixrules".
 func loadZone(name string) (*time.Location, bool) {
-	if name == "" || name == "Local" || len(name) > 64 {
+	if name == "" || name == "Local" || name == "localtime" || name == "posixrules" || len(name) > 64 {
 		return nil, false
 	}
 	if loc, ok := zones.Load(name); ok {

@@ -1,0 +1,92 @@
+package core_test
+
+import (
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/newsbot/newsbot/core"
+)
+
+func TestParseTexts(t *testing.T) {
+	langs := []string{"ro", "ru", "en"}
+	tests := []struct {
+		name  string
+		in    string
+		texts map[string]string
+		order []string
+		key   string // the error's key, "" for none
+	}{
+		{name: "every language", in: "ro: Incendiu | ru: Пожар | en: Fire",
+			texts: map[string]string{"ro": "Incendiu", "ru": "Пожар", "en": "Fire"}, order: []string{"ro", "ru", "en"}},
+		{name: "codes in any case, no spaces", in: "RU:x|ro:y", texts: map[string]string{"ru": "x", "ro": "y"}, order: []string{"ru", "ro"}},
+		{name: "pipe without spaces stays in the text", in: "ro: Scorul 2|1 | ru: Счёт 2|1",
+			texts: map[string]string{"ro": "Scorul 2|1", "ru": "Счёт 2|1"}, order: []string{"ro", "ru"}},
+		{name: "double pipe is one pipe", in: "ro: Scor 2 || 1 | en: Score 2||1",
+			texts: map[string]string{"ro": "Scor 2 | 1", "en": "Score 2|1"}, order: []string{"ro", "en"}},
+		{name: "stray separator at the end", in: "ro: a | ru: b |", texts: map[string]string{"ro": "a", "ru": "b"}, order: []string{"ro", "ru"}},
+		{name: "plain text", in: "Fire: two dead | or more", texts: map[string]string{"": "Fire: two dead | or more"}, order: []string{""}},
+		{name: "plain text with an escaped pipe", in: "Score 2 || 1", texts: map[string]string{"": "Score 2 | 1"}, order: []string{""}},
+		{name: "upper-case abbreviation is plain text", in: "EU: sanctions extended", texts: map[string]string{"": "EU: sanctions extended"}, order: []string{""}},
+		{name: "abbreviations only", in: "EU: sanctions | US: tariffs", texts: map[string]string{"": "EU: sanctions | US: tariffs"}, order: []string{""}},
+		{name: "emoji is a text", in: "🔥", texts: map[string]string{"": "🔥"}, order: []string{""}},
+		{name: "pipes only", in: "| |", key: "bc_text_blank"},
+		{name: "punctuation only", in: "… | !", key: "bc_text_blank"},
+		{name: "unknown lower-case code", in: "xx: text", key: "bc_lang_unknown"},
+		{name: "unknown three-letter code", in: "rom: text", key: "bc_lang_unknown"},
+		{name: "unknown code among languages", in: "ro: a | xx: b", key: "bc_lang_unknown"},
+		{name: "abbreviation among languages", in: "EU: a | ro: b", key: "bc_lang_unknown"},
+		{name: "part without a code", in: "ro: Incendiu | Fire", key: "bc_texts_untagged"},
+		{name: "untagged first part", in: "Fire | ru: Пожар", key: "bc_texts_untagged"},
+		{name: "language twice", in: "ro: a | RO: b", key: "bc_texts_repeated"},
+		{name: "language without text", in: "ro: | ru: b", key: "bc_texts_blank"},
+		{name: "language with pipes only", in: "ro: || | ru: b", key: "bc_texts_blank"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			texts, order, err := core.ParseTexts(tt.in, langs)
+			if tt.key != "" {
+				var ce *core.Error
+				if !errors.As(err, &ce) || ce.Code != core.CodeInvalid || ce.Key != tt.key {
+					t.Fatalf("ParseTexts(%q) = %v, %v, %v; want error %s", tt.in, texts, order, err, tt.key)
+				}
+				return
+			}
+			if err != nil || !maps.Equal(texts, tt.texts) || !slices.Equal(order, tt.order) {
+				t.Errorf("ParseTexts(%q) = %q, %q, %v; want %q, %q", tt.in, texts, order, err, tt.texts, tt.order)
+			}
+		})
+	}
+}
+
+func TestBreakingInputErrors(t *testing.T) {
+	h := newBCHarness(t, nil)
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"pipes only", "/breaking | |", []string{h.cat.T("en", "bc_breaking_usage", nil)}},
+		{"unknown language code", "/breaking xx: text",
+			[]string{h.cat.T("en", "bc_lang_unknown", map[string]any{"Code": "xx", "Codes": "ro:, ru:, en:"})}},
+		{"part without a code", "/breaking ro: Scor 2 | 1",
+			[]string{h.cat.T("en", "bc_texts_untagged", map[string]any{"Part": "1"})}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := h.do(mod(tt.text))
+			if r.Error != core.CodeInvalid || len(r.Buttons) != 0 {
+				t.Fatalf("%s: %s", tt.text, all(r))
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(all(r), w) {
+					t.Errorf("%s: reply lacks %q:\n%s", tt.text, w, all(r))
+				}
+			}
+		})
+	}
+	if h.rec.count() != 0 {
+		t.Errorf("something was started")
+	}
+}

@@ -35,6 +35,11 @@ func (e *Engine) Run(ctx context.Context) error {
 // in a crash.
 func (e *Engine) run(ctx, jobCtx context.Context) error {
 	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		e.resumeListings(ctx)
+	}()
 	for platform := range e.senders {
 		wg.Add(1)
 		go func() {
@@ -212,6 +217,23 @@ func (e *Engine) handle(ctx context.Context, platform string, d Delivery) {
 	e.ack(ctx, platform, d)
 }
 
+// supersededBy returns the correction or retraction that superseded b, if
+// any; only what is sent to chats (news, alerts) can be superseded.
+func (e *Engine) supersededBy(ctx context.Context, b core.Broadcast) (core.Broadcast, bool, error) {
+	if b.Kind != core.BroadcastBreaking && b.Kind != core.BroadcastAlert {
+		return core.Broadcast{}, false, nil
+	}
+	by, _, err := e.ledger.Superseded(ctx, b.ID)
+	if err != nil || by == "" {
+		return core.Broadcast{}, false, err
+	}
+	sup, err := e.broadcast(ctx, by)
+	if err != nil {
+		return core.Broadcast{}, false, err
+	}
+	return sup, true, nil
+}
+
 // finish records the outcome of a job that was delivered, retrying with
 // backoff until it is recorded or ctx ends: an unrecorded send would be
 // sent again by whoever reclaims the job. It reports whether the job may be
@@ -265,6 +287,13 @@ func (e *Engine) deliver(ctx context.Context, b core.Broadcast, d Delivery) (Out
 			lang = tgt.Lang
 		}
 		if b.Kind == core.BroadcastCorrect {
+			if newer, err := e.shows(ctx, tgt.Version, b); err != nil {
+				return Outcome{}, errAbandoned
+			} else if newer {
+				// The chat got this correction's text, or a later one's, in
+				// the first place.
+				return Outcome{Ref: &ref, Lang: lang}, nil
+			}
 			ed, ok := sender.(core.Editor)
 			if !ok {
 				return e.failed(core.DeliveryRejected, "no_edit"), nil
@@ -279,9 +308,11 @@ func (e *Engine) deliver(ctx context.Context, b core.Broadcast, d Delivery) (Out
 			op = func(ctx context.Context, _ core.ChatRef) (core.SentRef, error) { return ref, del.Delete(ctx, ref) }
 		}
 	default:
-		msg := b.Message(lang)
-		op = func(ctx context.Context, chat core.ChatRef) (core.SentRef, error) { return sender.Send(ctx, chat, msg) }
+		op = func(ctx context.Context, chat core.ChatRef) (core.SentRef, error) {
+			return sender.Send(ctx, chat, b.Message(lang))
+		}
 	}
+	version := "" // the correction whose text is sent, if any
 	var (
 		attempts int
 		moved    bool
@@ -293,6 +324,15 @@ func (e *Engine) deliver(ctx context.Context, b core.Broadcast, d Delivery) (Out
 	for {
 		if err := e.wait(ctx, chat); err != nil {
 			return Outcome{}, errAbandoned
+		}
+		// Look again right before sending, after the wait for the limiter:
+		// news corrected or retracted meanwhile is sent corrected, or not.
+		if sup, ok, err := e.supersededBy(ctx, b); err != nil {
+			return Outcome{}, errAbandoned
+		} else if ok && sup.Kind == core.BroadcastRetract {
+			return Outcome{Failed: "superseded:retracted"}, nil
+		} else if ok && sup.Kind == core.BroadcastCorrect && version != sup.ID {
+			b.Messages, b.Fallback, version = sup.Messages, sup.Fallback, sup.ID
 		}
 		ref, err := op(ctx, chat)
 		class, de := core.ClassifyDelivery(err)
@@ -306,7 +346,7 @@ func (e *Engine) deliver(ctx context.Context, b core.Broadcast, d Delivery) (Out
 		switch class {
 		case "":
 			e.metrics.sent.Add(1)
-			return Outcome{Ref: &ref, Lang: lang, Moved: moved}, nil
+			return Outcome{Ref: &ref, Lang: lang, Moved: moved, Version: version}, nil
 		case core.DeliveryRetryAfter:
 			e.metrics.rateLimited.Add(1)
 			wait := time.Second
@@ -359,6 +399,25 @@ func (e *Engine) deliver(ctx context.Context, b core.Broadcast, d Delivery) (Out
 			}
 		}
 	}
+}
+
+// shows reports whether a message sent with the text of correction version
+// ("" for the original's) already shows correction b or a later one.
+func (e *Engine) shows(ctx context.Context, version string, b core.Broadcast) (bool, error) {
+	if version == "" {
+		return false, nil
+	}
+	if version == b.ID {
+		return true, nil
+	}
+	v, err := e.broadcast(ctx, version)
+	if core.ErrorCode(err) == core.CodeNotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return v.Confirmed.After(b.Confirmed), nil
 }
 
 // failed is the outcome of a job that failed for good.

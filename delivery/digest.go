@@ -36,20 +36,22 @@ func (e *Engine) holder(b core.Broadcast) Holder {
 
 // listDigest queues a digest's one job: to the chat its Target names, in
 // the chat's language (the digest's own when the chat's is unknown).
-func (e *Engine) listDigest(ctx context.Context, b core.Broadcast, add func(core.ChatRef, string) []Job, enqueue func([]Job) error) error {
+func (e *Engine) listDigest(ctx context.Context, b core.Broadcast, deal dealFunc) error {
 	chat, ok := core.DigestChat(b)
 	if !ok {
 		return errors.New("delivery: digest broadcast without a chat")
 	}
-	lang := b.Fallback
-	if c := e.chatCore(); c != nil {
-		l, err := c.ChatLang(ctx, chat)
-		if err != nil {
-			return err
+	return deal([]core.ChatRef{chat}, func(chat core.ChatRef) (string, bool, error) {
+		lang := b.Fallback
+		if c := e.chatCore(); c != nil {
+			l, err := c.ChatLang(ctx, chat)
+			if err != nil {
+				return "", false, err
+			}
+			if _, has := b.Messages[l]; has {
+				lang = l
+			}
 		}
-		if _, has := b.Messages[l]; has {
-			lang = l
-		}
-	}
-	return enqueue(add(chat, lang))
+		return lang, false, nil
+	})
 }

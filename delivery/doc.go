@@ -20,6 +20,23 @@
 // reclaimed) until their worker is done, drain included, and Config.Drain is
 // shorter than Config.ReclaimAfter.
 //
+// Listing a broadcast's audience runs in the background after Start, under
+// a lock in the Ledger (one lister per broadcast, renewed while it works).
+// Each batch of chats is recorded as listed once its jobs are queued; a
+// failed batch is retried with backoff, and a listing whose process stopped
+// is resumed by Run in any process once the lock expires, skipping the
+// chats already listed. Only a complete listing records the total
+// (Ledger.Listed), so a broadcast is done only when its whole audience had
+// its turn. Ledger.Create is atomic.
+//
+// A correction or retraction first marks its target superseded in the
+// Ledger. The target's chats whose turn comes later (the mark is read right
+// before each send) get the correction's text, or, once retracted, nothing
+// ("superseded:retracted"). The correction or retraction then edits or
+// deletes what the target had delivered: it lists the target's records,
+// waits for the target to finish (so that sends in flight at the mark are
+// recorded), and lists them again.
+//
 // Sends go through a Limiter that spaces them per platform and per chat,
 // shared by every process (a GCRA token bucket in a Redis Lua script, or in
 // memory). Failures are acted on by the class the adapter gave them (see

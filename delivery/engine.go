@@ -139,6 +139,9 @@ type Engine struct {
 	bcMu  sync.Mutex
 	bcast map[string]core.Broadcast // immutable broadcasts, by ID
 
+	listMu sync.Mutex
+	lists  map[string]bool // broadcasts this process is listing
+
 	bg     sync.WaitGroup // listing and progress goroutines
 	bgCtx  context.Context
 	bgStop context.CancelFunc
@@ -157,7 +160,7 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 	e := &Engine{
 		cfg: cfg, q: deps.Queue, ledger: deps.Ledger, limiter: deps.Limiter, senders: deps.Senders,
 		store: deps.Store, log: deps.Logger, metrics: deps.Metrics, now: time.Now, sleep: sleep,
-		bcast: map[string]core.Broadcast{},
+		bcast: map[string]core.Broadcast{}, lists: map[string]bool{},
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
@@ -195,7 +198,10 @@ func (e *Engine) Close() error {
 }
 
 // Start implements core.Broadcaster: it records b, then lists its audience
-// and queues the jobs in the background. Starting a known ID does nothing.
+// and queues the jobs in the background (a digest's one job before it
+// returns). Starting a known ID does nothing. A listing that fails is
+// retried with backoff; one interrupted (the process stopped) is resumed by
+// Run in any process.
 func (e *Engine) Start(ctx context.Context, b core.Broadcast) error {
 	if b.ID == "" {
 		return errors.New("delivery: broadcast without ID")
@@ -212,15 +218,21 @@ func (e *Engine) Start(ctx context.Context, b core.Broadcast) error {
 	}
 	if b.Kind == core.BroadcastDigest {
 		// One chat: queue it before returning, so that a recorded digest is
-		// a queued one and its items can be let go.
-		e.list(ctx, b)
+		// a queued one and its items can be let go. When that fails, Run
+		// resumes it.
+		if err := e.listing(ctx, b, false, false); err != nil {
+			return core.Unavailable(err)
+		}
 		return nil
 	}
 	e.bg.Add(1)
 	go func() {
 		defer e.bg.Done()
-		// The listing outlives the moderator's request.
-		e.list(context.WithoutCancel(ctx), b)
+		// The listing outlives the moderator's request; Close stops it, and
+		// Run, here or in another process, resumes it.
+		if err := e.listing(e.bgCtx, b, false, true); err != nil && e.bgCtx.Err() == nil {
+			e.log.Error("listing a broadcast's audience", slog.String("broadcast", b.ID), slog.Any("err", err))
+		}
 	}()
 	if b.Report != nil {
 		e.bg.Add(1)
@@ -240,89 +252,6 @@ func (e *Engine) Status(ctx context.Context, id string) (core.BroadcastStatus, e
 // Recent implements core.Broadcaster.
 func (e *Engine) Recent(ctx context.Context, n int) ([]core.BroadcastStatus, error) {
 	return e.ledger.Recent(ctx, n)
-}
-
-// list queues one job per chat of b's audience, then records the total.
-func (e *Engine) list(ctx context.Context, b core.Broadcast) {
-	total, held := 0, 0
-	reach := map[string]map[string]int{}
-	add := func(chat core.ChatRef, lang string) []Job {
-		if reach[chat.Platform] == nil {
-			reach[chat.Platform] = map[string]int{}
-		}
-		reach[chat.Platform][lang]++
-		total++
-		if _, ok := e.senders[chat.Platform]; !ok {
-			// Nobody consumes this platform's jobs: fail them now so that the
-			// broadcast can finish.
-			if _, err := e.ledger.Finish(ctx, b.ID, chat, Outcome{Failed: "rejected:no_sender", At: e.now()}); err != nil {
-				e.log.Warn("recording a chat without sender", slog.String("broadcast", b.ID), slog.Any("err", err))
-			}
-			return nil
-		}
-		return []Job{{Broadcast: b.ID, Chat: chat, Lang: lang, Priority: b.Priority, Enqueued: e.now()}}
-	}
-	// Queue in small chunks so that the first deliveries start while the
-	// rest of the audience is listed.
-	enqueue := func(jobs []Job) error {
-		for len(jobs) > 0 {
-			n := min(len(jobs), 100)
-			if err := e.q.Enqueue(ctx, jobs[:n]...); err != nil {
-				return err
-			}
-			jobs = jobs[n:]
-		}
-		return nil
-	}
-	var err error
-	switch b.Kind {
-	case core.BroadcastCorrect, core.BroadcastRetract:
-		err = e.ledger.Records(ctx, b.Target, func(recs []Record) error {
-			var jobs []Job
-			for _, r := range recs {
-				jobs = append(jobs, add(r.Chat, r.Lang)...)
-			}
-			return enqueue(jobs)
-		})
-	case core.BroadcastDigest:
-		err = e.listDigest(ctx, b, add, enqueue)
-	default:
-		c := e.chatCore()
-		h := e.holder(b)
-		err = e.store.SectionChats(ctx, b.Section, e.cfg.ListBatch, func(chats []core.ChatRef) error {
-			jobs := make([]Job, 0, len(chats))
-			for _, chat := range chats {
-				lang := ""
-				if h != nil {
-					l, kept, err := h.HoldAlert(ctx, chat, b)
-					if err != nil {
-						return err
-					}
-					if kept {
-						held++ // in the chat's digest, not queued
-						continue
-					}
-					lang = l
-				} else if c != nil {
-					l, err := c.ChatLang(ctx, chat)
-					if err != nil {
-						return err
-					}
-					lang = l
-				}
-				jobs = append(jobs, add(chat, lang)...)
-			}
-			return enqueue(jobs)
-		})
-	}
-	if err != nil {
-		e.log.Error("listing a broadcast's chats; the rest of its audience is not queued",
-			slog.String("broadcast", b.ID), slog.Int("queued", total), slog.Any("err", err))
-	}
-	if err := e.ledger.Listed(ctx, b.ID, total, reach); err != nil {
-		e.log.Error("recording a broadcast's reach", slog.String("broadcast", b.ID), slog.Any("err", err))
-	}
-	e.log.Info("broadcast queued", slog.String("broadcast", b.ID), slog.String("kind", string(b.Kind)), slog.Int("chats", total), slog.Int("held", held))
 }
 
 // broadcast returns broadcast id, from memory when it was read before.

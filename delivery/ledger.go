@@ -3,6 +3,7 @@ package delivery
 import (
 	"context"
 	"maps"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -20,26 +21,62 @@ type Outcome struct {
 	Failed string
 	Gone   bool // the chat was unsubscribed because it is gone
 	Moved  bool // the chat's subscriptions moved to Ref.Chat
-	At     time.Time
+	// Version is the correction whose text was sent instead of the
+	// broadcast's own, when the broadcast was corrected before this chat's
+	// turn came; "" for the broadcast's own text.
+	Version string `json:",omitempty"`
+	At      time.Time
 }
 
 // Record is a sent message of a broadcast.
 type Record struct {
-	Chat core.ChatRef // the chat the job was for
-	Ref  core.SentRef // the message, possibly in a moved chat
+	Chat    core.ChatRef // the chat the job was for
+	Ref     core.SentRef // the message, possibly in a moved chat
+	Lang    string
+	Version string // see Outcome.Version
+}
+
+// ListEntry is how one chat of a broadcast's audience was dealt with while
+// the audience was listed: its job queued in Lang, or the alert held for
+// its digest.
+type ListEntry struct {
+	Chat core.ChatRef
 	Lang string
+	Held bool
 }
 
 // Ledger keeps broadcasts, their counters, and the message sent to each
 // chat: the idempotency record checked before every send. Implementations
 // are safe for concurrent use by several processes.
 type Ledger interface {
-	// Create records b and reports whether it is new; an existing ID is
-	// left as it is.
+	// Create records b, as not yet listed, and reports whether it is new; an
+	// existing ID is left as it is. It is atomic: b is recorded whole or not
+	// at all.
 	Create(ctx context.Context, b core.Broadcast) (created bool, err error)
+	// Unlisted returns the IDs of recorded broadcasts not yet Listed, oldest
+	// first: those whose listing is under way or was interrupted.
+	Unlisted(ctx context.Context) ([]string, error)
+	// LockListing takes broadcast id's listing lock for owner, or renews it
+	// when owner holds it, for ttl; it reports whether owner holds it.
+	LockListing(ctx context.Context, id, owner string, ttl time.Duration) (bool, error)
+	// MarkListed records how chats of id's audience were dealt with, so that
+	// a listing resumed after an interruption skips them.
+	MarkListed(ctx context.Context, id string, es []ListEntry) error
+	// ListedChats returns the entries recorded by MarkListed for those of
+	// chats that have one.
+	ListedChats(ctx context.Context, id string, chats []core.ChatRef) ([]ListEntry, error)
 	// Listed records that every job of broadcast id is queued: total chats,
-	// by platform and language.
+	// by platform and language. It ends the listing: the broadcast leaves
+	// Unlisted, its lock and its MarkListed entries are dropped.
 	Listed(ctx context.Context, id string, total int, reach map[string]map[string]int) error
+	// Supersede marks broadcast target as corrected or retracted (kind) by
+	// broadcast by, so that its chats not yet sent to get the correction's
+	// text instead, or nothing. A retraction is final: a later correction
+	// does not replace it.
+	Supersede(ctx context.Context, target, by string, kind core.BroadcastKind) error
+	// Superseded returns the broadcast that last superseded id, and its
+	// kind; "" when none did.
+	Superseded(ctx context.Context, id string) (by string, kind core.BroadcastKind, err error)
 	// Broadcast returns the broadcast, or core.ErrNotFound.
 	Broadcast(ctx context.Context, id string) (core.Broadcast, error)
 	// Outcome returns the recorded outcome of the job (id, chat), if any:
@@ -59,17 +96,99 @@ type Ledger interface {
 
 // MemoryLedger is the embedded Ledger. It is safe for concurrent use.
 type MemoryLedger struct {
-	mu     sync.Mutex
-	order  []string
-	status map[string]*core.BroadcastStatus
-	done   map[string]map[core.ChatRef]Outcome
+	mu       sync.Mutex
+	now      func() time.Time
+	order    []string
+	status   map[string]*core.BroadcastStatus
+	done     map[string]map[core.ChatRef]Outcome
+	unlisted []string
+	locks    map[string]memLock
+	listing  map[string]map[core.ChatRef]ListEntry
+	sup      map[string]memSup
+}
+
+type memLock struct {
+	owner string
+	until time.Time
+}
+
+type memSup struct {
+	by   string
+	kind core.BroadcastKind
 }
 
 var _ Ledger = (*MemoryLedger)(nil)
 
 // NewMemoryLedger returns an empty ledger.
 func NewMemoryLedger() *MemoryLedger {
-	return &MemoryLedger{status: map[string]*core.BroadcastStatus{}, done: map[string]map[core.ChatRef]Outcome{}}
+	return &MemoryLedger{now: time.Now, status: map[string]*core.BroadcastStatus{}, done: map[string]map[core.ChatRef]Outcome{},
+		locks: map[string]memLock{}, listing: map[string]map[core.ChatRef]ListEntry{}, sup: map[string]memSup{}}
+}
+
+// Unlisted implements Ledger.
+func (l *MemoryLedger) Unlisted(context.Context) ([]string, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.unlisted), nil
+}
+
+// LockListing implements Ledger.
+func (l *MemoryLedger) LockListing(_ context.Context, id, owner string, ttl time.Duration) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if k, ok := l.locks[id]; ok && k.owner != owner && now.Before(k.until) {
+		return false, nil
+	}
+	l.locks[id] = memLock{owner: owner, until: now.Add(ttl)}
+	return true, nil
+}
+
+// MarkListed implements Ledger.
+func (l *MemoryLedger) MarkListed(_ context.Context, id string, es []ListEntry) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	m := l.listing[id]
+	if m == nil {
+		m = map[core.ChatRef]ListEntry{}
+		l.listing[id] = m
+	}
+	for _, e := range es {
+		m[e.Chat] = e
+	}
+	return nil
+}
+
+// ListedChats implements Ledger.
+func (l *MemoryLedger) ListedChats(_ context.Context, id string, chats []core.ChatRef) ([]ListEntry, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []ListEntry
+	for _, c := range chats {
+		if e, ok := l.listing[id][c]; ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// Supersede implements Ledger.
+func (l *MemoryLedger) Supersede(_ context.Context, target, by string, kind core.BroadcastKind) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.sup[target].kind == core.BroadcastRetract {
+		return nil
+	}
+	l.sup[target] = memSup{by: by, kind: kind}
+	return nil
+}
+
+// Superseded implements Ledger.
+func (l *MemoryLedger) Superseded(_ context.Context, id string) (string, core.BroadcastKind, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := l.sup[id]
+	return s.by, s.kind, nil
 }
 
 // Create implements Ledger.
@@ -81,6 +200,7 @@ func (l *MemoryLedger) Create(_ context.Context, b core.Broadcast) (bool, error)
 	}
 	l.status[b.ID] = &core.BroadcastStatus{Broadcast: b, Failed: map[string]int{}}
 	l.done[b.ID] = map[core.ChatRef]Outcome{}
+	l.unlisted = append(l.unlisted, b.ID)
 	if b.Kind != core.BroadcastDigest { // one per chat a day: not for /broadcasts
 		l.order = append(l.order, b.ID)
 	}
@@ -96,7 +216,10 @@ func (l *MemoryLedger) Listed(_ context.Context, id string, total int, reach map
 		return core.ErrNotFound
 	}
 	s.Listed, s.Total, s.Reach = true, total, reach
-	l.finished(s, time.Now())
+	l.finished(s, l.now())
+	l.unlisted = slices.DeleteFunc(l.unlisted, func(u string) bool { return u == id })
+	delete(l.locks, id)
+	delete(l.listing, id)
 	return nil
 }
 
@@ -169,7 +292,7 @@ func (l *MemoryLedger) Records(ctx context.Context, id string, fn func([]Record)
 	var recs []Record
 	for chat, o := range l.done[id] {
 		if o.Ref != nil {
-			recs = append(recs, Record{Chat: chat, Ref: *o.Ref, Lang: o.Lang})
+			recs = append(recs, Record{Chat: chat, Ref: *o.Ref, Lang: o.Lang, Version: o.Version})
 		}
 	}
 	l.mu.Unlock()

@@ -21,12 +21,20 @@ var _ Ledger = (*RedisLedger)(nil)
 //	P bc:{id}:st       hash    counters: listed, total, reach (JSON), sent,
 //	                           failed, f:<class>:<reason>, gone, moved,
 //	                           first and finished (Unix ms)
+//	                           sup and supk: the broadcast that last
+//	                           corrected or retracted this one, its kind
 //	P bc:{id}:out      hash    chat "platform:id" -> Outcome as JSON
+//	P bc:{id}:ls       hash    while listing: chat -> "q:<lang>" (job
+//	                           queued) or "h" (held for a digest)
+//	P bc:{id}:lock     string  while listing: the lister's consumer name
 //	P bc:recent        list    broadcast IDs, newest first, the last 200
+//	P bc:unlisted      zset    IDs of broadcasts not yet listed, by creation
+//	                           time (Unix ms)
 //
 // Broadcast keys expire after Config.Keep, a digest's after DigestKeep (its
-// outcome hash, one field, after keep); digests stay out of bc:recent. Finishing a job is one Lua
-// script, so its record and its counters change together or not at all.
+// outcome hash, one field, after keep); digests stay out of bc:recent.
+// Creating a broadcast and finishing a job are each one Lua script, so a
+// record and its counters change together or not at all.
 type RedisLedger struct {
 	c      goredis.UniversalClient
 	prefix string
@@ -48,29 +56,145 @@ func NewRedisLedger(c goredis.UniversalClient, prefix string, keep time.Duration
 
 func (l *RedisLedger) key(id, part string) string { return l.prefix + "bc:" + id + part }
 
-// Create implements Ledger.
+// createScript records a broadcast whole, once.
+// KEYS: bc, st, recent, unlisted. ARGV: JSON, keep (ms), "1" for a digest,
+// now (ms), id.
+var createScript = goredis.NewScript(`
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[2], 'total', 0)
+redis.call('PEXPIRE', KEYS[2], ARGV[2])
+if ARGV[3] ~= '1' then
+  redis.call('LPUSH', KEYS[3], ARGV[5])
+  redis.call('LTRIM', KEYS[3], 0, 199)
+end
+redis.call('ZADD', KEYS[4], ARGV[4], ARGV[5])
+return 1
+`)
+
+// Create implements Ledger with one script.
 func (l *RedisLedger) Create(ctx context.Context, b core.Broadcast) (bool, error) {
 	buf, err := json.Marshal(b)
 	if err != nil {
 		return false, err
 	}
 	keep := l.keep
-	if b.Kind == core.BroadcastDigest {
-		keep = min(keep, DigestKeep)
+	digest := "0"
+	if b.Kind == core.BroadcastDigest { // one per chat a day: not for /broadcasts
+		keep, digest = min(keep, DigestKeep), "1"
 	}
-	ok, err := l.c.SetNX(ctx, l.key(b.ID, ""), buf, keep).Result()
-	if err != nil || !ok {
-		return false, err
+	n, err := createScript.Run(ctx, l.c, []string{l.key(b.ID, ""), l.key(b.ID, ":st"), l.prefix + "bc:recent", l.unlistedKey()},
+		buf, keep.Milliseconds(), digest, time.Now().UnixMilli(), b.ID).Int()
+	return n == 1, err
+}
+
+func (l *RedisLedger) unlistedKey() string { return l.prefix + "bc:unlisted" }
+
+// Unlisted implements Ledger. IDs whose broadcast expired are dropped.
+func (l *RedisLedger) Unlisted(ctx context.Context) ([]string, error) {
+	ids, err := l.c.ZRange(ctx, l.unlistedKey(), 0, 999).Result()
+	if err != nil {
+		return nil, err
+	}
+	out := ids[:0]
+	for _, id := range ids {
+		n, err := l.c.Exists(ctx, l.key(id, "")).Result()
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			l.c.ZRem(ctx, l.unlistedKey(), id)
+			continue
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+// lockScript takes or renews a lock. KEYS: lock. ARGV: owner, ttl (ms).
+var lockScript = goredis.NewScript(`
+local v = redis.call('GET', KEYS[1])
+if v and v ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`)
+
+// LockListing implements Ledger.
+func (l *RedisLedger) LockListing(ctx context.Context, id, owner string, ttl time.Duration) (bool, error) {
+	n, err := lockScript.Run(ctx, l.c, []string{l.key(id, ":lock")}, owner, max(ttl.Milliseconds(), 1)).Int()
+	return n == 1, err
+}
+
+// MarkListed implements Ledger.
+func (l *RedisLedger) MarkListed(ctx context.Context, id string, es []ListEntry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	vals := make([]any, 0, 2*len(es))
+	for _, e := range es {
+		v := "q:" + e.Lang
+		if e.Held {
+			v = "h"
+		}
+		vals = append(vals, e.Chat.String(), v)
 	}
 	pipe := l.c.Pipeline()
-	pipe.HSet(ctx, l.key(b.ID, ":st"), "total", 0)
-	pipe.Expire(ctx, l.key(b.ID, ":st"), keep)
-	if b.Kind != core.BroadcastDigest { // one per chat a day: not for /broadcasts
-		pipe.LPush(ctx, l.prefix+"bc:recent", b.ID)
-		pipe.LTrim(ctx, l.prefix+"bc:recent", 0, 199)
+	pipe.HSet(ctx, l.key(id, ":ls"), vals...)
+	pipe.Expire(ctx, l.key(id, ":ls"), l.keep)
+	_, err := pipe.Exec(ctx)
+	return err
+}
+
+// ListedChats implements Ledger.
+func (l *RedisLedger) ListedChats(ctx context.Context, id string, chats []core.ChatRef) ([]ListEntry, error) {
+	if len(chats) == 0 {
+		return nil, nil
 	}
-	_, err = pipe.Exec(ctx)
-	return true, err
+	fields := make([]string, len(chats))
+	for i, c := range chats {
+		fields[i] = c.String()
+	}
+	vals, err := l.c.HMGet(ctx, l.key(id, ":ls"), fields...).Result()
+	if err != nil {
+		return nil, err
+	}
+	var out []ListEntry
+	for i, v := range vals {
+		s, ok := v.(string)
+		if !ok {
+			continue
+		}
+		e := ListEntry{Chat: chats[i], Held: s == "h"}
+		e.Lang, _ = strings.CutPrefix(s, "q:")
+		if e.Held {
+			e.Lang = ""
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// supersedeScript marks a broadcast superseded unless it was retracted.
+// KEYS: st. ARGV: by, kind.
+var supersedeScript = goredis.NewScript(`
+if redis.call('HGET', KEYS[1], 'supk') == 'retract' then return 0 end
+redis.call('HSET', KEYS[1], 'sup', ARGV[1], 'supk', ARGV[2])
+return 1
+`)
+
+// Supersede implements Ledger.
+func (l *RedisLedger) Supersede(ctx context.Context, target, by string, kind core.BroadcastKind) error {
+	return supersedeScript.Run(ctx, l.c, []string{l.key(target, ":st")}, by, string(kind)).Err()
+}
+
+// Superseded implements Ledger.
+func (l *RedisLedger) Superseded(ctx context.Context, id string) (string, core.BroadcastKind, error) {
+	v, err := l.c.HMGet(ctx, l.key(id, ":st"), "sup", "supk").Result()
+	if err != nil {
+		return "", "", err
+	}
+	by, _ := v[0].(string)
+	kind, _ := v[1].(string)
+	return by, core.BroadcastKind(kind), nil
 }
 
 // finishScript records one outcome and its counters, once.
@@ -96,8 +220,11 @@ return 1
 `)
 
 // listedScript records the total and, when every job already has an
-// outcome, the finish. KEYS: st. ARGV: total, reach JSON, at (ms).
+// outcome, the finish, and ends the listing. KEYS: st, unlisted, ls, lock.
+// ARGV: total, reach JSON, at (ms), id.
 var listedScript = goredis.NewScript(`
+redis.call('ZREM', KEYS[2], ARGV[4])
+redis.call('DEL', KEYS[3], KEYS[4])
 redis.call('HSET', KEYS[1], 'listed', '1', 'total', ARGV[1], 'reach', ARGV[2])
 local s = redis.call('HMGET', KEYS[1], 'sent', 'failed', 'finished')
 if not s[3] and tonumber(s[1] or 0) + tonumber(s[2] or 0) >= tonumber(ARGV[1]) then
@@ -112,7 +239,8 @@ func (l *RedisLedger) Listed(ctx context.Context, id string, total int, reach ma
 	if err != nil {
 		return err
 	}
-	return listedScript.Run(ctx, l.c, []string{l.key(id, ":st")}, total, buf, time.Now().UnixMilli()).Err()
+	return listedScript.Run(ctx, l.c, []string{l.key(id, ":st"), l.unlistedKey(), l.key(id, ":ls"), l.key(id, ":lock")},
+		total, buf, time.Now().UnixMilli(), id).Err()
 }
 
 // Broadcast implements Ledger.
@@ -172,7 +300,7 @@ func (l *RedisLedger) Records(ctx context.Context, id string, fn func([]Record) 
 			continue
 		}
 		platform, chatID, _ := strings.Cut(field, ":")
-		batch = append(batch, Record{Chat: core.ChatRef{Platform: platform, ID: chatID}, Ref: *o.Ref, Lang: o.Lang})
+		batch = append(batch, Record{Chat: core.ChatRef{Platform: platform, ID: chatID}, Ref: *o.Ref, Lang: o.Lang, Version: o.Version})
 		if len(batch) == 500 {
 			if err := fn(batch); err != nil {
 				return err

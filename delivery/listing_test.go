@@ -1,0 +1,225 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/store/memory"
+)
+
+// brokenStore lists section chats through a memory store, but fails (or,
+// with hang, blocks until ctx ends) on batch failAt of the first listings.
+type brokenStore struct {
+	*memory.Store
+	failAt   int
+	failures atomic.Int32 // listings still to break
+	hang     bool
+}
+
+func (s *brokenStore) SectionChats(ctx context.Context, section string, batch int, fn func([]core.ChatRef) error) error {
+	broken := s.failures.Add(-1) >= 0
+	n := 0
+	return s.Store.SectionChats(ctx, section, batch, func(chats []core.ChatRef) error {
+		if n++; broken && n == s.failAt {
+			if s.hang {
+				<-ctx.Done()
+				return ctx.Err()
+			}
+			return errors.New("store unavailable")
+		}
+		return fn(chats)
+	})
+}
+
+func subscribed(t *testing.T, n int) (*memory.Store, []core.ChatRef) {
+	t.Helper()
+	st := memory.New()
+	var chats []core.ChatRef
+	for i := range n {
+		c := core.ChatRef{Platform: "tg", ID: fmt.Sprint(100 + i)}
+		if _, err := st.Subscribe(context.Background(), c, content.Breaking); err != nil {
+			t.Fatal(err)
+		}
+		chats = append(chats, c)
+	}
+	return st, chats
+}
+
+func TestListingRetried(t *testing.T) {
+	ctx := context.Background()
+	mem, chats := subscribed(t, 20)
+	st := &brokenStore{Store: mem, failAt: 2}
+	st.failures.Store(2)
+	sink := NewSink(Limits{}, 1)
+	e, err := New(Config{Consumer: "a", ListBatch: 5, Block: 20 * time.Millisecond, Backoff: 10 * time.Millisecond},
+		Deps{Queue: NewMemoryQueue(), Ledger: NewMemoryLedger(), Store: st, Senders: map[string]core.Sender{"tg": sink}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); _ = e.Run(runCtx) }()
+	defer func() { stop(); <-done; e.Close() }()
+	if err := e.Start(ctx, breaking("blist", "x")); err != nil {
+		t.Fatal(err)
+	}
+	s := waitDone(t, e, "blist")
+	if s.Total != 20 || s.Sent != 20 {
+		t.Errorf("status total %d sent %d, want 20 and 20 after a store error while listing", s.Total, s.Sent)
+	}
+	for _, c := range chats {
+		if n, _ := sink.Got(c); n != 1 {
+			t.Errorf("%s got %d messages", c, n)
+		}
+	}
+}
+
+func TestListingResumedByAnotherProcess(t *testing.T) {
+	ctx := context.Background()
+	c, prefix := redisClient(t)
+	mem, chats := subscribed(t, 20)
+	broken := &brokenStore{Store: mem, failAt: 3, hang: true}
+	broken.failures.Store(1)
+	q, led := NewRedisQueue(c, prefix), NewRedisLedger(c, prefix, time.Hour)
+	cfg := Config{ListBatch: 5, ReclaimAfter: 600 * time.Millisecond, Block: 20 * time.Millisecond}
+	cfg.Consumer = "A"
+	sinkA, sinkB := NewSink(Limits{}, 1), NewSink(Limits{}, 1)
+	a, err := New(cfg, Deps{Queue: q, Ledger: led, Store: broken, Senders: map[string]core.Sender{"tg": sinkA}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Consumer = "B"
+	b, err := New(cfg, Deps{Queue: q, Ledger: led, Store: mem, Senders: map[string]core.Sender{"tg": sinkB}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A starts the broadcast, its listing stalls on the third batch, and A
+	// stops.
+	actx, stopA := context.WithCancel(ctx)
+	aDone := make(chan struct{})
+	go func() { defer close(aDone); _ = a.Run(actx) }()
+	if err := a.Start(ctx, breaking("bresume", "x")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	stopA()
+	<-aDone
+	a.Close()
+	if s, _ := led.Status(ctx, "bresume"); s.Listed {
+		t.Fatalf("interrupted listing recorded as complete: %+v", s)
+	}
+	bctx, stopB := context.WithCancel(ctx)
+	bDone := make(chan struct{})
+	go func() { defer close(bDone); _ = b.Run(bctx) }()
+	defer func() { stopB(); <-bDone; b.Close() }()
+	s := waitDone(t, b, "bresume")
+	if s.Total != 20 || s.Sent != 20 {
+		t.Errorf("status total %d sent %d, want 20 and 20", s.Total, s.Sent)
+	}
+	for _, c := range chats {
+		na, _ := sinkA.Got(c)
+		nb, _ := sinkB.Got(c)
+		if na+nb != 1 {
+			t.Errorf("%s got %d messages", c, na+nb)
+		}
+	}
+	if ids, err := led.Unlisted(ctx); err != nil || len(ids) != 0 {
+		t.Errorf("still unlisted: %v %v", ids, err)
+	}
+}
+
+// failOnceHook fails the first script call, or pipeline of HSETs, like a
+// connection lost in the middle of Create.
+type failOnceHook struct{ fired atomic.Bool }
+
+func (h *failOnceHook) DialHook(n goredis.DialHook) goredis.DialHook { return n }
+func (h *failOnceHook) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []goredis.Cmder) error {
+		if len(cmds) > 0 && cmds[0].Name() == "hset" && h.fired.CompareAndSwap(false, true) {
+			return errors.New("connection lost")
+		}
+		return next(ctx, cmds)
+	}
+}
+func (h *failOnceHook) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
+	return func(ctx context.Context, cmd goredis.Cmder) error {
+		if strings.HasPrefix(strings.ToLower(cmd.Name()), "eval") && h.fired.CompareAndSwap(false, true) {
+			return errors.New("connection lost")
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func TestRedisCreateAtomic(t *testing.T) {
+	c, prefix := redisClient(t)
+	ctx := context.Background()
+	led := NewRedisLedger(c, prefix, time.Hour)
+	c.AddHook(&failOnceHook{})
+	b := breaking("batomic", "x")
+	if created, err := led.Create(ctx, b); err == nil {
+		t.Fatalf("Create through a lost connection: created %v, no error", created)
+	}
+	// Retried, as core retries a failed Start: it is created now, whole.
+	created, err := led.Create(ctx, b)
+	if err != nil || !created {
+		t.Fatalf("retried Create: created %v, %v; want a fresh creation (nothing half-recorded)", created, err)
+	}
+	recent, err := led.Recent(ctx, 10)
+	if err != nil || len(recent) != 1 || recent[0].Broadcast.ID != "batomic" {
+		t.Errorf("recent %+v %v", recent, err)
+	}
+	if ids, err := led.Unlisted(ctx); err != nil || len(ids) != 1 {
+		t.Errorf("unlisted %v %v", ids, err)
+	}
+}
+
+func TestLedgerListingLock(t *testing.T) {
+	c, prefix := redisClient(t)
+	for name, led := range map[string]Ledger{"memory": NewMemoryLedger(), "redis": NewRedisLedger(c, prefix, time.Hour)} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			if _, err := led.Create(ctx, breaking("block", "x")); err != nil {
+				t.Fatal(err)
+			}
+			steps := []struct {
+				owner string
+				want  bool
+			}{{"a", true}, {"b", false}, {"a", true}}
+			for _, s := range steps {
+				if ok, err := led.LockListing(ctx, "block", s.owner, 100*time.Millisecond); err != nil || ok != s.want {
+					t.Fatalf("lock by %s: %v %v, want %v", s.owner, ok, err, s.want)
+				}
+			}
+			time.Sleep(150 * time.Millisecond)
+			if ok, _ := led.LockListing(ctx, "block", "b", time.Second); !ok {
+				t.Error("an expired lock was not taken over")
+			}
+			es := []ListEntry{{Chat: core.ChatRef{Platform: "tg", ID: "1"}, Lang: "ro"}, {Chat: core.ChatRef{Platform: "tg", ID: "2"}, Held: true}}
+			if err := led.MarkListed(ctx, "block", es); err != nil {
+				t.Fatal(err)
+			}
+			got, err := led.ListedChats(ctx, "block", []core.ChatRef{es[1].Chat, {Platform: "tg", ID: "3"}, es[0].Chat})
+			if err != nil || len(got) != 2 || got[0] != es[1] || got[1] != es[0] {
+				t.Errorf("listed chats %+v %v", got, err)
+			}
+			if err := led.Listed(ctx, "block", 1, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := led.ListedChats(ctx, "block", []core.ChatRef{es[0].Chat}); len(got) != 0 {
+				t.Errorf("entries kept after Listed: %+v", got)
+			}
+			if ids, _ := led.Unlisted(ctx); len(ids) != 0 {
+				t.Errorf("unlisted after Listed: %v", ids)
+			}
+		})
+	}
+}

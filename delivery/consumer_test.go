@@ -331,3 +331,41 @@ func TestRateLimitedNeverGivesUpEarly(t *testing.T) {
 		})
 	}
 }
+
+func TestRedisReclaimReachesEveryPending(t *testing.T) {
+	c, prefix := redisClient(t)
+	q := NewRedisQueue(c, prefix)
+	ctx := context.Background()
+	chat := core.ChatRef{Platform: "tg", ID: "1"}
+	// A live consumer holds 40 jobs; a dead one holds the 2 behind them.
+	var jobs []Job
+	for i := range 42 {
+		jobs = append(jobs, Job{Broadcast: fmt.Sprint("b", i), Chat: chat})
+	}
+	if err := q.Enqueue(ctx, jobs...); err != nil {
+		t.Fatal(err)
+	}
+	live, err := q.Fetch(ctx, "tg", "live", 40, 10*time.Millisecond)
+	if err != nil || len(live) != 40 {
+		t.Fatalf("fetch live: %d %v", len(live), err)
+	}
+	if dead, err := q.Fetch(ctx, "tg", "dead", 2, 10*time.Millisecond); err != nil || len(dead) != 2 {
+		t.Fatalf("fetch dead: %d %v", len(dead), err)
+	}
+	time.Sleep(60 * time.Millisecond)
+	got := 0
+	for range 8 {
+		if err := q.Touch(ctx, "tg", "live", live...); err != nil {
+			t.Fatal(err)
+		}
+		ds, err := q.Reclaim(ctx, "tg", "other", 50*time.Millisecond, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got += len(ds)
+		if got == 2 {
+			return
+		}
+	}
+	t.Errorf("8 reclaims of 1 took %d of the dead consumer's 2 jobs", got)
+}

@@ -25,6 +25,11 @@ type RedisQueue struct {
 	c      goredis.UniversalClient
 	prefix string
 	groups sync.Map // stream key -> struct{}: group known to exist
+	// cursors keeps each stream's XAUTOCLAIM cursor between calls: one
+	// call scans at most ten times its count of pending entries, so a scan
+	// that always began at 0-0 would never reach the jobs of a dead
+	// consumer behind those of live ones.
+	cursors sync.Map // stream key -> string
 }
 
 // Group is the consumer group of every delivery stream.
@@ -172,7 +177,8 @@ func decode(msgs []goredis.XMessage) []Delivery {
 	return out
 }
 
-// Reclaim implements Queue with XAUTOCLAIM, breaking news first.
+// Reclaim implements Queue with XAUTOCLAIM, breaking news first, each
+// stream's scan going on where the last call of this queue left it.
 func (q *RedisQueue) Reclaim(ctx context.Context, platform, consumer string, minIdle time.Duration, max int) ([]Delivery, error) {
 	var out []Delivery
 	for _, p := range []core.Priority{core.PriorityBreaking, core.PriorityRoutine} {
@@ -180,11 +186,18 @@ func (q *RedisQueue) Reclaim(ctx context.Context, platform, consumer string, min
 			break
 		}
 		s := q.stream(platform, p)
-		msgs, _, err := q.c.XAutoClaim(ctx, &goredis.XAutoClaimArgs{
-			Stream: s, Group: Group, Consumer: consumer, MinIdle: minIdle, Start: "0-0", Count: int64(max - len(out)),
+		start := "0-0"
+		if v, ok := q.cursors.Load(s); ok {
+			start = v.(string)
+		}
+		msgs, next, err := q.c.XAutoClaim(ctx, &goredis.XAutoClaimArgs{
+			Stream: s, Group: Group, Consumer: consumer, MinIdle: minIdle, Start: start, Count: int64(max - len(out)),
 		}).Result()
 		if err != nil && !strings.HasPrefix(err.Error(), "NOGROUP") {
 			return out, err
+		}
+		if err == nil && next != "" {
+			q.cursors.Store(s, next) // "0-0" again once the scan went round
 		}
 		for _, d := range decode(msgs) {
 			if d.Broadcast == "" {

@@ -196,9 +196,17 @@ func (e *Engine) handle(ctx context.Context, platform string, d Delivery) {
 	if err != nil {
 		return
 	}
-	if _, done, err := e.ledger.Outcome(ctx, b.ID, d.Chat); err != nil {
+	if prev, done, err := e.ledger.Outcome(ctx, b.ID, d.Chat); err != nil {
 		return
 	} else if done {
+		if prev.Alias {
+			// The chat got the message as the new ID of a moved chat: its own
+			// job counts it, once.
+			prev.Alias = false
+			if !e.finish(ctx, b.ID, d.Chat, prev) {
+				return
+			}
+		}
 		e.metrics.skipped.Add(1)
 		e.ack(ctx, platform, d)
 		return
@@ -346,7 +354,17 @@ func (e *Engine) deliver(ctx context.Context, b core.Broadcast, d Delivery) (Out
 		switch class {
 		case "":
 			e.metrics.sent.Add(1)
-			return Outcome{Ref: &ref, Lang: lang, Moved: moved, Version: version}, nil
+			o := Outcome{Ref: &ref, Lang: lang, Moved: moved, Version: version}
+			if moved {
+				// Recorded for the new chat too, so that a job of its own
+				// does not send it again.
+				alias := o
+				alias.Alias, alias.Moved, alias.At = true, false, e.now()
+				if !e.finish(ctx, b.ID, chat, alias) {
+					return Outcome{}, errAbandoned
+				}
+			}
+			return o, nil
 		case core.DeliveryRetryAfter:
 			e.metrics.rateLimited.Add(1)
 			wait := time.Second
@@ -385,6 +403,12 @@ func (e *Engine) deliver(ctx context.Context, b core.Broadcast, d Delivery) (Out
 			}
 			e.log.Info("chat moved; subscriptions follow", slog.String("from", chat.String()), slog.String("to", to.String()))
 			chat, moved = to, true
+			if _, done, err := e.ledger.Outcome(ctx, b.ID, to); err != nil {
+				return Outcome{}, errAbandoned
+			} else if done {
+				// The new chat had a job of its own, already done.
+				return Outcome{Lang: lang, Moved: true}, nil
+			}
 		case core.DeliveryRejected:
 			return e.failed(class, reason), nil
 		default: // transient
@@ -462,8 +486,9 @@ func (e *Engine) wait(ctx context.Context, chat core.ChatRef) error {
 	}
 }
 
-// move gives chat to's subscriptions and settings those of from, and
-// unsubscribes from.
+// move gives chat to the subscriptions of from, and from's settings unless
+// to has settings of its own (a language chosen in the new supergroup
+// stays), and unsubscribes from, as core.Engine.MoveChat does.
 func (e *Engine) move(ctx context.Context, from, to core.ChatRef) error {
 	secs, err := e.store.ChatSections(ctx, from)
 	if err != nil {
@@ -473,8 +498,16 @@ func (e *Engine) move(ctx context.Context, from, to core.ChatRef) error {
 	if err != nil {
 		return err
 	}
-	if err := e.store.SaveChatSettings(ctx, to, set); err != nil {
-		return err
+	if set != (core.ChatSettings{}) {
+		have, err := e.store.ChatSettings(ctx, to)
+		if err != nil {
+			return err
+		}
+		if have == (core.ChatSettings{}) {
+			if err := e.store.SaveChatSettings(ctx, to, set); err != nil {
+				return err
+			}
+		}
 	}
 	if len(secs) > 0 {
 		if _, err := e.store.Subscribe(ctx, to, secs...); err != nil {

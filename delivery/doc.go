@@ -44,7 +44,10 @@
 // shared bucket) however many 429s come, for up to Config.RateLimitedFor
 // after the job was queued, retry transient ones with exponential backoff and jitter
 // and then dead-letter them, unsubscribe gone chats, move moved chats and
-// resend, and record rejected messages.
+// resend, and record rejected messages. A moved chat's subscriptions go to
+// its new ID, and its settings too unless the new chat has its own; the
+// resend is recorded for the new ID as well, and skipped when the new ID
+// already had the broadcast, so a chat listed under both IDs gets it once.
 //
 // Routine section alerts are offered, chat by chat as the audience is
 // listed, to the bound Core when it is a Holder (*core.Engine is): a chat in

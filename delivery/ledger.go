@@ -21,6 +21,9 @@ type Outcome struct {
 	Failed string
 	Gone   bool // the chat was unsubscribed because it is gone
 	Moved  bool // the chat's subscriptions moved to Ref.Chat
+	// Alias marks the outcome of a chat that got the message through
+	// another chat's job: the new ID of a moved chat. See Ledger.Finish.
+	Alias bool `json:",omitempty"`
 	// Version is the correction whose text was sent instead of the
 	// broadcast's own, when the broadcast was corrected before this chat's
 	// turn came; "" for the broadcast's own text.
@@ -84,6 +87,10 @@ type Ledger interface {
 	Outcome(ctx context.Context, id string, chat core.ChatRef) (Outcome, bool, error)
 	// Finish records the outcome of the job (id, chat) and counts it, once:
 	// a second outcome for the same job is ignored and reported as false.
+	// An Alias outcome is recorded but not counted, and Records leaves it
+	// out (the moved chat's own record names the message); the chat's own
+	// job, finishing later, counts the recorded alias instead of being
+	// ignored.
 	Finish(ctx context.Context, id string, chat core.ChatRef, o Outcome) (bool, error)
 	// Records calls fn with the sent records of broadcast id, in batches.
 	Records(ctx context.Context, id string, fn func([]Record) error) error
@@ -105,6 +112,8 @@ type MemoryLedger struct {
 	locks    map[string]memLock
 	listing  map[string]map[core.ChatRef]ListEntry
 	sup      map[string]memSup
+	// aliasCounted holds the Alias outcomes counted by their chat's job.
+	aliasCounted map[string]map[core.ChatRef]bool
 }
 
 type memLock struct {
@@ -122,7 +131,8 @@ var _ Ledger = (*MemoryLedger)(nil)
 // NewMemoryLedger returns an empty ledger.
 func NewMemoryLedger() *MemoryLedger {
 	return &MemoryLedger{now: time.Now, status: map[string]*core.BroadcastStatus{}, done: map[string]map[core.ChatRef]Outcome{},
-		locks: map[string]memLock{}, listing: map[string]map[core.ChatRef]ListEntry{}, sup: map[string]memSup{}}
+		locks: map[string]memLock{}, listing: map[string]map[core.ChatRef]ListEntry{}, sup: map[string]memSup{},
+		aliasCounted: map[string]map[core.ChatRef]bool{}}
 }
 
 // Unlisted implements Ledger.
@@ -250,10 +260,22 @@ func (l *MemoryLedger) Finish(_ context.Context, id string, chat core.ChatRef, o
 	if !ok {
 		return false, core.ErrNotFound
 	}
-	if _, dup := l.done[id][chat]; dup {
-		return false, nil
+	if prev, dup := l.done[id][chat]; dup {
+		if !prev.Alias || o.Alias || l.aliasCounted[id][chat] {
+			return false, nil
+		}
+		if l.aliasCounted[id] == nil {
+			l.aliasCounted[id] = map[core.ChatRef]bool{}
+		}
+		l.aliasCounted[id][chat] = true
+		count(s, prev)
+		l.finished(s, o.At)
+		return true, nil
 	}
 	l.done[id][chat] = o
+	if o.Alias {
+		return true, nil
+	}
 	count(s, o)
 	l.finished(s, o.At)
 	return true, nil
@@ -291,7 +313,7 @@ func (l *MemoryLedger) Records(ctx context.Context, id string, fn func([]Record)
 	l.mu.Lock()
 	var recs []Record
 	for chat, o := range l.done[id] {
-		if o.Ref != nil {
+		if o.Ref != nil && !o.Alias {
 			recs = append(recs, Record{Chat: chat, Ref: *o.Ref, Lang: o.Lang, Version: o.Version})
 		}
 	}

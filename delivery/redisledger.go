@@ -197,10 +197,21 @@ func (l *RedisLedger) Superseded(ctx context.Context, id string) (string, core.B
 	return by, core.BroadcastKind(kind), nil
 }
 
-// finishScript records one outcome and its counters, once.
-// KEYS: out, st. ARGV: chat, outcome JSON, failed, gone, moved, at (ms).
+// finishScript records one outcome and its counters, once. An alias is
+// recorded uncounted, with a field "a:<chat>" that the chat's own outcome
+// removes to count it instead.
+// KEYS: out, st. ARGV: chat, outcome JSON, failed, gone, moved, at (ms),
+// keep (ms), "1" for an alias.
 var finishScript = goredis.NewScript(`
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+if ARGV[8] == '1' then
+  if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+  redis.call('HSET', KEYS[1], 'a:' .. ARGV[1], '1')
+  if redis.call('TTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[7]) end
+  return 1
+end
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then
+  if redis.call('HDEL', KEYS[1], 'a:' .. ARGV[1]) == 0 then return 0 end
+end
 if ARGV[3] ~= '' then
   redis.call('HINCRBY', KEYS[2], 'f:' .. ARGV[3], 1)
   redis.call('HINCRBY', KEYS[2], 'failed', 1)
@@ -282,7 +293,7 @@ func (l *RedisLedger) Finish(ctx context.Context, id string, chat core.ChatRef, 
 		return "0"
 	}
 	n, err := finishScript.Run(ctx, l.c, []string{l.key(id, ":out"), l.key(id, ":st")},
-		chat.String(), buf, o.Failed, flag(o.Gone), flag(o.Moved), o.At.UnixMilli(), l.keep.Milliseconds()).Int()
+		chat.String(), buf, o.Failed, flag(o.Gone), flag(o.Moved), o.At.UnixMilli(), l.keep.Milliseconds(), flag(o.Alias)).Int()
 	return n == 1, err
 }
 
@@ -296,7 +307,7 @@ func (l *RedisLedger) Records(ctx context.Context, id string, fn func([]Record) 
 			break
 		}
 		var o Outcome
-		if json.Unmarshal([]byte(iter.Val()), &o) != nil || o.Ref == nil {
+		if json.Unmarshal([]byte(iter.Val()), &o) != nil || o.Ref == nil || o.Alias {
 			continue
 		}
 		platform, chatID, _ := strings.Cut(field, ":")

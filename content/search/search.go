@@ -87,24 +87,22 @@ func (x *Index) run(ctx context.Context, ws []words, all bool, lang, section str
 		text = alts[0]
 	}
 
-	var filters []query.Query
+	// Filters are clauses of a conjunction with no weight, not a
+	// BooleanQuery filter: bleve applies that one after scoring every
+	// text match, while a conjunction skips the articles outside the
+	// filter.
+	clauses := []query.Query{text}
 	// Fields of ro, ru and en hold only their language; the fallback
 	// fields hold every other language, so those need the filter.
 	if lang != "" && profileFor(lang).lang == "" {
-		filters = append(filters, keywordQuery(fieldLang, lang))
+		clauses = append(clauses, filterQuery(fieldLang, lang))
 	}
 	if s := strings.ToLower(strings.TrimSpace(section)); s != "" {
-		filters = append(filters, keywordQuery(fieldSection, s))
+		clauses = append(clauses, filterQuery(fieldSection, s))
 	}
 	q := text
-	if len(filters) > 0 {
-		b := query.NewBooleanQuery([]query.Query{text}, nil, nil)
-		if len(filters) == 1 {
-			b.AddFilter(filters[0])
-		} else {
-			b.AddFilter(query.NewConjunctionQuery(filters))
-		}
-		q = b
+	if len(clauses) > 1 {
+		q = query.NewConjunctionQuery(clauses)
 	}
 
 	// Asking past MaxOffset still counts the matches, for the caller's
@@ -126,8 +124,11 @@ func (x *Index) run(ctx context.Context, ws []words, all bool, lang, section str
 	return res, nil
 }
 
-func keywordQuery(field, value string) query.Query {
+// filterQuery matches the articles whose keyword field is value, adding
+// nothing to their scores.
+func filterQuery(field, value string) query.Query {
 	q := query.NewTermQuery(value)
 	q.SetField(field)
+	q.SetBoost(0)
 	return q
 }

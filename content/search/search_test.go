@@ -441,3 +441,41 @@ func TestConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestFiltersKeepScores checks that section filters, alone and with the
+// language filter of the fallback fields, choose articles without changing
+// their scores.
+func TestFiltersKeepScores(t *testing.T) {
+	x := testIndex(t)
+	ctx := context.Background()
+	for _, q := range []core.SearchQuery{
+		{Text: "Moldova festival", Section: "politics"},
+		{Text: "Moldova festival", Section: "culture"},
+		{Text: "wahlen", Lang: "de", Section: "politics"},
+	} {
+		t.Run(q.Text+"/"+q.Section, func(t *testing.T) {
+			unfiltered := q
+			unfiltered.Section, unfiltered.Limit = "", MaxLimit
+			all, err := x.Search(ctx, unfiltered)
+			if err != nil {
+				t.Fatal(err)
+			}
+			scores := map[string]float64{}
+			for _, h := range all.Hits {
+				scores[h.ArticleID] = h.Score
+			}
+			r, err := x.Search(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Hits) == 0 {
+				t.Fatal("no hits")
+			}
+			for _, h := range r.Hits {
+				if want, ok := scores[h.ArticleID]; !ok || h.Score != want {
+					t.Errorf("%s scores %v, %v without the section filter", h.ArticleID, h.Score, want)
+				}
+			}
+		})
+	}
+}

@@ -127,8 +127,16 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 			}
 		}
 	}()
-	lastReclaim := time.Now()
+	lastReclaim, lastForget := time.Now(), time.Time{}
 	for ctx.Err() == nil {
+		if f, ok := e.q.(consumerForgetter); ok && time.Since(lastForget) >= forgetConsumersAfter {
+			lastForget = time.Now()
+			if n, err := f.ForgetConsumers(ctx, platform, e.cfg.Consumer, forgetConsumersAfter); err != nil && ctx.Err() == nil {
+				e.log.Warn("forgetting idle consumers", slog.String("platform", platform), slog.Any("err", err))
+			} else if n > 0 {
+				e.log.Info("forgot idle consumers", slog.String("platform", platform), slog.Int("consumers", n))
+			}
+		}
 		select {
 		case slots <- struct{}{}:
 		case <-ctx.Done():
@@ -162,6 +170,16 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 	close(workersDone)
 	keepAlive.Wait()
 }
+
+// consumerForgetter is a Queue that keeps named consumers (RedisQueue).
+type consumerForgetter interface {
+	ForgetConsumers(ctx context.Context, platform, keep string, idle time.Duration) (int, error)
+}
+
+// forgetConsumersAfter is how long a consumer with no pending job stays
+// silent before it is deleted, and how often each process looks: a live
+// consumer fetches every Config.Block.
+const forgetConsumersAfter = time.Hour
 
 // take acquires up to Workers-have more free slots without waiting and
 // returns have plus the number acquired.

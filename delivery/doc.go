@@ -8,7 +8,9 @@
 // (NewMemoryQueue). Breaking news has its own stream, always read first.
 // Any number of processes may run an Engine on the same Redis: each one is a
 // consumer of every platform's group, and jobs left pending by a dead
-// consumer are reclaimed (XAUTOCLAIM) after Config.ReclaimAfter.
+// consumer are reclaimed (XAUTOCLAIM) after Config.ReclaimAfter. Consumers
+// silent for an hour with no pending job are deleted from the groups, so
+// that restarts do not pile up consumer names.
 //
 // Before a job is acknowledged its outcome is written to the Ledger: the
 // sent message's reference, or why it failed. A job whose (broadcast, chat)
@@ -42,9 +44,9 @@
 // memory). Failures are acted on by the class the adapter gave them (see
 // core.DeliveryError): retry after exactly the time asked (and slow the
 // shared bucket) however many 429s come, for up to Config.RateLimitedFor
-// after the job was queued, retry transient ones with exponential backoff and jitter
-// and then dead-letter them, unsubscribe gone chats, move moved chats and
-// resend, and record rejected messages. A moved chat's subscriptions go to
+// after the job was queued, retry transient ones with exponential backoff
+// and jitter and then dead-letter them, unsubscribe gone chats, move moved
+// chats and resend, and record rejected messages. A moved chat's subscriptions go to
 // its new ID, and its settings too unless the new chat has its own; the
 // resend is recorded for the new ID as well, and skipped when the new ID
 // already had the broadcast, so a chat listed under both IDs gets it once.

@@ -101,7 +101,9 @@ type Ledger interface {
 	Recent(ctx context.Context, n int) ([]core.BroadcastStatus, error)
 }
 
-// MemoryLedger is the embedded Ledger. It is safe for concurrent use.
+// MemoryLedger is the embedded Ledger. Like the Redis one it forgets a
+// broadcast DefaultKeep after its creation (a digest DigestKeep after). It
+// is safe for concurrent use.
 type MemoryLedger struct {
 	mu       sync.Mutex
 	now      func() time.Time
@@ -114,6 +116,46 @@ type MemoryLedger struct {
 	sup      map[string]memSup
 	// aliasCounted holds the Alias outcomes counted by their chat's job.
 	aliasCounted map[string]map[core.ChatRef]bool
+	// keep is how long a broadcast is kept (DefaultKeep, a digest at most
+	// DigestKeep), born when each was created; pruned is the last prune.
+	keep   time.Duration
+	born   map[string]time.Time
+	pruned time.Time
+}
+
+// pruneEvery is how often Create looks for broadcasts past keeping.
+const pruneEvery = time.Minute
+
+// prune forgets the broadcasts older than keep, as the Redis ledger's keys
+// expire. It runs under l.mu, at most every pruneEvery.
+func (l *MemoryLedger) prune(now time.Time) {
+	if now.Sub(l.pruned) < pruneEvery {
+		return
+	}
+	l.pruned = now
+	gone := map[string]bool{}
+	for id, t := range l.born {
+		keep := l.keep
+		if s := l.status[id]; s != nil && s.Broadcast.Kind == core.BroadcastDigest {
+			keep = min(keep, DigestKeep)
+		}
+		if now.Sub(t) < keep {
+			continue
+		}
+		gone[id] = true
+		delete(l.born, id)
+		delete(l.status, id)
+		delete(l.done, id)
+		delete(l.locks, id)
+		delete(l.listing, id)
+		delete(l.sup, id)
+		delete(l.aliasCounted, id)
+	}
+	if len(gone) > 0 {
+		drop := func(id string) bool { return gone[id] }
+		l.order = slices.DeleteFunc(l.order, drop)
+		l.unlisted = slices.DeleteFunc(l.unlisted, drop)
+	}
 }
 
 type memLock struct {
@@ -132,7 +174,7 @@ var _ Ledger = (*MemoryLedger)(nil)
 func NewMemoryLedger() *MemoryLedger {
 	return &MemoryLedger{now: time.Now, status: map[string]*core.BroadcastStatus{}, done: map[string]map[core.ChatRef]Outcome{},
 		locks: map[string]memLock{}, listing: map[string]map[core.ChatRef]ListEntry{}, sup: map[string]memSup{},
-		aliasCounted: map[string]map[core.ChatRef]bool{}}
+		aliasCounted: map[string]map[core.ChatRef]bool{}, keep: DefaultKeep, born: map[string]time.Time{}}
 }
 
 // Unlisted implements Ledger.
@@ -205,9 +247,12 @@ func (l *MemoryLedger) Superseded(_ context.Context, id string) (string, core.Br
 func (l *MemoryLedger) Create(_ context.Context, b core.Broadcast) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	now := l.now()
+	l.prune(now)
 	if _, ok := l.status[b.ID]; ok {
 		return false, nil
 	}
+	l.born[b.ID] = now
 	l.status[b.ID] = &core.BroadcastStatus{Broadcast: b, Failed: map[string]int{}}
 	l.done[b.ID] = map[core.ChatRef]Outcome{}
 	l.unlisted = append(l.unlisted, b.ID)

@@ -33,6 +33,11 @@ func (e *Engine) listing(ctx context.Context, b core.Broadcast, resume, retry bo
 	if err != nil || !ok {
 		return err
 	}
+	// A listing finished since Unlisted was read leaves no lock behind:
+	// look, under the lock, before listing it again.
+	if st, err := e.ledger.Status(ctx, b.ID); err != nil || st.Listed {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	renewed := make(chan struct{})

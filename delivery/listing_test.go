@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -221,5 +222,103 @@ func TestLedgerListingLock(t *testing.T) {
 				t.Errorf("unlisted after Listed: %v", ids)
 			}
 		})
+	}
+}
+
+func TestMemoryLedgerPrunes(t *testing.T) {
+	ctx := context.Background()
+	l := NewMemoryLedger()
+	clock := &testClock{t: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
+	l.now = clock.now
+	digest := core.Broadcast{ID: "d1", Kind: core.BroadcastDigest}
+	for _, b := range []core.Broadcast{breaking("old", "x"), digest} {
+		if _, err := l.Create(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := l.Finish(ctx, "old", core.ChatRef{Platform: "tg", ID: "1"}, Outcome{Ref: &core.SentRef{MessageID: "1"}}); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name  string
+		after time.Duration
+		id    string
+		kept  []string
+	}{
+		{"a digest past DigestKeep", DigestKeep + time.Hour, "new1", []string{"old", "new1"}},
+		{"news past DefaultKeep", DefaultKeep - DigestKeep, "new2", []string{"new1", "new2"}},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			clock.set(clock.now().Add(s.after))
+			if _, err := l.Create(ctx, breaking(s.id, "x")); err != nil {
+				t.Fatal(err)
+			}
+			var have []string
+			for _, id := range []string{"old", "d1", "new1", "new2"} {
+				if _, err := l.Status(ctx, id); err == nil {
+					have = append(have, id)
+				}
+			}
+			if strings.Join(have, ",") != strings.Join(s.kept, ",") {
+				t.Errorf("kept %v, want %v", have, s.kept)
+			}
+			if len(l.done) != len(s.kept) || len(l.order) != len(s.kept) {
+				t.Errorf("%d outcome maps and %d recent entries for %d broadcasts", len(l.done), len(l.order), len(s.kept))
+			}
+		})
+	}
+}
+
+func TestRedisForgetsIdleConsumers(t *testing.T) {
+	c, prefix := redisClient(t)
+	q := NewRedisQueue(c, prefix)
+	ctx := context.Background()
+	chat := core.ChatRef{Platform: "tg", ID: "1"}
+	if err := q.Enqueue(ctx, Job{Broadcast: "b", Chat: chat}); err != nil {
+		t.Fatal(err)
+	}
+	// "busy" holds a job, "gone" and "me" hold none.
+	if ds, err := q.Fetch(ctx, "tg", "busy", 1, 10*time.Millisecond); err != nil || len(ds) != 1 {
+		t.Fatalf("fetch %v %v", ds, err)
+	}
+	for _, name := range []string{"gone", "me"} {
+		for _, p := range []core.Priority{core.PriorityBreaking, core.PriorityRoutine} {
+			if err := c.XGroupCreateConsumer(ctx, q.stream("tg", p), Group, name).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	time.Sleep(60 * time.Millisecond)
+	n, err := q.ForgetConsumers(ctx, "tg", "me", 50*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for _, p := range []core.Priority{core.PriorityBreaking, core.PriorityRoutine} {
+		cs, err := c.XInfoConsumers(ctx, q.stream("tg", p), Group).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cs {
+			left = append(left, c.Name)
+		}
+	}
+	// "gone" is in both streams' groups; "busy" holds a routine job.
+	if n != 2 || !slices.Contains(left, "busy") || slices.Contains(left, "gone") || !slices.Contains(left, "me") {
+		t.Errorf("forgot %d, left %v; want gone forgotten in both groups, busy and me kept", n, left)
+	}
+}
+
+func TestListedBroadcastNotListedAgain(t *testing.T) {
+	r := newRig(t, inMemory, 3)
+	b := breaking("bonce", "x")
+	r.run(b)
+	// A resume that read Unlisted before the listing finished comes late.
+	if err := r.e.listing(context.Background(), b, true, true); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.e.q.Depth(context.Background(), "tg"); err != nil || n != 0 {
+		t.Errorf("%d jobs queued again for a listed broadcast (%v)", n, err)
 	}
 }

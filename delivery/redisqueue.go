@@ -274,3 +274,32 @@ func (q *RedisQueue) Depth(ctx context.Context, platform string) (int, error) {
 	}
 	return int(hi.Val() + lo.Val()), nil
 }
+
+// ForgetConsumers deletes from platform's consumer groups the consumers
+// other than keep that hold no pending job and have not been heard from
+// for idle: every process start adds a consumer name, and nothing else
+// removes it. It returns how many it deleted.
+func (q *RedisQueue) ForgetConsumers(ctx context.Context, platform, keep string, idle time.Duration) (int, error) {
+	n := 0
+	for _, p := range []core.Priority{core.PriorityBreaking, core.PriorityRoutine} {
+		s := q.stream(platform, p)
+		cs, err := q.c.XInfoConsumers(ctx, s, Group).Result()
+		if err != nil {
+			if strings.HasPrefix(err.Error(), "NOGROUP") || strings.Contains(err.Error(), "no such key") {
+				continue
+			}
+			return n, err
+		}
+		for _, c := range cs {
+			if c.Name == keep || c.Pending > 0 || c.Idle < idle {
+				continue
+			}
+			// A consumer with nothing pending loses nothing when deleted.
+			if err := q.c.XGroupDelConsumer(ctx, s, Group, c.Name).Err(); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -177,8 +178,10 @@ func decode(msgs []goredis.XMessage) []Delivery {
 	return out
 }
 
-// Reclaim implements Queue with XAUTOCLAIM, breaking news first, each
-// stream's scan going on where the last call of this queue left it.
+// Reclaim implements Queue with XAUTOCLAIM, breaking news first. Each
+// stream is scanned from its start, then, when that did not fill max, on
+// from where the last call of this queue stopped: one XAUTOCLAIM looks at
+// no more than ten times its count of pending entries.
 func (q *RedisQueue) Reclaim(ctx context.Context, platform, consumer string, minIdle time.Duration, max int) ([]Delivery, error) {
 	var out []Delivery
 	for _, p := range []core.Priority{core.PriorityBreaking, core.PriorityRoutine} {
@@ -186,18 +189,26 @@ func (q *RedisQueue) Reclaim(ctx context.Context, platform, consumer string, min
 			break
 		}
 		s := q.stream(platform, p)
-		start := "0-0"
-		if v, ok := q.cursors.Load(s); ok {
-			start = v.(string)
-		}
-		msgs, next, err := q.c.XAutoClaim(ctx, &goredis.XAutoClaimArgs{
-			Stream: s, Group: Group, Consumer: consumer, MinIdle: minIdle, Start: start, Count: int64(max - len(out)),
-		}).Result()
-		if err != nil && !strings.HasPrefix(err.Error(), "NOGROUP") {
+		// From the start first, where the jobs of a consumer that died a
+		// while ago are; then on from where the last scan stopped.
+		msgs, next, err := q.autoClaim(ctx, s, consumer, minIdle, "0-0", max-len(out))
+		if err != nil {
 			return out, err
 		}
-		if err == nil && next != "" {
+		cursor, _ := q.cursors.Load(s)
+		if c, _ := cursor.(string); c == "" || c == "0-0" {
+			q.cursors.Store(s, next)
+		} else if len(msgs) < max-len(out) {
+			more, next, err := q.autoClaim(ctx, s, consumer, minIdle, c, max-len(out)-len(msgs))
+			if err != nil {
+				return out, err
+			}
 			q.cursors.Store(s, next) // "0-0" again once the scan went round
+			for _, m := range more {
+				if !slices.ContainsFunc(msgs, func(x goredis.XMessage) bool { return x.ID == m.ID }) {
+					msgs = append(msgs, m)
+				}
+			}
 		}
 		for _, d := range decode(msgs) {
 			if d.Broadcast == "" {
@@ -226,6 +237,20 @@ for i = 3, #ARGV do
 end
 return n
 `)
+
+// autoClaim runs one XAUTOCLAIM from start; a missing group is no error.
+func (q *RedisQueue) autoClaim(ctx context.Context, s, consumer string, minIdle time.Duration, start string, count int) ([]goredis.XMessage, string, error) {
+	msgs, next, err := q.c.XAutoClaim(ctx, &goredis.XAutoClaimArgs{
+		Stream: s, Group: Group, Consumer: consumer, MinIdle: minIdle, Start: start, Count: int64(count),
+	}).Result()
+	if err != nil && strings.HasPrefix(err.Error(), "NOGROUP") {
+		return nil, "0-0", nil
+	}
+	if next == "" {
+		next = "0-0"
+	}
+	return msgs, next, err
+}
 
 // Touch implements Queue: for each job that consumer still owns (XPENDING),
 // XCLAIM with JUSTID resets its idle time, in one script per stream. A job

@@ -362,6 +362,24 @@ func (e *Engine) deliver(ctx context.Context, b core.Broadcast, d Delivery) (Out
 		}
 		ref, err := op(ctx, chat)
 		class, de := core.ClassifyDelivery(err)
+		// A send that failed after part of the message went out (a long
+		// message in several parts) comes back with the reference of what
+		// was sent: record it, never resend it.
+		partial := class != "" && ref.MessageID != ""
+		if partial {
+			o := e.failed(class, "")
+			if de != nil {
+				o = e.failed(class, de.Reason)
+			}
+			o.Ref, o.Lang = &ref, lang
+			if class == core.DeliveryGone {
+				if _, err := e.store.UnsubscribeAll(ctx, chat); err != nil {
+					e.log.Warn("unsubscribing a gone chat", slog.String("chat", chat.String()), slog.Any("err", err))
+				}
+				o.Gone = true
+			}
+			return o, nil
+		}
 		if class != "" && ctx.Err() != nil {
 			return Outcome{}, errAbandoned
 		}

@@ -40,6 +40,13 @@ const (
 
 func newRig(t *testing.T, be backend, chats int) *rig {
 	t.Helper()
+	return newRigSender(t, be, chats, nil)
+}
+
+// newRigSender is newRig whose platform sender is wrap(sink) when wrap is
+// set.
+func newRigSender(t *testing.T, be backend, chats int, wrap func(*Sink) core.Sender) *rig {
+	t.Helper()
 	r := &rig{t: t, store: memory.New(), sink: NewSink(Limits{}, 1)}
 	ctx := context.Background()
 	for i := range chats {
@@ -53,8 +60,12 @@ func newRig(t *testing.T, be backend, chats int) *rig {
 		}
 		r.chats = append(r.chats, c)
 	}
+	var sender core.Sender = r.sink
+	if wrap != nil {
+		sender = wrap(r.sink)
+	}
 	deps := Deps{Queue: NewMemoryQueue(), Ledger: NewMemoryLedger(), Limiter: NewMemoryLimiter(nil),
-		Senders: map[string]core.Sender{"tg": r.sink}, Store: r.store}
+		Senders: map[string]core.Sender{"tg": sender}, Store: r.store}
 	if be == onRedis {
 		url := redistest.URL(t)
 		prefix := redistest.Prefix(t)

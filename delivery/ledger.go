@@ -14,7 +14,9 @@ import (
 // Outcome is what became of one job.
 type Outcome struct {
 	// Ref is the sent (or edited) message; nil when the job failed or had
-	// nothing to do.
+	// nothing to do. A job that failed after part of a long message went
+	// out keeps the reference of what was sent, so that a correction or
+	// retraction reaches it.
 	Ref  *core.SentRef
 	Lang string
 	// Failed is "<class>:<reason>" when the job failed.

@@ -78,6 +78,9 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	if cfg.DiscordToken != "" {
+		log.Warn("DISCORD_BOT_TOKEN is set, but this version has no Discord adapter yet; it is ignored")
+	}
 	platform := console.Platform
 	if cfg.Telegram.Enabled() {
 		platform = telegram.Platform

@@ -54,18 +54,7 @@ func (s *Store) Set(_ context.Context, key string, value []byte, ttl time.Durati
 }
 
 // CacheStats counts cache lookups since the store was made.
-type CacheStats struct {
-	Hits   uint64
-	Misses uint64
-}
-
-// HitRatio returns Hits / (Hits + Misses), or 0 before the first lookup.
-func (c CacheStats) HitRatio() float64 {
-	if c.Hits+c.Misses == 0 {
-		return 0
-	}
-	return float64(c.Hits) / float64(c.Hits+c.Misses)
-}
+type CacheStats = contract.CacheStats
 
 // CacheStats returns the cache's hit and miss counters, which are plain
 // atomic counters.

@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"errors"
+	"github.com/newsbot/newsbot/store/internal/contract"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -37,18 +38,7 @@ func (s *Store) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 }
 
 // CacheStats counts this Store's cache lookups since it was opened.
-type CacheStats struct {
-	Hits   uint64
-	Misses uint64
-}
-
-// HitRatio returns Hits / (Hits + Misses), or 0 before the first lookup.
-func (c CacheStats) HitRatio() float64 {
-	if c.Hits+c.Misses == 0 {
-		return 0
-	}
-	return float64(c.Hits) / float64(c.Hits+c.Misses)
-}
+type CacheStats = contract.CacheStats
 
 // CacheStats returns the cache's hit and miss counters: atomic counters of
 // this Store value, not shared with other processes. Failed lookups count as

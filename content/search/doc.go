@@ -13,7 +13,9 @@
 // finished; the index is marked finished only after the callback succeeds,
 // so a crash during a rebuild means another rebuild on the next start, not a
 // silently partial index. Index adds articles (in batches of BatchSize) and
-// replaces those already indexed under the same ID. An Index is safe for
+// replaces those already indexed under the same ID; a bulk load writes up
+// to one batch per processor at once, each article on the lane of its ID,
+// so that a later version of an article still replaces an earlier one. An Index is safe for
 // concurrent use.
 //
 // # Languages

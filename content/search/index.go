@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -210,10 +211,11 @@ func (x *Index) Index(ctx context.Context, articles ...content.Article) error {
 			return fmt.Errorf("search: article ID %q is not valid", a.ID)
 		}
 	}
-	b := newBatcher(x.idx)
+	// Fewer articles than a batch go in one batch, one new segment.
+	b := newBatcher(x.idx, (len(articles)+BatchSize-1)/BatchSize)
 	for _, a := range articles {
 		if err := b.add(ctx, a); err != nil {
-			return err
+			return b.abort(err)
 		}
 	}
 	return b.flush()
@@ -221,7 +223,7 @@ func (x *Index) Index(ctx context.Context, articles ...content.Article) error {
 
 // rebuild indexes what fn gives and returns how many articles that was.
 func (x *Index) rebuild(ctx context.Context, fn Rebuild) (int, error) {
-	b := newBatcher(x.idx)
+	b := newBatcher(x.idx, laneCount())
 	err := fn(ctx, func(a content.Article) error {
 		if !content.ValidID(a.ID) {
 			slog.Warn("search: skipping an article with an invalid ID", slog.String("id", a.ID))
@@ -230,45 +232,121 @@ func (x *Index) rebuild(ctx context.Context, fn Rebuild) (int, error) {
 		return b.add(ctx, a)
 	})
 	if err != nil {
+		err = b.abort(err)
 		return b.done, err
 	}
 	err = b.flush()
 	return b.done, err
 }
 
-// batcher collects articles into batches of BatchSize.
+// batcher collects articles into batches of BatchSize and writes them on
+// lanes that run concurrently. bleve analyses a batch's documents in
+// parallel but builds its segment on one goroutine, and on disk it waits
+// for the segment to be persisted; two batches in flight keep both cores
+// busy. An article goes to the lane of its ID's hash, and each lane writes
+// its batches in order, so two versions of an article are indexed in the
+// order they were added and the later one stays.
 type batcher struct {
 	idx   bleve.Index
-	batch *bleve.Batch
+	lanes []*lane
 	done  int
 }
 
-func newBatcher(idx bleve.Index) *batcher { return &batcher{idx: idx, batch: idx.NewBatch()} }
+// lane fills one batch while the previous one is written.
+type lane struct {
+	batch   *bleve.Batch
+	writing chan struct{} // holds a token while a batch of the lane is written
+	err     error         // the first write error; read after writing is free
+	done    int           // articles written
+}
+
+// laneCount is how many batches are written at once: one per processor.
+func laneCount() int { return min(max(runtime.GOMAXPROCS(0), 1), maxLanes) }
+
+// maxLanes bounds the batches in flight, and with them memory: each lane
+// holds one batch being filled and one being written.
+const maxLanes = 4
+
+// newBatcher returns a batcher with the given number of lanes, at most
+// laneCount.
+func newBatcher(idx bleve.Index, lanes int) *batcher {
+	b := &batcher{idx: idx}
+	for range min(max(lanes, 1), laneCount()) {
+		b.lanes = append(b.lanes, &lane{batch: idx.NewBatch(), writing: make(chan struct{}, 1)})
+	}
+	return b
+}
 
 func (b *batcher) add(ctx context.Context, a content.Article) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := b.batch.Index(a.ID, document(a)); err != nil {
+	l := b.lanes[hashOf([]byte(a.ID))%uint32(len(b.lanes))]
+	if err := l.batch.Index(a.ID, document(a)); err != nil {
 		return fmt.Errorf("search: indexing %s: %w", a.ID, err)
 	}
-	if b.batch.Size() >= BatchSize {
-		return b.flush()
+	if l.batch.Size() >= BatchSize {
+		return b.send(l)
 	}
 	return nil
 }
 
-func (b *batcher) flush() error {
-	n := b.batch.Size()
-	if n == 0 {
-		return nil
+// send starts writing l's batch once l's previous batch is written, and
+// gives l a new batch to fill.
+func (b *batcher) send(l *lane) error {
+	l.writing <- struct{}{}
+	if l.err != nil {
+		<-l.writing
+		return l.err
 	}
-	if err := b.idx.Batch(b.batch); err != nil {
-		return fmt.Errorf("search: writing a batch of %d articles: %w", n, err)
-	}
-	b.done += n
-	b.batch.Reset()
+	batch := l.batch
+	l.batch = b.idx.NewBatch()
+	go func() {
+		n := batch.Size()
+		if err := b.idx.Batch(batch); err != nil {
+			l.err = fmt.Errorf("search: writing a batch of %d articles: %w", n, err)
+		} else {
+			l.done += n
+		}
+		<-l.writing
+	}()
 	return nil
+}
+
+// flush writes what the lanes hold and waits for every write to finish. It
+// returns the first error of any lane.
+func (b *batcher) flush() error {
+	for _, l := range b.lanes {
+		if l.batch.Size() > 0 {
+			if err := b.send(l); err != nil {
+				return b.abort(err)
+			}
+		}
+	}
+	return b.wait()
+}
+
+// abort waits for the writes under way and returns err: the caller stops
+// adding, and must not return while batches are still being written.
+func (b *batcher) abort(err error) error {
+	_ = b.wait()
+	return err
+}
+
+// wait waits for the lanes' writes, adds up what they wrote and returns the
+// first error of any lane.
+func (b *batcher) wait() error {
+	var first error
+	b.done = 0
+	for _, l := range b.lanes {
+		l.writing <- struct{}{}
+		if first == nil {
+			first = l.err
+		}
+		b.done += l.done
+		<-l.writing
+	}
+	return first
 }
 
 // Close closes the index; a persisted index is flushed to disk first, the

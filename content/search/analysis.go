@@ -10,8 +10,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/ro"
 	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/registry"
+	porterstemmer "github.com/blevesearch/go-porterstemmer"
 	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/russian"
 	"golang.org/x/text/unicode/norm"
@@ -42,6 +42,7 @@ const (
 	filterRuYo   = "newsbot_ru_yo"
 	filterFold   = "newsbot_fold"
 	filterRuStem = "newsbot_ru_stem"
+	filterEnStem = "newsbot_en_stem"
 )
 
 // exactMark starts the terms of roFilter that keep a word's diacritics, so
@@ -70,10 +71,11 @@ func init() {
 	}))
 	must(registry.RegisterTokenFilter(filterRuYo, filter(tokenFilter(ruYo))))
 	must(registry.RegisterTokenFilter(filterFold, filter(tokenFilter(fold))))
-	must(registry.RegisterTokenFilter(filterRuStem, filter(newStemmer(russian.Stem, ""))))
+	must(registry.RegisterTokenFilter(filterRuStem, filter(newStemmer(snowball(russian.Stem), ""))))
+	must(registry.RegisterTokenFilter(filterEnStem, filter(newStemmer(porterStem, ""))))
 	must(registry.RegisterAnalyzer(analyzerRo, chain(lowercase.Name, filterRo)))
 	must(registry.RegisterAnalyzer(analyzerRu, chain(lowercase.Name, filterRuYo, ru.StopName, filterRuStem)))
-	must(registry.RegisterAnalyzer(analyzerEn, chain(en.PossessiveName, lowercase.Name, filterFold, en.StopName, porter.Name)))
+	must(registry.RegisterAnalyzer(analyzerEn, chain(en.PossessiveName, lowercase.Name, filterFold, en.StopName, filterEnStem)))
 	must(registry.RegisterAnalyzer(analyzerOther, chain(lowercase.Name, filterFold)))
 }
 
@@ -206,7 +208,7 @@ func isASCII(b []byte) bool {
 	return true
 }
 
-// stemmer is a Snowball stemmer as a token filter, with an optional prefix
+// stemmer is a stemmer as a token filter, with an optional prefix
 // put before every stem. It remembers the stems of recent words: news
 // reuses its words, and looking a word up costs a fraction of stemming it.
 //
@@ -214,7 +216,7 @@ func isASCII(b []byte) bool {
 // atomic pointers: the analysis goroutines of a batch share it without
 // locks, and a word that collides with another only costs a stemming.
 type stemmer struct {
-	stem   func(*snowballstem.Env) bool
+	stem   func(word string) string
 	prefix string
 	slots  [stemSlots]atomic.Pointer[stemEntry]
 }
@@ -236,8 +238,23 @@ type stemEntry struct {
 // stemmed every time.
 const stemEntryBytes = 62
 
-func newStemmer(stem func(*snowballstem.Env) bool, prefix string) *stemmer {
+func newStemmer(stem func(word string) string, prefix string) *stemmer {
 	return &stemmer{stem: stem, prefix: prefix}
+}
+
+// snowball returns the stemming function of a Snowball stemmer.
+func snowball(stem func(*snowballstem.Env) bool) func(string) string {
+	return func(word string) string {
+		env := snowballstem.NewEnv(word)
+		stem(env)
+		return env.Current()
+	}
+}
+
+// porterStem stems an English word as bleve's "stem_porter" token filter
+// does, which it replaces in analyzerEn to use the stemmer's memory.
+func porterStem(word string) string {
+	return string(porterstemmer.StemWithoutLowerCasing([]rune(word)))
 }
 
 // Filter stems the tokens. The stems it puts in tokens are shared with its
@@ -261,9 +278,7 @@ func (s *stemmer) of(word []byte) []byte {
 		end := int(e.n) + int(e.m)
 		return e.buf[e.n:end:end]
 	}
-	env := snowballstem.NewEnv(string(word))
-	s.stem(env)
-	stem := env.Current()
+	stem := s.stem(string(word))
 	if len(word)+len(s.prefix)+len(stem) > stemEntryBytes {
 		return []byte(s.prefix + stem)
 	}

@@ -37,8 +37,8 @@ func newRoFilter(stop analysis.TokenMap) *roFilter {
 	f := &roFilter{
 		stop:       stop,
 		stopFolded: analysis.NewTokenMap(),
-		folded:     newStemmer(romanian.Stem, ""),
-		exact:      newStemmer(romanian.Stem, exactMark),
+		folded:     newStemmer(snowball(romanian.Stem), ""),
+		exact:      newStemmer(snowball(romanian.Stem), exactMark),
 	}
 	for w := range stop {
 		f.stopFolded.AddToken(string(fold([]byte(w))))

@@ -36,8 +36,27 @@ func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return wordByte[r]
 	}
+	if r < wordRunesLow {
+		return wordRuneLow[r]
+	}
+	return isWordRuneSlow(r)
+}
+
+func isWordRuneSlow(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.In(r, unicode.Mn, unicode.Mc, unicode.Nl, unicode.No)
 }
+
+// wordRunesLow ends the runes whose answer isWordRune looks up in a
+// table: Latin with diacritics, combining marks, Greek and Cyrillic, the
+// letters of our languages, which the Unicode tables answer slowly.
+const wordRunesLow = 0x530
+
+var wordRuneLow = func() (t [wordRunesLow]bool) {
+	for r := range rune(wordRunesLow) {
+		t[r] = isWordRuneSlow(r)
+	}
+	return t
+}()
 
 func isIdeo(r rune) bool {
 	return r >= 0x0E00 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai)

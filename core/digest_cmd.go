@@ -13,11 +13,8 @@ func (e *Engine) cmdDigest(ctx context.Context, req Request, lang string, cmd Co
 	if len(cmd.Args) == 0 {
 		return e.digestStatus(ctx, req, lang)
 	}
-	if !mayManage(req) {
-		return Reply{}, Errorf(CodeForbidden, "err_admins_only", nil)
-	}
-	if _, ok := e.digestStore(); !ok {
-		return Reply{}, Errorf(CodeUnavailable, "err_digest_unavailable", nil)
+	if err := e.mayChangeDelivery(req); err != nil {
+		return Reply{}, err
 	}
 	args := cmd.Args
 	switch {
@@ -63,17 +60,26 @@ func (e *Engine) cmdDigest(ctx context.Context, req Request, lang string, cmd Co
 	})
 }
 
+// mayChangeDelivery returns why req may not change how its chat gets
+// alerts (the /subscribe rule, and a store that keeps digests), or nil.
+func (e *Engine) mayChangeDelivery(req Request) error {
+	if !mayManage(req) {
+		return Errorf(CodeForbidden, "err_admins_only", nil)
+	}
+	if _, ok := e.digestStore(); !ok {
+		return Errorf(CodeUnavailable, "err_digest_unavailable", nil)
+	}
+	return nil
+}
+
 // cmdQuiet is /quiet: alone it shows how the chat gets alerts;
 // "/quiet HH:MM-HH:MM [zone]" sets quiet hours, "/quiet off" removes them.
 func (e *Engine) cmdQuiet(ctx context.Context, req Request, lang string, cmd Command) (Reply, error) {
 	if len(cmd.Args) == 0 {
 		return e.digestStatus(ctx, req, lang)
 	}
-	if !mayManage(req) {
-		return Reply{}, Errorf(CodeForbidden, "err_admins_only", nil)
-	}
-	if _, ok := e.digestStore(); !ok {
-		return Reply{}, Errorf(CodeUnavailable, "err_digest_unavailable", nil)
+	if err := e.mayChangeDelivery(req); err != nil {
+		return Reply{}, err
 	}
 	args := cmd.Args
 	if e.isWord(args[0], "off", "word_off") {

@@ -1,7 +1,6 @@
 package search
 
 import (
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -10,10 +9,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/ro"
 	"github.com/blevesearch/bleve/v2/analysis/lang/ru"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/registry"
-	porterstemmer "github.com/blevesearch/go-porterstemmer"
-	"github.com/blevesearch/snowballstem"
-	"github.com/blevesearch/snowballstem/russian"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -38,11 +35,9 @@ const (
 
 // Token filters of our own.
 const (
-	filterRo     = "newsbot_ro"
-	filterRuYo   = "newsbot_ru_yo"
-	filterFold   = "newsbot_fold"
-	filterRuStem = "newsbot_ru_stem"
-	filterEnStem = "newsbot_en_stem"
+	filterRo   = "newsbot_ro"
+	filterRuYo = "newsbot_ru_yo"
+	filterFold = "newsbot_fold"
 )
 
 // exactMark starts the terms of roFilter that keep a word's diacritics, so
@@ -71,31 +66,30 @@ func init() {
 	}))
 	must(registry.RegisterTokenFilter(filterRuYo, filter(tokenFilter(ruYo))))
 	must(registry.RegisterTokenFilter(filterFold, filter(tokenFilter(fold))))
-	must(registry.RegisterTokenFilter(filterRuStem, filter(newStemmer(snowball(russian.Stem), ""))))
-	must(registry.RegisterTokenFilter(filterEnStem, filter(newStemmer(porterStem, ""))))
 	must(registry.RegisterAnalyzer(analyzerRo, chain(lowercase.Name, filterRo)))
-	must(registry.RegisterAnalyzer(analyzerRu, chain(lowercase.Name, filterRuYo, ru.StopName, filterRuStem)))
-	must(registry.RegisterAnalyzer(analyzerEn, chain(en.PossessiveName, lowercase.Name, filterFold, en.StopName, filterEnStem)))
+	must(registry.RegisterAnalyzer(analyzerRu, chain(lowercase.Name, filterRuYo, ru.StopName, ru.SnowballStemmerName)))
+	must(registry.RegisterAnalyzer(analyzerEn, chain(en.PossessiveName, lowercase.Name, filterFold, en.StopName, porter.Name)))
 	must(registry.RegisterAnalyzer(analyzerOther, chain(lowercase.Name, filterFold)))
 }
 
 // chain returns the constructor of an analyzer that splits text into words
-// with wordTokenizer and runs the named token filters.
+// with wordTokenizer and runs the named token filters, which must work word
+// by word (see memoAnalyzer).
 func chain(filters ...string) registry.AnalyzerConstructor {
 	return func(_ map[string]any, c *registry.Cache) (analysis.Analyzer, error) {
 		tok, err := c.TokenizerNamed(tokenizerName)
 		if err != nil {
 			return nil, err
 		}
-		a := &analysis.DefaultAnalyzer{Tokenizer: tok}
+		var fs []analysis.TokenFilter
 		for _, name := range filters {
 			f, err := c.TokenFilterNamed(name)
 			if err != nil {
 				return nil, err
 			}
-			a.TokenFilters = append(a.TokenFilters, f)
+			fs = append(fs, f)
 		}
-		return a, nil
+		return newMemoAnalyzer(tok, fs...), nil
 	}
 }
 
@@ -206,88 +200,6 @@ func isASCII(b []byte) bool {
 		}
 	}
 	return true
-}
-
-// stemmer is a stemmer as a token filter, with an optional prefix
-// put before every stem. It remembers the stems of recent words: news
-// reuses its words, and looking a word up costs a fraction of stemming it.
-//
-// Its memory is direct-mapped, one word a slot, read and written with
-// atomic pointers: the analysis goroutines of a batch share it without
-// locks, and a word that collides with another only costs a stemming.
-type stemmer struct {
-	stem   func(word string) string
-	prefix string
-	slots  [stemSlots]atomic.Pointer[stemEntry]
-}
-
-// stemSlots is how many words a stemmer remembers: enough for the frequent
-// words of news, small enough to stay in the processor's caches.
-const stemSlots = 1 << 16
-
-// stemEntry is a remembered word and its stem, in one cache line: the
-// lookup of a word reads the slot and the entry and nothing else, where
-// separate strings cost a cache miss more each (a lookup missing the
-// processor's caches took an eighth of the indexing time).
-type stemEntry struct {
-	n, m uint8 // the lengths of the word and of the stem, in buf
-	buf  [stemEntryBytes]byte
-}
-
-// stemEntryBytes is the room for a word and its stem; longer words are
-// stemmed every time.
-const stemEntryBytes = 62
-
-func newStemmer(stem func(word string) string, prefix string) *stemmer {
-	return &stemmer{stem: stem, prefix: prefix}
-}
-
-// snowball returns the stemming function of a Snowball stemmer.
-func snowball(stem func(*snowballstem.Env) bool) func(string) string {
-	return func(word string) string {
-		env := snowballstem.NewEnv(word)
-		stem(env)
-		return env.Current()
-	}
-}
-
-// porterStem stems an English word as bleve's "stem_porter" token filter
-// does, which it replaces in analyzerEn to use the stemmer's memory.
-func porterStem(word string) string {
-	return string(porterstemmer.StemWithoutLowerCasing([]rune(word)))
-}
-
-// Filter stems the tokens. The stems it puts in tokens are shared with its
-// memory: token filters after it must not change terms in place.
-func (s *stemmer) Filter(in analysis.TokenStream) analysis.TokenStream {
-	for _, t := range in {
-		if t.KeyWord || len(t.Term) == 0 {
-			continue
-		}
-		t.Term = s.of(t.Term)
-	}
-	return in
-}
-
-// of returns the stem of word, with the prefix. The stem may be shared:
-// callers must not change it in place (its capacity ends with it, so
-// appending copies).
-func (s *stemmer) of(word []byte) []byte {
-	slot := &s.slots[hashOf(word)%stemSlots]
-	if e := slot.Load(); e != nil && int(e.n) == len(word) && string(e.buf[:e.n]) == string(word) {
-		end := int(e.n) + int(e.m)
-		return e.buf[e.n:end:end]
-	}
-	stem := s.stem(string(word))
-	if len(word)+len(s.prefix)+len(stem) > stemEntryBytes {
-		return []byte(s.prefix + stem)
-	}
-	e := &stemEntry{n: uint8(len(word)), m: uint8(len(s.prefix) + len(stem))}
-	copy(e.buf[copy(e.buf[:], word):], s.prefix)
-	copy(e.buf[len(word)+len(s.prefix):], stem)
-	slot.Store(e)
-	end := int(e.n) + int(e.m)
-	return e.buf[e.n:end:end]
 }
 
 func hashOf(b []byte) uint32 {

@@ -2,8 +2,11 @@ package search
 
 import (
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
@@ -90,4 +93,51 @@ func TestTokenizer(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMemoAnalyzer checks that remembering words changes nothing: each
+// analyzer gives the terms, positions and offsets its filters give without
+// a memory, on words met for the first time and on words remembered, from
+// goroutines sharing the memory.
+func TestMemoAnalyzer(t *testing.T) {
+	articles := synthetic(300)
+	c := registry.NewCache()
+	for _, p := range profiles {
+		t.Run(p.analyzer, func(t *testing.T) {
+			a, err := c.AnalyzerNamed(p.analyzer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			memo := a.(*memoAnalyzer)
+			plain := &analysis.DefaultAnalyzer{Tokenizer: memo.tokenizer, TokenFilters: memo.filters}
+			var texts []string
+			for _, art := range articles {
+				if p.lang == "" || art.Lang == p.lang {
+					texts = append(texts, art.Title, art.Lead, strings.Join(art.Body, "\n"))
+				}
+			}
+			texts = append(texts, "Știrile ţării Moldova's ЁЛКИ всё 3.5% "+strings.Repeat("ș", 40))
+			var wg sync.WaitGroup
+			for range 4 {
+				wg.Go(func() {
+					for pass := range 2 {
+						for _, text := range texts {
+							got, want := memo.Analyze([]byte(text)), plain.Analyze([]byte(text))
+							if !sameTokens(got, want) {
+								t.Errorf("pass %d: %q: memo %v, plain %v", pass, text, got, want)
+								return
+							}
+						}
+					}
+				})
+			}
+			wg.Wait()
+		})
+	}
+}
+
+func sameTokens(a, b analysis.TokenStream) bool {
+	return slices.EqualFunc(a, b, func(x, y *analysis.Token) bool {
+		return string(x.Term) == string(y.Term) && x.Position == y.Position && x.Start == y.Start && x.End == y.End
+	})
 }

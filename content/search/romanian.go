@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/snowballstem"
 	"github.com/blevesearch/snowballstem/romanian"
 )
 
@@ -30,16 +31,10 @@ import (
 // word is a stop word when it is one with or without its diacritics.
 type roFilter struct {
 	stop, stopFolded analysis.TokenMap
-	folded, exact    *stemmer
 }
 
 func newRoFilter(stop analysis.TokenMap) *roFilter {
-	f := &roFilter{
-		stop:       stop,
-		stopFolded: analysis.NewTokenMap(),
-		folded:     newStemmer(snowball(romanian.Stem), ""),
-		exact:      newStemmer(snowball(romanian.Stem), exactMark),
-	}
+	f := &roFilter{stop: stop, stopFolded: analysis.NewTokenMap()}
 	for w := range stop {
 		f.stopFolded.AddToken(string(fold([]byte(w))))
 	}
@@ -59,14 +54,21 @@ func (f *roFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 		if f.stop[string(word)] || f.stopFolded[string(folded)] {
 			continue
 		}
-		t.Term = f.folded.of(folded)
+		t.Term = roStem(folded, "")
 		out = append(out, t)
 		if !bytes.Equal(word, folded) {
 			e := *t
-			e.Term = f.exact.of(word)
+			e.Term = roStem(word, exactMark)
 			exact = append(exact, &e)
 		}
 	}
 	// Nothing reads the stream in position order: the second terms go last.
 	return append(out, exact...)
+}
+
+// roStem returns prefix and the Snowball stem of a Romanian word.
+func roStem(word []byte, prefix string) []byte {
+	env := snowballstem.NewEnv(string(word))
+	romanian.Stem(env)
+	return []byte(prefix + env.Current())
 }

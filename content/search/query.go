@@ -77,10 +77,13 @@ func (x *Index) read(p profile, text string) words {
 
 // query returns the query for w: with all, every word must match; else any
 // word may, and articles matching more words score higher.
-func (w words) query(all bool) query.Query {
-	if len(w.terms) == 0 {
-		return nil
-	}
+//
+// has tells whether a field of the index holds a term at all: the query
+// leaves out the terms no article has, and is nil when w cannot match
+// (with all, when one of its words is nowhere). A clause that can match
+// nothing still costs time: bleve advances it with the others at every
+// candidate article.
+func (w words) query(all bool, has func(field, term string) bool) query.Query {
 	clauses := make([]query.Query, 0, len(w.terms))
 	for _, terms := range w.terms {
 		var alts []query.Query
@@ -90,18 +93,29 @@ func (w words) query(all bool) query.Query {
 				weight = foldedWeight
 			}
 			for _, f := range textFields {
+				field := f.name + w.p.suffix
+				if !has(field, term) {
+					continue
+				}
 				q := query.NewTermQuery(term)
-				q.SetField(f.name + w.p.suffix)
+				q.SetField(field)
 				q.SetBoost(f.boost * weight)
 				alts = append(alts, q)
 			}
 		}
-		clauses = append(clauses, query.NewDisjunctionQuery(alts))
+		switch {
+		case len(alts) > 0:
+			clauses = append(clauses, query.NewDisjunctionQuery(alts))
+		case all:
+			return nil
+		}
 	}
-	if len(clauses) == 1 {
+	switch {
+	case len(clauses) == 0:
+		return nil
+	case len(clauses) == 1:
 		return clauses[0]
-	}
-	if all {
+	case all:
 		return query.NewConjunctionQuery(clauses)
 	}
 	return query.NewDisjunctionQuery(clauses)

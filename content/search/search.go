@@ -7,6 +7,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/newsbot/newsbot/core"
 )
@@ -55,9 +56,14 @@ func (x *Index) Search(ctx context.Context, q core.SearchQuery) (core.SearchResu
 		multi = multi || len(w.terms) > 1
 	}
 
-	res, err := x.run(ctx, ws, true, lang, q.Section, offset, limit)
-	if err == nil && res != nil && res.Total == 0 && multi {
-		res, err = x.run(ctx, ws, false, lang, q.Section, offset, limit)
+	v, err := x.vocabulary()
+	if err != nil {
+		return core.SearchResult{}, err
+	}
+	defer v.close()
+	res, err := x.run(ctx, ws, true, v.has, lang, q.Section, offset, limit)
+	if err == nil && (res == nil || res.Total == 0) && multi {
+		res, err = x.run(ctx, ws, false, v.has, lang, q.Section, offset, limit)
 	}
 	if err != nil || res == nil {
 		return core.SearchResult{}, err
@@ -71,11 +77,12 @@ func (x *Index) Search(ctx context.Context, q core.SearchQuery) (core.SearchResu
 }
 
 // run searches for ws, with every word required or any, within lang and
-// section. It returns nil when there is nothing to search for.
-func (x *Index) run(ctx context.Context, ws []words, all bool, lang, section string, offset, limit int) (*bleve.SearchResult, error) {
+// section. It returns nil when there is nothing to search for, or nothing
+// that can match (see words.query).
+func (x *Index) run(ctx context.Context, ws []words, all bool, has func(field, term string) bool, lang, section string, offset, limit int) (*bleve.SearchResult, error) {
 	var alts []query.Query
 	for _, w := range ws {
-		if q := w.query(all); q != nil {
+		if q := w.query(all, has); q != nil {
 			alts = append(alts, q)
 		}
 	}
@@ -132,3 +139,46 @@ func filterQuery(field, value string) query.Query {
 	q.SetBoost(0)
 	return q
 }
+
+// vocabulary tells which terms the index holds, from one snapshot of it.
+// The search that follows reads a snapshot of its own: an article indexed
+// in between may be missed by that one search, as if it came a moment
+// later.
+type vocabulary struct {
+	reader index.IndexReader
+	dicts  map[string]index.FieldDictContains
+}
+
+func (x *Index) vocabulary() (*vocabulary, error) {
+	if x.closed.Load() {
+		return nil, fmt.Errorf("search: %w", bleve.ErrorIndexClosed)
+	}
+	adv, err := x.idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return &vocabulary{reader: r, dicts: make(map[string]index.FieldDictContains)}, nil
+}
+
+// has reports whether any article has term in field. When the index cannot
+// tell, it reports true and leaves the answer to the search.
+func (v *vocabulary) has(field, term string) bool {
+	d, ok := v.dicts[field]
+	if !ok {
+		if rc, isRC := v.reader.(index.IndexReaderContains); isRC {
+			d, _ = rc.FieldDictContains(field)
+		}
+		v.dicts[field] = d
+	}
+	if d == nil {
+		return true
+	}
+	found, err := d.Contains([]byte(term))
+	return found || err != nil
+}
+
+func (v *vocabulary) close() { _ = v.reader.Close() }

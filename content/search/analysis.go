@@ -54,9 +54,6 @@ func init() {
 	filter := func(f analysis.TokenFilter) registry.TokenFilterConstructor {
 		return func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) { return f, nil }
 	}
-	must(registry.RegisterTokenizer(tokenizerName, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
-		return wordTokenizer{}, nil
-	}))
 	must(registry.RegisterTokenFilter(filterRo, func(_ map[string]any, c *registry.Cache) (analysis.TokenFilter, error) {
 		words, err := c.TokenMapNamed(ro.StopName)
 		if err != nil {
@@ -73,14 +70,10 @@ func init() {
 }
 
 // chain returns the constructor of an analyzer that splits text into words
-// with wordTokenizer and runs the named token filters, which must work word
-// by word (see memoAnalyzer).
+// as wordTokenizer does and runs the named token filters, which must work
+// word by word (see memoAnalyzer).
 func chain(filters ...string) registry.AnalyzerConstructor {
 	return func(_ map[string]any, c *registry.Cache) (analysis.Analyzer, error) {
-		tok, err := c.TokenizerNamed(tokenizerName)
-		if err != nil {
-			return nil, err
-		}
 		var fs []analysis.TokenFilter
 		for _, name := range filters {
 			f, err := c.TokenFilterNamed(name)
@@ -89,7 +82,7 @@ func chain(filters ...string) registry.AnalyzerConstructor {
 			}
 			fs = append(fs, f)
 		}
-		return newMemoAnalyzer(tok, fs...), nil
+		return newMemoAnalyzer(fs...), nil
 	}
 }
 

@@ -109,7 +109,7 @@ func TestMemoAnalyzer(t *testing.T) {
 				t.Fatal(err)
 			}
 			memo := a.(*memoAnalyzer)
-			plain := &analysis.DefaultAnalyzer{Tokenizer: memo.tokenizer, TokenFilters: memo.filters}
+			plain := &analysis.DefaultAnalyzer{Tokenizer: wordTokenizer{}, TokenFilters: memo.filters}
 			var texts []string
 			for _, art := range articles {
 				if p.lang == "" || art.Lang == p.lang {

@@ -8,7 +8,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 )
 
-// memoAnalyzer splits text into words with its tokenizer and runs each
+// memoAnalyzer splits text into words as wordTokenizer does and runs each
 // word through its token filters, remembering what the filters made of
 // recent words: news reuses its words, and looking a word up costs a
 // fraction of lower-casing, folding, checking the stop list and stemming
@@ -23,45 +23,56 @@ import (
 // The terms it returns may be shared with its memory: nothing may change a
 // term in place (their capacity ends with them, so appending copies).
 type memoAnalyzer struct {
-	tokenizer analysis.Tokenizer
-	filters   []analysis.TokenFilter
-	memo      *wordMemo
+	filters []analysis.TokenFilter
+	memo    *wordMemo
 }
 
-func newMemoAnalyzer(tokenizer analysis.Tokenizer, filters ...analysis.TokenFilter) *memoAnalyzer {
-	return &memoAnalyzer{tokenizer: tokenizer, filters: filters, memo: new(wordMemo)}
+func newMemoAnalyzer(filters ...analysis.TokenFilter) *memoAnalyzer {
+	return &memoAnalyzer{filters: filters, memo: new(wordMemo)}
 }
 
 func (a *memoAnalyzer) Analyze(input []byte) analysis.TokenStream {
-	tokens := a.tokenizer.Tokenize(input)
-	out := tokens[:0] // never ahead of the token read
+	// Tokens are made only for the terms kept, not for stop words, in
+	// chunks: a token per kept word takes about twelve bytes of text in
+	// our languages (a Cyrillic letter takes two).
+	tokens := tokenChunks{next: make([]analysis.Token, 0, min(len(input)/12+1, 512))}
+	out := make(analysis.TokenStream, 0, cap(tokens.next))
 	var extra analysis.TokenStream
-	for _, t := range tokens {
-		if e := a.memo.load(t.Term); e != nil {
-			if e.k == 0 {
-				continue
-			}
-			t.Term = e.term(0)
-			out = append(out, t)
-			if e.k == 2 {
-				x := *t
-				x.Term = e.term(1)
-				extra = append(extra, &x)
-			}
-			continue
-		}
-		for i, term := range a.learn(t.Term) {
+	pos := 0
+	eachWord(input, func(start, end int, numeric bool) {
+		pos++
+		word := input[start:end:end]
+		emit := func(i int, term []byte) {
+			t := tokens.new()
+			*t = analysis.Token{Term: term, Start: start, End: end, Position: pos, Type: tokenType(numeric)}
 			if i == 0 {
-				t.Term = term
 				out = append(out, t)
-				continue
+			} else {
+				extra = append(extra, t)
 			}
-			x := *t
-			x.Term = term
-			extra = append(extra, &x)
 		}
-	}
+		if e := a.memo.load(word); e != nil {
+			for i := range int(e.k) {
+				emit(i, e.term(i))
+			}
+			return
+		}
+		for i, term := range a.learn(word) {
+			emit(i, term)
+		}
+	})
 	return append(out, extra...)
+}
+
+// tokenChunks hands out tokens from slices of a few at a time.
+type tokenChunks struct{ next []analysis.Token }
+
+func (c *tokenChunks) new() *analysis.Token {
+	if len(c.next) == cap(c.next) {
+		c.next = make([]analysis.Token, 0, 64)
+	}
+	c.next = c.next[:len(c.next)+1]
+	return &c.next[len(c.next)-1]
 }
 
 // learn runs word through the filters, remembers the terms they make of it
@@ -91,7 +102,7 @@ type wordMemo struct {
 // memoSlots is how many words a memory holds: enough for the frequent
 // words of news (a hit rate above nine in ten on the benchmark corpus),
 // small enough that the slots stay in the processor's caches.
-const memoSlots = 1 << 16
+const memoSlots = 1 << 17
 
 // memoEntry is a remembered word and its terms, in one 64-byte cache line:
 // a lookup reads the slot and the entry and nothing else.

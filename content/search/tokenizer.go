@@ -7,9 +7,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 )
 
-// tokenizerName is our tokenizer's name in bleve's registry.
-const tokenizerName = "newsbot_words"
-
 // wordTokenizer splits text into words: runs of letters, digits and
 // combining marks. An apostrophe between letters stays inside a word ("it's",
 // "l'aviz"), and so does a '.' or ',' between digits ("3.5", "1,000").
@@ -69,18 +66,26 @@ func (wordTokenizer) Tokenize(in []byte) analysis.TokenStream {
 	// separator take six bytes on average in our languages.
 	backing := make([]analysis.Token, 0, len(in)/6+1)
 	out := make(analysis.TokenStream, 0, cap(backing))
-	emit := func(start, end int, numeric bool) {
-		typ := analysis.AlphaNumeric
-		if numeric {
-			typ = analysis.Numeric
-		}
+	eachWord(in, func(start, end int, numeric bool) {
 		if len(backing) == cap(backing) {
 			backing = make([]analysis.Token, 0, len(in)/6+1)
 		}
-		backing = append(backing, analysis.Token{Term: in[start:end:end], Start: start, End: end, Position: len(out) + 1, Type: typ})
+		backing = append(backing, analysis.Token{Term: in[start:end:end], Start: start, End: end, Position: len(out) + 1, Type: tokenType(numeric)})
 		out = append(out, &backing[len(backing)-1])
-	}
+	})
+	return out
+}
 
+func tokenType(numeric bool) analysis.TokenType {
+	if numeric {
+		return analysis.Numeric
+	}
+	return analysis.AlphaNumeric
+}
+
+// eachWord calls fn with the byte range of each word of in, in order, and
+// whether the word is a number, as wordTokenizer splits text.
+func eachWord(in []byte, fn func(start, end int, numeric bool)) {
 	start := -1 // the current word's start, or -1 between words
 	numeric := true
 	var prev rune
@@ -92,10 +97,10 @@ func (wordTokenizer) Tokenize(in []byte) analysis.TokenStream {
 		switch {
 		case isIdeo(r):
 			if start >= 0 {
-				emit(start, i, numeric)
+				fn(start, i, numeric)
 				start = -1
 			}
-			emit(i, i+n, false)
+			fn(i, i+n, false)
 		case isWordRune(r):
 			if start < 0 {
 				start, numeric = i, true
@@ -105,7 +110,7 @@ func (wordTokenizer) Tokenize(in []byte) analysis.TokenStream {
 			// Inside a word: keep going.
 		default:
 			if start >= 0 {
-				emit(start, i, numeric)
+				fn(start, i, numeric)
 				start = -1
 			}
 		}
@@ -113,9 +118,8 @@ func (wordTokenizer) Tokenize(in []byte) analysis.TokenStream {
 		i += n
 	}
 	if start >= 0 {
-		emit(start, len(in), numeric)
+		fn(start, len(in), numeric)
 	}
-	return out
 }
 
 // joins reports whether r, between prev and the text rest, is inside a

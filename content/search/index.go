@@ -263,7 +263,7 @@ type lane struct {
 }
 
 // laneCount is how many batches are written at once: one per processor.
-func laneCount() int { return min(max(runtime.GOMAXPROCS(0)+1, 1), maxLanes) }
+func laneCount() int { return min(max(runtime.GOMAXPROCS(0), 1), maxLanes) }
 
 // maxLanes bounds the batches in flight, and with them memory: each lane
 // holds one batch being filled and one being written.

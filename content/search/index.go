@@ -13,6 +13,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bolterrors "go.etcd.io/bbolt/errors"
 
@@ -48,6 +49,7 @@ type Index struct {
 	path      string
 	temp      string // the directory Close removes, for NewMemory
 	analyzers map[string]analysis.Analyzer
+	keyword   analysis.Analyzer // of the keyword fields
 	fresh     bool
 	closed    atomic.Bool
 }
@@ -196,6 +198,10 @@ func newIndex(idx bleve.Index, fresh bool) (*Index, error) {
 		}
 		x.analyzers[p.analyzer] = a
 	}
+	if x.keyword = idx.Mapping().AnalyzerNamed(keyword.Name); x.keyword == nil {
+		_ = idx.Close()
+		return nil, fmt.Errorf("search: analyzer %s is not registered", keyword.Name)
+	}
 	return x, nil
 }
 
@@ -214,7 +220,7 @@ func (x *Index) Index(ctx context.Context, articles ...content.Article) error {
 		}
 	}
 	// Fewer articles than a batch go in one batch, one new segment.
-	b := newBatcher(x.idx, (len(articles)+BatchSize-1)/BatchSize)
+	b := newBatcher(x, (len(articles)+BatchSize-1)/BatchSize)
 	for _, a := range articles {
 		if err := b.add(ctx, a); err != nil {
 			return b.abort(err)
@@ -225,7 +231,7 @@ func (x *Index) Index(ctx context.Context, articles ...content.Article) error {
 
 // rebuild indexes what fn gives and returns how many articles that was.
 func (x *Index) rebuild(ctx context.Context, fn Rebuild) (int, error) {
-	b := newBatcher(x.idx, laneCount())
+	b := newBatcher(x, laneCount())
 	err := fn(ctx, func(a content.Article) error {
 		if !content.ValidID(a.ID) {
 			slog.Warn("search: skipping an article with an invalid ID", slog.String("id", a.ID))
@@ -249,7 +255,7 @@ func (x *Index) rebuild(ctx context.Context, fn Rebuild) (int, error) {
 // its batches in order, so two versions of an article are indexed in the
 // order they were added and the later one stays.
 type batcher struct {
-	idx   bleve.Index
+	x     *Index
 	lanes []*lane
 	done  int
 }
@@ -271,10 +277,10 @@ const maxLanes = 4
 
 // newBatcher returns a batcher with the given number of lanes, at most
 // laneCount.
-func newBatcher(idx bleve.Index, lanes int) *batcher {
-	b := &batcher{idx: idx}
+func newBatcher(x *Index, lanes int) *batcher {
+	b := &batcher{x: x}
 	for range min(max(lanes, 1), laneCount()) {
-		b.lanes = append(b.lanes, &lane{batch: idx.NewBatch(), writing: make(chan struct{}, 1)})
+		b.lanes = append(b.lanes, &lane{batch: x.idx.NewBatch(), writing: make(chan struct{}, 1)})
 	}
 	return b
 }
@@ -284,7 +290,7 @@ func (b *batcher) add(ctx context.Context, a content.Article) error {
 		return err
 	}
 	l := b.lanes[hashOf([]byte(a.ID))%uint32(len(b.lanes))]
-	if err := l.batch.Index(a.ID, document(a)); err != nil {
+	if err := l.batch.IndexAdvanced(b.x.document(a)); err != nil {
 		return fmt.Errorf("search: indexing %s: %w", a.ID, err)
 	}
 	if l.batch.Size() >= BatchSize {
@@ -302,10 +308,10 @@ func (b *batcher) send(l *lane) error {
 		return l.err
 	}
 	batch := l.batch
-	l.batch = b.idx.NewBatch()
+	l.batch = b.x.idx.NewBatch()
 	go func() {
 		n := batch.Size()
-		if err := b.idx.Batch(batch); err != nil {
+		if err := b.x.idx.Batch(batch); err != nil {
 			l.err = fmt.Errorf("search: writing a batch of %d articles: %w", n, err)
 		} else {
 			l.done += n

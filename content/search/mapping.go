@@ -3,6 +3,8 @@ package search
 import (
 	"strings"
 
+	"github.com/blevesearch/bleve/v2/document"
+
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -120,21 +122,30 @@ func newMapping() *mapping.IndexMappingImpl {
 	return m
 }
 
-// document returns what the index keeps of a.
-func document(a content.Article) map[string]any {
+// document returns what the index keeps of a: the fields newMapping
+// describes, built directly rather than by walking a map through the
+// mapping (which took a few percent of the indexing time and copied each
+// text twice). The stored text and its analyzed copy share their bytes:
+// the analyzers never change their input.
+func (x *Index) document(a content.Article) *document.Document {
 	lang := normLang(a.Lang)
-	body := strings.Join(a.Body, "\n")
-	d := map[string]any{
-		fieldLang:    lang,
-		fieldSection: strings.ToLower(strings.TrimSpace(a.Section)),
-		fieldTitle:   a.Title,
-		fieldLead:    a.Lead,
-		fieldBody:    body,
-	}
-	text := map[string]string{fieldTitle: a.Title, fieldLead: a.Lead, fieldBody: body}
-	suffix := profileFor(lang).suffix
+	p := profileFor(lang)
+	d := document.NewDocument(a.ID)
+	d.AddField(document.NewTextFieldCustom(fieldLang, nil, []byte(lang), index.IndexField|index.StoreField, x.keyword))
+	d.AddField(document.NewTextFieldCustom(fieldSection, nil, []byte(strings.ToLower(strings.TrimSpace(a.Section))), index.IndexField, x.keyword))
 	for _, f := range textFields {
-		d[f.name+suffix] = text[f.name]
+		var value []byte
+		switch f.name {
+		case fieldTitle:
+			value = []byte(a.Title)
+		case fieldLead:
+			value = []byte(a.Lead)
+		case fieldBody:
+			value = []byte(strings.Join(a.Body, "\n"))
+		}
+		d.AddField(document.NewTextFieldCustom(f.name, nil, value, index.StoreField, nil))
+		d.AddField(document.NewTextFieldCustom(f.name+p.suffix, nil, value, index.IndexField, x.analyzers[p.analyzer]))
 	}
+	d.SetIndexed()
 	return d
 }

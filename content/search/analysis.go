@@ -194,11 +194,3 @@ func isASCII(b []byte) bool {
 	}
 	return true
 }
-
-func hashOf(b []byte) uint32 {
-	h := uint32(2166136261)
-	for _, c := range b {
-		h = (h ^ uint32(c)) * 16777619
-	}
-	return h
-}

@@ -290,6 +290,75 @@ func TestReindexReplaces(t *testing.T) {
 	}
 }
 
+// TestBulkIndexKeepsLastVersion checks that of an article given twice in
+// one call of more than a batch, the later version stays, even when the
+// two are in different languages and so in batches written concurrently.
+func TestBulkIndexKeepsLastVersion(t *testing.T) {
+	ctx := context.Background()
+	articles := synthetic(BatchSize + 100)
+	first := articles[0] // ro
+	ru := first
+	ru.Lang, ru.Title, ru.Lead, ru.Body = "ru", "Зимняя ярмарка", "Ярмарка открылась.", []string{"Ярмарка работает до марта."}
+	en := articles[2] // en
+	en2 := en
+	en2.Title, en2.Lead, en2.Body = "Winter fair", "The fair opened.", []string{"The fair runs until March."}
+	// A version in another language, then the first version again; a
+	// second version in the same language.
+	articles = slices.Insert(articles, 500, ru)
+	articles = append(articles, first, en2)
+
+	x, err := NewMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if err := x.Index(ctx, articles...); err != nil {
+		t.Fatal(err)
+	}
+	r, err := x.Search(ctx, core.SearchQuery{Text: "ярмарка", Lang: "ru"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Total != 0 {
+		t.Errorf("the earlier Russian version of %s is found: %v", first.ID, ids(r))
+	}
+	r, err = x.Search(ctx, core.SearchQuery{Text: first.Title, Lang: "ro"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(ids(r), first.ID) {
+		t.Errorf("the later Romanian version of %s is not found", first.ID)
+	}
+	r, err = x.Search(ctx, core.SearchQuery{Text: "winter fair", Lang: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(r); !slices.Equal(got, []string{en.ID}) {
+		t.Errorf("later English version: hits %v, want [%s]", got, en.ID)
+	}
+	n, err := x.idx.DocCount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != BatchSize+100 {
+		t.Errorf("%d documents, want %d", n, BatchSize+100)
+	}
+}
+
+func TestLastVersions(t *testing.T) {
+	art := func(id, lang string) content.Article { return content.Article{ID: id, Lang: lang} }
+	in := []content.Article{art("a", "ro"), art("b", "en"), art("a", "ru"), art("c", "en"), art("b", "en")}
+	want := []content.Article{art("a", "ru"), art("c", "en"), art("b", "en")}
+	got := lastVersions(in)
+	if !slices.EqualFunc(got, want, func(x, y content.Article) bool { return x.ID == y.ID && x.Lang == y.Lang }) {
+		t.Errorf("lastVersions = %v, want %v", got, want)
+	}
+	unique := in[:2]
+	if got := lastVersions(unique); &got[0] != &unique[0] {
+		t.Error("lastVersions copied articles without duplicates")
+	}
+}
+
 func TestIndexInvalidID(t *testing.T) {
 	x := testIndex(t)
 	err := x.Index(context.Background(), content.Article{ID: "ok", Lang: "en", Title: "Fine"}, content.Article{ID: "not ok", Lang: "en", Title: "Broken"})

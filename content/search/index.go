@@ -50,6 +50,8 @@ type Index struct {
 	temp      string // the directory Close removes, for NewMemory
 	analyzers map[string]analysis.Analyzer
 	keyword   analysis.Analyzer // of the keyword fields
+	durable   bool              // writes return once they are on disk
+	closing   chan struct{}     // closed by Close
 	fresh     bool
 	closed    atomic.Bool
 }
@@ -110,7 +112,7 @@ func Open(ctx context.Context, dir string, rebuild Rebuild) (*Index, error) {
 	if idx != nil {
 		x, err := newIndex(idx, false)
 		if x != nil {
-			x.path = path
+			x.path, x.durable = path, true
 		}
 		return x, err
 	}
@@ -118,7 +120,7 @@ func Open(ctx context.Context, dir string, rebuild Rebuild) (*Index, error) {
 	if err := os.RemoveAll(path); err != nil {
 		return nil, fmt.Errorf("search: removing the old index: %w", err)
 	}
-	idx, err = bleve.NewUsing(path, newMapping(), scorch.Name, scorch.Name, map[string]any{"bolt_timeout": openTimeout})
+	idx, err = bleve.NewUsing(path, newMapping(), scorch.Name, scorch.Name, persistedConfig())
 	if err != nil {
 		return nil, fmt.Errorf("search: creating the index: %w", err)
 	}
@@ -126,7 +128,7 @@ func Open(ctx context.Context, dir string, rebuild Rebuild) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	x.path = path
+	x.path, x.durable = path, true
 	if rebuild != nil {
 		start := time.Now()
 		n, err := x.rebuild(ctx, rebuild)
@@ -136,11 +138,55 @@ func Open(ctx context.Context, dir string, rebuild Rebuild) (*Index, error) {
 		}
 		slog.Info("search: index rebuilt", slog.Int("articles", n), slog.Duration("took", time.Since(start)))
 	}
-	if err := idx.SetInternal([]byte(keySchema), []byte(schemaVersion)); err != nil {
+	if err := x.setInternal(keySchema, schemaVersion); err != nil {
 		_ = x.Close()
 		return nil, fmt.Errorf("search: marking the index complete: %w", err)
 	}
 	return x, nil
+}
+
+// persistedConfig is the scorch configuration of an index Open keeps.
+//
+// Its batches are "unsafe": bleve returns from writing a batch once the
+// batch is searchable, and persists it in the background, where by default
+// the writer waits for the disk and keeps its processor idle meanwhile. The
+// index makes every write durable itself: a batch carries a callback that
+// bleve calls once the batch is on disk, and Index returns only after the
+// callbacks of all its batches (see lane.send). The persister may also
+// write several batches as one file then, which leaves less to merge.
+func persistedConfig() map[string]any {
+	return map[string]any{"bolt_timeout": openTimeout, "unsafe_batch": true}
+}
+
+// setInternal stores an internal key of the index, on disk before it
+// returns when the index is durable.
+func (x *Index) setInternal(key, value string) error {
+	b := x.idx.NewBatch()
+	b.SetInternal([]byte(key), []byte(value))
+	persisted := x.onPersisted(b)
+	if err := x.idx.Batch(b); err != nil {
+		return err
+	}
+	return persisted()
+}
+
+// onPersisted arranges for a batch of a durable index to report when it is
+// on disk, and returns the function that waits for that. For an index that
+// is not durable it waits for nothing.
+func (x *Index) onPersisted(b *bleve.Batch) func() error {
+	if !x.durable {
+		return func() error { return nil }
+	}
+	done := make(chan error, 1)
+	b.SetPersistedCallback(func(err error) { done <- err })
+	return func() error {
+		select {
+		case err := <-done:
+			return err
+		case <-x.closing: // bleve drops what it has not persisted yet
+			return bleve.ErrorIndexClosed
+		}
+	}
 }
 
 // openExisting opens the index at path when it is usable. It returns a nil
@@ -150,7 +196,7 @@ func openExisting(path string) (bleve.Index, string, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, "missing", nil
 	}
-	idx, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": openTimeout})
+	idx, err := bleve.OpenUsing(path, persistedConfig())
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, "", fmt.Errorf("search: the index at %s is in use by another process", path)
 	}
@@ -189,7 +235,7 @@ func check(idx bleve.Index) string {
 }
 
 func newIndex(idx bleve.Index, fresh bool) (*Index, error) {
-	x := &Index{idx: idx, fresh: fresh, analyzers: make(map[string]analysis.Analyzer)}
+	x := &Index{idx: idx, fresh: fresh, analyzers: make(map[string]analysis.Analyzer), closing: make(chan struct{})}
 	for _, p := range profiles {
 		a := idx.Mapping().AnalyzerNamed(p.analyzer)
 		if a == nil {
@@ -350,8 +396,9 @@ func (b *batcher) add(ctx context.Context, a content.Article) error {
 	return nil
 }
 
-// send starts writing l's batch once l's previous batch is written and a
-// writer is free, and gives l a new batch to fill.
+// send starts writing l's batch once l's previous batch is written (and on
+// disk, for a durable index) and a writer is free, and gives l a new batch
+// to fill.
 func (b *batcher) send(l *lane) error {
 	l.writing <- struct{}{}
 	if l.err != nil {
@@ -360,15 +407,22 @@ func (b *batcher) send(l *lane) error {
 	}
 	batch := l.batch
 	l.batch = b.x.idx.NewBatch()
+	persisted := b.x.onPersisted(batch)
 	b.writers <- struct{}{}
 	go func() {
 		n := batch.Size()
-		if err := b.x.idx.Batch(batch); err != nil {
+		err := b.x.idx.Batch(batch)
+		// The batch is searchable: another lane may use the processor
+		// while this one waits for the disk.
+		<-b.writers
+		if err == nil {
+			err = persisted()
+		}
+		if err != nil {
 			l.err = fmt.Errorf("search: writing a batch of %d articles: %w", n, err)
 		} else {
 			l.done += n
 		}
-		<-b.writers
 		<-l.writing
 	}()
 	return nil
@@ -416,6 +470,7 @@ func (x *Index) Close() error {
 	if x.closed.Swap(true) {
 		return nil
 	}
+	close(x.closing)
 	err := x.idx.Close()
 	if x.temp != "" {
 		err = errors.Join(err, os.RemoveAll(x.temp))

@@ -67,6 +67,37 @@ func TestPersistRoundTrip(t *testing.T) {
 	mustFind(t, x, "ёлка", "ru-elka")
 }
 
+// TestPersistDurable checks that what Open and Index return from is on
+// disk: a copy of the index directory taken while the index is still open,
+// as a crash would leave it, opens complete and holds the articles.
+func TestPersistDurable(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	calls := 0
+	x, err := Open(ctx, dir, feed(testArticles(t)[:2], &calls))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if err := x.Index(ctx, testArticles(t)[2:]...); err != nil {
+		t.Fatal(err)
+	}
+	crashed := t.TempDir()
+	if err := os.CopyFS(filepath.Join(crashed, IndexDir), os.DirFS(filepath.Join(dir, IndexDir))); err != nil {
+		t.Fatal(err)
+	}
+	y, err := Open(ctx, crashed, feed(nil, &calls))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer y.Close()
+	if y.Fresh() || calls != 1 {
+		t.Errorf("copy of the open index: Fresh = %v, rebuild calls = %d; want false, 1", y.Fresh(), calls)
+	}
+	mustFind(t, y, "stiri", "ro-sport", "ro-alegeri", "ro-energie")
+	mustFind(t, y, "ёлка", "ru-elka")
+}
+
 func TestPersistRebuild(t *testing.T) {
 	ctx := context.Background()
 	articles := testArticles(t)
@@ -110,7 +141,7 @@ func TestPersistRebuild(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := x.idx.SetInternal([]byte(keySchema), []byte("newsbot-search-0")); err != nil {
+			if err := x.setInternal(keySchema, "newsbot-search-0"); err != nil {
 				t.Fatal(err)
 			}
 			if err := x.Close(); err != nil {

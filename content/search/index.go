@@ -28,7 +28,8 @@ var _ core.Indexer = (*Index)(nil)
 // faster than 1,000 in BenchmarkIndex) but hold every analyzed article of
 // the batch in memory at once; this size keeps that to tens of megabytes a
 // batch, with a batch being filled per lane and up to writerCount being
-// written. With two writers, 5,000 was no faster than 2,000.
+// written. With two batches written at once, 5,000 was no faster than
+// 2,000 (measured before batches were filled by language).
 const BatchSize = 2000
 
 // IndexDir is the directory Open keeps the index in, inside the data

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bolterrors "go.etcd.io/bbolt/errors"
+	"golang.org/x/time/rate"
 
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
@@ -53,8 +56,16 @@ type Index struct {
 	keyword   analysis.Analyzer // of the keyword fields
 	durable   bool              // writes return once they are on disk
 	closing   chan struct{}     // closed by Close
-	fresh     bool
-	closed    atomic.Bool
+
+	// mu keeps Close from closing the index under a search, which bleve
+	// does not guard against.
+	mu sync.RWMutex
+
+	persistMu   sync.Mutex
+	persistFail chan struct{} // closed, and replaced, when persisting fails
+	persistErr  error         // why persisting failed last
+	fresh       bool
+	closed      atomic.Bool
 }
 
 // Rebuild feeds every stored article to add, for Open to rebuild an index
@@ -77,17 +88,17 @@ func NewMemory() (*Index, error) {
 		return nil, fmt.Errorf("search: creating the index directory: %w", err)
 	}
 	path := filepath.Join(dir, IndexDir)
-	idx, err := bleve.NewUsing(path, newMapping(), scorch.Name, scorch.Name, map[string]any{"unsafe_batch": true})
+	idx, err := bleve.NewUsing(path, newMapping(), scorch.Name, scorch.Name, map[string]any{"unsafe_batch": true, "asyncErrorCallbackName": asyncErrors})
 	if err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("search: creating the index: %w", err)
 	}
-	x, err := newIndex(idx, true)
+	x, err := newIndex(idx, path, true, false)
 	if err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
-	x.path, x.temp = path, dir
+	x.temp = dir
 	return x, nil
 }
 
@@ -111,11 +122,7 @@ func Open(ctx context.Context, dir string, rebuild Rebuild) (*Index, error) {
 		return nil, err
 	}
 	if idx != nil {
-		x, err := newIndex(idx, false)
-		if x != nil {
-			x.path, x.durable = path, true
-		}
-		return x, err
+		return newIndex(idx, path, false, true)
 	}
 	slog.Warn("search: rebuilding the index", slog.String("path", path), slog.String("reason", reason))
 	if err := os.RemoveAll(path); err != nil {
@@ -125,11 +132,10 @@ func Open(ctx context.Context, dir string, rebuild Rebuild) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: creating the index: %w", err)
 	}
-	x, err := newIndex(idx, true)
+	x, err := newIndex(idx, path, true, true)
 	if err != nil {
 		return nil, err
 	}
-	x.path, x.durable = path, true
 	if rebuild != nil {
 		start := time.Now()
 		n, err := x.rebuild(ctx, rebuild)
@@ -139,7 +145,7 @@ func Open(ctx context.Context, dir string, rebuild Rebuild) (*Index, error) {
 		}
 		slog.Info("search: index rebuilt", slog.Int("articles", n), slog.Duration("took", time.Since(start)))
 	}
-	if err := x.setInternal(keySchema, schemaVersion); err != nil {
+	if err := x.setInternal(ctx, keySchema, schemaVersion); err != nil {
 		_ = x.Close()
 		return nil, fmt.Errorf("search: marking the index complete: %w", err)
 	}
@@ -156,15 +162,15 @@ func Open(ctx context.Context, dir string, rebuild Rebuild) (*Index, error) {
 // callbacks of all its batches (see lane.send). The persister may also
 // write several batches as one file then, which leaves less to merge.
 func persistedConfig() map[string]any {
-	return map[string]any{"bolt_timeout": openTimeout, "unsafe_batch": true}
+	return map[string]any{"bolt_timeout": openTimeout, "unsafe_batch": true, "asyncErrorCallbackName": asyncErrors}
 }
 
 // setInternal stores an internal key of the index, on disk before it
 // returns when the index is durable.
-func (x *Index) setInternal(key, value string) error {
+func (x *Index) setInternal(ctx context.Context, key, value string) error {
 	b := x.idx.NewBatch()
 	b.SetInternal([]byte(key), []byte(value))
-	persisted := x.onPersisted(b)
+	persisted := x.onPersisted(ctx, b)
 	if err := x.idx.Batch(b); err != nil {
 		return err
 	}
@@ -172,22 +178,92 @@ func (x *Index) setInternal(key, value string) error {
 }
 
 // onPersisted arranges for a batch of a durable index to report when it is
-// on disk, and returns the function that waits for that. For an index that
-// is not durable it waits for nothing.
-func (x *Index) onPersisted(b *bleve.Batch) func() error {
+// on disk, and returns the function that waits for that: it fails when
+// bleve fails to persist, when the index is closed first (bleve drops what
+// it has not persisted then) or when ctx is done. For an index that is not
+// durable it waits for nothing.
+func (x *Index) onPersisted(ctx context.Context, b *bleve.Batch) func() error {
 	if !x.durable {
 		return func() error { return nil }
 	}
 	done := make(chan error, 1)
 	b.SetPersistedCallback(func(err error) { done <- err })
+	failed := x.persistFailures()
 	return func() error {
 		select {
 		case err := <-done:
 			return err
-		case <-x.closing: // bleve drops what it has not persisted yet
+		case <-failed:
+		case <-x.closing:
+		case <-ctx.Done():
+		}
+		select {
+		case err := <-done: // persisted after all
+			return err
+		default:
+		}
+		select {
+		case <-failed:
+			x.persistMu.Lock()
+			defer x.persistMu.Unlock()
+			return fmt.Errorf("persisting: %w", x.persistErr)
+		case <-x.closing:
 			return bleve.ErrorIndexClosed
+		default:
+			return ctx.Err()
 		}
 	}
+}
+
+// persistFailures returns the channel closed at the next failure to persist.
+func (x *Index) persistFailures() <-chan struct{} {
+	x.persistMu.Lock()
+	defer x.persistMu.Unlock()
+	return x.persistFail
+}
+
+// failPersist makes the writes waiting for the disk fail with err. bleve
+// keeps retrying, and never calls their callbacks with the error.
+func (x *Index) failPersist(err error) {
+	x.persistMu.Lock()
+	defer x.persistMu.Unlock()
+	x.persistErr = err
+	close(x.persistFail)
+	x.persistFail = make(chan struct{})
+}
+
+// asyncErrors is the name under which bleve reports the errors of its
+// background work on our indexes (persisting, merging) to onAsyncError.
+const asyncErrors = "newsbot_search"
+
+// open holds the indexes open in this process, to find the one an error of
+// bleve's background work is about.
+var open sync.Map // *Index → struct{}
+
+func init() { scorch.RegistryAsyncErrorCallbacks[asyncErrors] = onAsyncError }
+
+// asyncErrorLog keeps a failing disk, which bleve retries without pause,
+// from flooding the log.
+var asyncErrorLog = rate.Sometimes{First: 3, Interval: 10 * time.Second}
+
+// onAsyncError logs an error of bleve's background work on the index under
+// path, and fails the writes of that index waiting for the disk when it
+// could not persist.
+func onAsyncError(err error, path string) {
+	asyncErrorLog.Do(func() {
+		slog.Error("search: the index's background work failed", slog.String("path", path), slog.Any("err", err))
+	})
+	if !errors.Is(err, scorch.ErrPersist) {
+		return
+	}
+	open.Range(func(k, _ any) bool {
+		x := k.(*Index)
+		// bleve reports a path inside the index directory.
+		if x.path != "" && (path == x.path || strings.HasPrefix(path, x.path+string(filepath.Separator))) {
+			x.failPersist(err)
+		}
+		return true
+	})
 }
 
 // openExisting opens the index at path when it is usable. It returns a nil
@@ -235,8 +311,13 @@ func check(idx bleve.Index) string {
 	return ""
 }
 
-func newIndex(idx bleve.Index, fresh bool) (*Index, error) {
-	x := &Index{idx: idx, fresh: fresh, analyzers: make(map[string]analysis.Analyzer), closing: make(chan struct{})}
+// newIndex returns the Index of idx, kept at path, and registers it for
+// onAsyncError until Close.
+func newIndex(idx bleve.Index, path string, fresh, durable bool) (*Index, error) {
+	x := &Index{
+		idx: idx, path: path, fresh: fresh, durable: durable, analyzers: make(map[string]analysis.Analyzer),
+		closing: make(chan struct{}), persistFail: make(chan struct{}),
+	}
 	for _, p := range profiles {
 		a := idx.Mapping().AnalyzerNamed(p.analyzer)
 		if a == nil {
@@ -249,6 +330,7 @@ func newIndex(idx bleve.Index, fresh bool) (*Index, error) {
 		_ = idx.Close()
 		return nil, fmt.Errorf("search: analyzer %s is not registered", keyword.Name)
 	}
+	open.Store(x, struct{}{})
 	return x, nil
 }
 
@@ -274,7 +356,7 @@ func (x *Index) Index(ctx context.Context, articles ...content.Article) error {
 	if byLang {
 		articles = lastVersions(articles)
 	}
-	b := newBatcher(x, byLang)
+	b := newBatcher(ctx, x, byLang)
 	for _, a := range articles {
 		if err := b.add(ctx, a); err != nil {
 			return b.abort(err)
@@ -305,7 +387,7 @@ func lastVersions(articles []content.Article) []content.Article {
 // rebuild indexes what fn gives and returns how many articles that was.
 // The store gives each article once, in its current version.
 func (x *Index) rebuild(ctx context.Context, fn Rebuild) (int, error) {
-	b := newBatcher(x, true)
+	b := newBatcher(ctx, x, true)
 	err := fn(ctx, func(a content.Article) error {
 		if !content.ValidID(a.ID) {
 			slog.Warn("search: skipping an article with an invalid ID", slog.String("id", a.ID))
@@ -335,6 +417,7 @@ func (x *Index) rebuild(ctx context.Context, fn Rebuild) (int, error) {
 // article in one language are indexed in the order they were added and the
 // later one stays.
 type batcher struct {
+	ctx     context.Context // ends the waits for the disk
 	x       *Index
 	lanes   []*lane       // one, or one per profile in the order of profiles
 	writers chan struct{} // holds a token for each batch being written
@@ -357,12 +440,12 @@ func writerCount() int { return min(max(runtime.GOMAXPROCS(0), 1), maxWriters) }
 const maxWriters = 4
 
 // newBatcher returns a batcher with lanes by language, or with one lane.
-func newBatcher(x *Index, byLang bool) *batcher {
+func newBatcher(ctx context.Context, x *Index, byLang bool) *batcher {
 	n := 1
 	if byLang {
 		n = len(profiles)
 	}
-	b := &batcher{x: x, writers: make(chan struct{}, writerCount())}
+	b := &batcher{ctx: ctx, x: x, writers: make(chan struct{}, writerCount())}
 	for range n {
 		b.lanes = append(b.lanes, &lane{batch: x.idx.NewBatch(), writing: make(chan struct{}, 1)})
 	}
@@ -408,11 +491,12 @@ func (b *batcher) send(l *lane) error {
 	}
 	batch := l.batch
 	l.batch = b.x.idx.NewBatch()
-	persisted := b.x.onPersisted(batch)
+	persisted := b.x.onPersisted(b.ctx, batch)
 	b.writers <- struct{}{}
 	go func() {
 		n := batch.Size()
 		err := b.x.idx.Batch(batch)
+		batch = nil // bleve holds what it has not persisted
 		// The batch is searchable: another lane may use the processor
 		// while this one waits for the disk.
 		<-b.writers
@@ -472,6 +556,9 @@ func (x *Index) Close() error {
 		return nil
 	}
 	close(x.closing)
+	x.mu.Lock() // no search under way
+	defer x.mu.Unlock()
+	open.Delete(x)
 	err := x.idx.Close()
 	if x.temp != "" {
 		err = errors.Join(err, os.RemoveAll(x.temp))

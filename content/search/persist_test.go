@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
@@ -141,7 +143,7 @@ func TestPersistRebuild(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := x.setInternal(keySchema, "newsbot-search-0"); err != nil {
+			if err := x.setInternal(context.Background(), keySchema, "newsbot-search-0"); err != nil {
 				t.Fatal(err)
 			}
 			if err := x.Close(); err != nil {
@@ -237,5 +239,49 @@ func TestPersistLocked(t *testing.T) {
 	entries, err := os.ReadDir(filepath.Join(dir, IndexDir))
 	if err != nil || !slices.ContainsFunc(entries, func(e os.DirEntry) bool { return e.Name() == "index_meta.json" }) {
 		t.Errorf("index files gone: %v %v", entries, err)
+	}
+}
+
+// TestPersistFailure checks that a write the disk refuses fails, rather
+// than waiting for ever: bleve keeps retrying and never calls back.
+func TestPersistFailure(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	x, err := Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if err := os.RemoveAll(x.path); err != nil {
+		t.Fatal(err)
+	}
+	err = x.Index(ctx, testArticles(t)[0])
+	if err == nil || errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Index on a removed index directory: %v, want a persist error", err)
+	}
+	t.Log(err)
+}
+
+// TestSearchWhileClosing checks that searches running while the index is
+// closed end with results or an error, not a panic.
+func TestSearchWhileClosing(t *testing.T) {
+	x := testIndex(t)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 200 {
+				if _, err := x.Search(context.Background(), core.SearchQuery{Text: "știri"}); err != nil {
+					return
+				}
+			}
+		})
+	}
+	time.Sleep(5 * time.Millisecond)
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if _, err := x.Search(context.Background(), core.SearchQuery{Text: "știri"}); err == nil {
+		t.Error("Search on a closed index succeeded")
 	}
 }

@@ -78,15 +78,22 @@ func (x *Index) read(p profile, text string) words {
 // query returns the query for w: with all, every word must match; else any
 // word may, and articles matching more words score higher.
 //
-// has tells whether a field of the index holds a term at all: the query
-// leaves out the terms no article has, and is nil when w cannot match
-// (with all, when one of its words is nowhere). A clause that can match
-// nothing still costs time: bleve advances it with the others at every
-// candidate article.
+// has tells whether a field of the index holds a term at all. A term no
+// article has in a field becomes a query that matches nothing at no cost,
+// where a term query would cost time (bleve advances it with the others at
+// every candidate article); it still counts among the clauses of its
+// word, since bleve scales a word's score by the share of its clauses an
+// article matches, and a word no article has stays a clause of the query
+// for the same reason. The query is nil when w cannot match: when none of
+// its words is anywhere, or with all, when one of them is nowhere. (A nil
+// query leaves out a whole language, which scales every article's score
+// alike: an article matches the query of its language only.)
 func (w words) query(all bool, has func(field, term string) bool) query.Query {
 	clauses := make([]query.Query, 0, len(w.terms))
+	matchable := false
 	for _, terms := range w.terms {
 		var alts []query.Query
+		found := false
 		for i, term := range terms {
 			weight := 1.0
 			if i == 0 && len(terms) > 1 {
@@ -95,23 +102,28 @@ func (w words) query(all bool, has func(field, term string) bool) query.Query {
 			for _, f := range textFields {
 				field := f.name + w.p.suffix
 				if !has(field, term) {
+					alts = append(alts, query.NewMatchNoneQuery())
 					continue
 				}
 				q := query.NewTermQuery(term)
 				q.SetField(field)
 				q.SetBoost(f.boost * weight)
 				alts = append(alts, q)
+				found = true
 			}
 		}
 		switch {
-		case len(alts) > 0:
+		case found:
 			clauses = append(clauses, query.NewDisjunctionQuery(alts))
+			matchable = true
 		case all:
 			return nil
+		default:
+			clauses = append(clauses, query.NewMatchNoneQuery())
 		}
 	}
 	switch {
-	case len(clauses) == 0:
+	case !matchable:
 		return nil
 	case len(clauses) == 1:
 		return clauses[0]

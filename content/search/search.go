@@ -56,6 +56,8 @@ func (x *Index) Search(ctx context.Context, q core.SearchQuery) (core.SearchResu
 		multi = multi || len(w.terms) > 1
 	}
 
+	x.mu.RLock()
+	defer x.mu.RUnlock()
 	v, err := x.vocabulary()
 	if err != nil {
 		return core.SearchResult{}, err
@@ -149,6 +151,7 @@ type vocabulary struct {
 	dicts  map[string]index.FieldDictContains
 }
 
+// vocabulary reads the index: the caller holds x.mu.
 func (x *Index) vocabulary() (*vocabulary, error) {
 	if x.closed.Load() {
 		return nil, fmt.Errorf("search: %w", bleve.ErrorIndexClosed)
@@ -170,7 +173,9 @@ func (v *vocabulary) has(field, term string) bool {
 	d, ok := v.dicts[field]
 	if !ok {
 		if rc, isRC := v.reader.(index.IndexReaderContains); isRC {
-			d, _ = rc.FieldDictContains(field)
+			if fd, err := rc.FieldDictContains(field); err == nil {
+				d = fd
+			}
 		}
 		v.dicts[field] = d
 	}

@@ -236,9 +236,9 @@ func (x *Index) failPersist(err error) {
 // background work on our indexes (persisting, merging) to onAsyncError.
 const asyncErrors = "newsbot_search"
 
-// open holds the indexes open in this process, to find the one an error of
+// openIndexes holds the indexes open in this process, to find the one an error of
 // bleve's background work is about.
-var open sync.Map // *Index → struct{}
+var openIndexes sync.Map // *Index → struct{}
 
 func init() { scorch.RegistryAsyncErrorCallbacks[asyncErrors] = onAsyncError }
 
@@ -256,7 +256,7 @@ func onAsyncError(err error, path string) {
 	if !errors.Is(err, scorch.ErrPersist) {
 		return
 	}
-	open.Range(func(k, _ any) bool {
+	openIndexes.Range(func(k, _ any) bool {
 		x := k.(*Index)
 		// bleve reports a path inside the index directory.
 		if x.path != "" && (path == x.path || strings.HasPrefix(path, x.path+string(filepath.Separator))) {
@@ -330,7 +330,7 @@ func newIndex(idx bleve.Index, path string, fresh, durable bool) (*Index, error)
 		_ = idx.Close()
 		return nil, fmt.Errorf("search: analyzer %s is not registered", keyword.Name)
 	}
-	open.Store(x, struct{}{})
+	openIndexes.Store(x, struct{}{})
 	return x, nil
 }
 
@@ -558,7 +558,7 @@ func (x *Index) Close() error {
 	close(x.closing)
 	x.mu.Lock() // no search under way
 	defer x.mu.Unlock()
-	open.Delete(x)
+	openIndexes.Delete(x)
 	err := x.idx.Close()
 	if x.temp != "" {
 		err = errors.Join(err, os.RemoveAll(x.temp))

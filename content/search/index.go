@@ -236,8 +236,8 @@ func (x *Index) failPersist(err error) {
 // background work on our indexes (persisting, merging) to onAsyncError.
 const asyncErrors = "newsbot_search"
 
-// openIndexes holds the indexes open in this process, to find the one an error of
-// bleve's background work is about.
+// openIndexes holds the indexes open in this process, to find the one an
+// error of bleve's background work is about.
 var openIndexes sync.Map // *Index → struct{}
 
 func init() { scorch.RegistryAsyncErrorCallbacks[asyncErrors] = onAsyncError }

@@ -54,8 +54,10 @@ type Index struct {
 	temp      string // the directory Close removes, for NewMemory
 	analyzers map[string]analysis.Analyzer
 	keyword   analysis.Analyzer // of the keyword fields
-	durable   bool              // writes return once they are on disk
-	closing   chan struct{}     // closed by Close
+	fresh     bool
+	durable   bool          // writes return once they are on disk
+	closed    atomic.Bool   // set by Close
+	closing   chan struct{} // closed by Close
 
 	// mu keeps Close from closing the index under a search, which bleve
 	// does not guard against.
@@ -64,8 +66,6 @@ type Index struct {
 	persistMu   sync.Mutex
 	persistFail chan struct{} // closed, and replaced, when persisting fails
 	persistErr  error         // why persisting failed last
-	fresh       bool
-	closed      atomic.Bool
 }
 
 // Rebuild feeds every stored article to add, for Open to rebuild an index

@@ -179,7 +179,9 @@ var benchSize = flag.Int("articles", benchArticles, "number of synthetic article
 var benchCorpus = sync.OnceValue(func() []content.Article { return synthetic(*benchSize) })
 
 // BenchmarkIndex measures indexing throughput of 100,000 articles into a
-// new index, in memory and on disk. Run it with -benchtime=1x.
+// new index, in memory and on disk. Run it with -benchtime=1x, and on a
+// shared machine with -count 3: the neighbours' load moves a single run by
+// a fifth either way.
 func BenchmarkIndex(b *testing.B) {
 	articles := benchCorpus()
 	for _, kind := range []string{"memory", "disk"} {

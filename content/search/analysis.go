@@ -70,7 +70,7 @@ func init() {
 }
 
 // chain returns the constructor of an analyzer that splits text into words
-// as wordTokenizer does and runs the named token filters, which must work
+// with eachWord and runs the named token filters, which must work
 // word by word (see memoAnalyzer).
 func chain(filters ...string) registry.AnalyzerConstructor {
 	return func(_ map[string]any, c *registry.Cache) (analysis.Analyzer, error) {

@@ -141,3 +141,15 @@ func sameTokens(a, b analysis.TokenStream) bool {
 		return string(x.Term) == string(y.Term) && x.Position == y.Position && x.Start == y.Start && x.End == y.End
 	})
 }
+
+// wordTokenizer is eachWord as a bleve tokenizer, for the plain analyzers
+// the tests compare memoAnalyzer with: a token for every word.
+type wordTokenizer struct{}
+
+func (wordTokenizer) Tokenize(in []byte) analysis.TokenStream {
+	var out analysis.TokenStream
+	eachWord(in, func(start, end int, numeric bool) {
+		out = append(out, &analysis.Token{Term: in[start:end:end], Start: start, End: end, Position: len(out) + 1, Type: tokenType(numeric)})
+	})
+	return out
+}

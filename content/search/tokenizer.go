@@ -7,17 +7,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 )
 
-// wordTokenizer splits text into words: runs of letters, digits and
-// combining marks. An apostrophe between letters stays inside a word ("it's",
-// "l'aviz"), and so does a '.' or ',' between digits ("3.5", "1,000").
-// Han, Hiragana, Katakana and Thai characters are one word each, as in
-// UAX #29 tokenizers, since those scripts do not separate words by spaces.
-//
-// It does what bleve's "unicode" tokenizer does for news text at a fraction
-// of the cost: that one implements all of UAX #29 word boundaries, and took
-// a fifth of the indexing time.
-type wordTokenizer struct{}
-
 // wordByte tells which ASCII bytes are word characters.
 var wordByte = func() (t [utf8.RuneSelf]bool) {
 	for c := '0'; c <= '9'; c++ {
@@ -61,21 +50,6 @@ func isIdeo(r rune) bool {
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' || r >= utf8.RuneSelf && unicode.IsDigit(r) }
 
-func (wordTokenizer) Tokenize(in []byte) analysis.TokenStream {
-	// One allocation for the tokens of a typical text: a word and its
-	// separator take six bytes on average in our languages.
-	backing := make([]analysis.Token, 0, len(in)/6+1)
-	out := make(analysis.TokenStream, 0, cap(backing))
-	eachWord(in, func(start, end int, numeric bool) {
-		if len(backing) == cap(backing) {
-			backing = make([]analysis.Token, 0, len(in)/6+1)
-		}
-		backing = append(backing, analysis.Token{Term: in[start:end:end], Start: start, End: end, Position: len(out) + 1, Type: tokenType(numeric)})
-		out = append(out, &backing[len(backing)-1])
-	})
-	return out
-}
-
 func tokenType(numeric bool) analysis.TokenType {
 	if numeric {
 		return analysis.Numeric
@@ -84,7 +58,16 @@ func tokenType(numeric bool) analysis.TokenType {
 }
 
 // eachWord calls fn with the byte range of each word of in, in order, and
-// whether the word is a number, as wordTokenizer splits text.
+// whether the word is a number. Words are runs of letters, digits and
+// combining marks. An apostrophe between letters stays inside a word
+// ("it's", "l'aviz"), and so does a '.' or ',' between digits ("3.5",
+// "1,000"). Han, Hiragana, Katakana and Thai characters are one word each,
+// as in UAX #29 tokenizers, since those scripts do not separate words by
+// spaces.
+//
+// It does what bleve's "unicode" tokenizer does for news text at a fraction
+// of the cost: that one implements all of UAX #29 word boundaries, and took
+// a fifth of the indexing time.
 func eachWord(in []byte, fn func(start, end int, numeric bool)) {
 	start := -1 // the current word's start, or -1 between words
 	numeric := true

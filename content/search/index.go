@@ -457,13 +457,7 @@ func (b *batcher) laneOf(lang string) *lane {
 	if len(b.lanes) == 1 {
 		return b.lanes[0]
 	}
-	p := profileFor(lang)
-	for i := range profiles {
-		if profiles[i] == p {
-			return b.lanes[i]
-		}
-	}
-	return b.lanes[len(b.lanes)-1]
+	return b.lanes[profileIndex(lang)]
 }
 
 func (b *batcher) add(ctx context.Context, a content.Article) error {

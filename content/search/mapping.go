@@ -53,17 +53,22 @@ var (
 	profileEn    = profile{lang: "en", analyzer: analyzerEn, suffix: "_en"}
 	profileOther = profile{lang: "", analyzer: analyzerOther, suffix: "_xx"}
 
+	// profiles ends with the fallback, profileOther (see profileIndex).
 	profiles = []profile{profileRo, profileRu, profileEn, profileOther}
 )
 
 // profileFor returns the profile of a normalised language code.
-func profileFor(lang string) profile {
-	for _, p := range profiles {
+func profileFor(lang string) profile { return profiles[profileIndex(lang)] }
+
+// profileIndex returns the index in profiles of the profile of a
+// normalised language code; the fallback profile is the last.
+func profileIndex(lang string) int {
+	for i, p := range profiles {
 		if p.lang != "" && p.lang == lang {
-			return p
+			return i
 		}
 	}
-	return profileOther
+	return len(profiles) - 1
 }
 
 // normLang reduces a language tag to its lower-case primary subtag: "ro-RO"

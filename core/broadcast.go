@@ -131,6 +131,11 @@ type Broadcaster interface {
 	Status(ctx context.Context, id string) (BroadcastStatus, error)
 	// Recent returns up to n of the latest broadcasts, newest first.
 	Recent(ctx context.Context, n int) ([]BroadcastStatus, error)
+	// Superseded returns the latest correction of broadcast id, or its
+	// retraction, and which of the two it is; "" when it has neither. A
+	// correction or retraction is recorded by the time Start returns it,
+	// and a retraction is final: no later correction replaces it.
+	Superseded(ctx context.Context, id string) (by string, kind BroadcastKind, err error)
 }
 
 // Translator translates text between languages for breaking news and

@@ -25,7 +25,7 @@ import (
 // (bc_texts_blank).
 func ParseTexts(s string, langs []string) (texts map[string]string, order []string, err error) {
 	s = strings.TrimSpace(s)
-	if !hasWords(s) {
+	if !HasWords(s) {
 		return nil, nil, Errorf(CodeInvalid, "bc_text_blank", nil)
 	}
 	parts := splitTexts(s, langs)
@@ -51,14 +51,14 @@ func ParseTexts(s string, langs []string) (texts map[string]string, order []stri
 		kind, code, text := textTag(p, langs)
 		switch kind {
 		case tagNone:
-			return nil, nil, Errorf(CodeInvalid, "bc_texts_untagged", map[string]any{"Part": clip(strings.TrimSpace(p), 40)})
+			return nil, nil, Errorf(CodeInvalid, "bc_texts_untagged", map[string]any{"Part": Clip(strings.TrimSpace(p), 40)})
 		case tagCode, tagAbbrev:
 			return nil, nil, Errorf(CodeInvalid, "bc_lang_unknown", map[string]any{"Code": code, "Codes": strings.Join(codes, ", ")})
 		}
 		if _, dup := texts[code]; dup {
 			return nil, nil, Errorf(CodeInvalid, "bc_texts_repeated", map[string]any{"Code": code})
 		}
-		if !hasWords(text) {
+		if !HasWords(text) {
 			return nil, nil, Errorf(CodeInvalid, "bc_texts_blank", map[string]any{"Code": code})
 		}
 		texts[code] = text
@@ -67,9 +67,9 @@ func ParseTexts(s string, langs []string) (texts map[string]string, order []stri
 	return texts, order, nil
 }
 
-// hasWords reports whether s has a letter, a digit or a symbol such as an
+// HasWords reports whether s has a letter, a digit or a symbol such as an
 // emoji: "| |" or "…" alone is no news.
-func hasWords(s string) bool {
+func HasWords(s string) bool {
 	return strings.IndexFunc(s, func(r rune) bool {
 		return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.So, r)
 	}) >= 0

@@ -61,32 +61,27 @@ func TestParseTexts(t *testing.T) {
 	}
 }
 
-func TestBreakingInputErrors(t *testing.T) {
-	h := newBCHarness(t, nil)
-	tests := []struct {
-		name, text string
-		want       []string
-	}{
-		{"pipes only", "/breaking | |", []string{h.cat.T("en", "bc_breaking_usage", nil)}},
-		{"unknown language code", "/breaking xx: text",
-			[]string{h.cat.T("en", "bc_lang_unknown", map[string]any{"Code": "xx", "Codes": "ro:, ru:, en:"})}},
-		{"part without a code", "/breaking ro: Scor 2 | 1",
-			[]string{h.cat.T("en", "bc_texts_untagged", map[string]any{"Part": "1"})}},
+func FuzzParseTexts(f *testing.F) {
+	for _, s := range []string{"ro: a | ru: b | en: c", "Fire", "ro: a | b", "en:", "RU:x|ro:y", "a|b:c", "ro: a | ro: b"} {
+		f.Add(s)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := h.do(mod(tt.text))
-			if r.Error != core.CodeInvalid || len(r.Buttons) != 0 {
-				t.Fatalf("%s: %s", tt.text, all(r))
+	langs := []string{"ro", "ru", "en"}
+	f.Fuzz(func(t *testing.T, s string) {
+		texts, order, err := core.ParseTexts(s, langs)
+		if err != nil {
+			var ce *core.Error
+			if !errors.As(err, &ce) || ce.Code != core.CodeInvalid || ce.Key == "" {
+				t.Fatalf("%q: error %v is not a translated invalid-input error", s, err)
 			}
-			for _, w := range tt.want {
-				if !strings.Contains(all(r), w) {
-					t.Errorf("%s: reply lacks %q:\n%s", tt.text, w, all(r))
-				}
+			return
+		}
+		if len(order) != len(texts) || len(order) == 0 {
+			t.Fatalf("%q: order %v texts %v", s, order, texts)
+		}
+		for _, l := range order {
+			if texts[l] == "" || (l != "" && !strings.Contains("ro ru en", l)) {
+				t.Fatalf("%q: language %q text %q", s, l, texts[l])
 			}
-		})
-	}
-	if h.rec.count() != 0 {
-		t.Errorf("something was started")
-	}
+		}
+	})
 }

@@ -8,20 +8,27 @@ import (
 // Button payloads are short strings "<kind>|<field>|…". Fields never hold
 // '|': they are IDs, language codes, numbers or cache keys.
 const (
-	btnLang   = "g"  // g|<lang>: choose a language
-	btnToggle = "t"  // t|<section>: subscribe or unsubscribe this chat
-	btnLatest = "l"  // l|<section>|<offset>|<n>: a page of /latest
-	btnSearch = "q"  // q|<query key>|<offset>: a page of /search
-	btnSend   = "bc" // bc|<broadcast id>: confirm a broadcast preview
-	btnCancel = "bx" // bx|<broadcast id>: cancel a broadcast preview
+	btnLang   = "g" // g|<lang>: choose a language
+	btnToggle = "t" // t|<section>: subscribe or unsubscribe this chat
+	btnLatest = "l" // l|<section>|<offset>|<n>: a page of /latest
+	btnSearch = "q" // q|<query key>|<offset>: a page of /search
 )
 
-func encodeButton(kind string, fields ...string) string {
+// ownButtons are the engine's own button kinds, which no Extension may
+// take.
+var ownButtons = map[string]bool{btnLang: true, btnToggle: true, btnLatest: true, btnSearch: true}
+
+// MaxButtonPayload is the longest button payload the engine and its
+// extensions write. NewEngine refuses a platform that takes less.
+const MaxButtonPayload = 64
+
+// EncodeButton writes a button payload of kind and fields. It panics when
+// the payload is longer than MaxButtonPayload: the engine's own fields are
+// IDs and numbers, so that is a programming error.
+func EncodeButton(kind string, fields ...string) string {
 	s := kind + "|" + strings.Join(fields, "|")
-	if len(s) > MaxButtonData {
-		// Never reached with our own fields; refuse rather than send a
-		// payload the platform would reject.
-		panic("core: button payload longer than MaxButtonData: " + s)
+	if len(s) > MaxButtonPayload {
+		panic("core: button payload longer than MaxButtonPayload: " + s)
 	}
 	return s
 }
@@ -47,12 +54,12 @@ func (e *Engine) handleButton(ctx context.Context, req Request, lang string) Rep
 		r, err = e.latestPage(ctx, req, lang, fields)
 	case btnSearch:
 		r, err = e.searchPage(ctx, req, lang, fields)
-	case btnSend:
-		r, err = e.confirmBroadcast(ctx, req, lang, fields[0])
-	case btnCancel:
-		r, err = e.cancelBroadcast(ctx, req, lang, fields[0])
 	default:
-		err = Errorf(CodeInvalid, "err_button_stale", nil)
+		if f, ok := e.buttons[kind]; ok {
+			r, err = f(ctx, req, lang, fields)
+		} else {
+			err = Errorf(CodeInvalid, "err_button_stale", nil)
+		}
 	}
 	if err != nil {
 		return e.errorReply(lang, err, "")

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"strings"
 )
 
@@ -11,13 +12,47 @@ type command struct {
 	name      string
 	args      bool // takes arguments (shown in usage)
 	moderator bool // only moderators may run it
-	hidden    bool // not listed in help or command menus
-	run       func(ctx context.Context, req Request, lang string, cmd Command) (Reply, error)
+	run       CommandFunc
 }
 
-func (e *Engine) registerCommands() {
+// CommandFunc answers a command in lang. A returned *Error becomes a
+// translated explanation.
+type CommandFunc func(ctx context.Context, req Request, lang string, cmd Command) (Reply, error)
+
+// ButtonFunc answers a button press in lang; fields are the payload's
+// fields after its kind (see EncodeButton).
+type ButtonFunc func(ctx context.Context, req Request, lang string, fields []string) (Reply, error)
+
+// CommandSpec is a command an Extension adds to the engine. Its help line
+// is the locale key "cmd_<Name>"; with Args, its argument syntax is
+// "args_<Name>".
+type CommandSpec struct {
+	Name      string
+	Args      bool
+	Moderator bool // only moderators may run it; the engine checks
+	Run       CommandFunc
+}
+
+// Extension adds commands and buttons to an engine: the push side's
+// breaking news, corrections and digests, for example. Button kinds must
+// not collide with the engine's own (one or two lower-case letters).
+type Extension interface {
+	Commands() []CommandSpec
+	Buttons() map[string]ButtonFunc
+}
+
+func (e *Engine) registerCommands(exts []Extension) error {
 	e.commands = map[string]command{}
-	for _, c := range []command{
+	e.buttons = map[string]ButtonFunc{}
+	add := func(c command) error {
+		if _, dup := e.commands[c.name]; dup || c.run == nil {
+			return fmt.Errorf("core: command %q registered twice or without a function", c.name)
+		}
+		e.commands[c.name] = c
+		e.order = append(e.order, c.name)
+		return nil
+	}
+	own := []command{
 		{name: "start", run: e.cmdStart},
 		{name: "help", run: e.cmdHelp},
 		{name: "latest", args: true, run: e.cmdLatest},
@@ -28,17 +63,32 @@ func (e *Engine) registerCommands() {
 		{name: "unsubscribe", args: true, run: e.cmdUnsubscribe},
 		{name: "subscriptions", run: e.cmdSubscriptions},
 		{name: "lang", args: true, run: e.cmdLang},
-		{name: "digest", args: true, run: e.cmdDigest},
-		{name: "quiet", args: true, run: e.cmdQuiet},
-		{name: "breaking", args: true, moderator: true, run: e.cmdBreaking},
-		{name: "correct", args: true, moderator: true, run: e.cmdCorrect},
-		{name: "retract", args: true, moderator: true, run: e.cmdRetract},
-		{name: "broadcasts", moderator: true, run: e.cmdBroadcasts},
-		{name: "link", args: true, moderator: true, run: e.cmdLink},
-	} {
-		e.commands[c.name] = c
-		e.order = append(e.order, c.name)
 	}
+	var mods []command
+	for _, x := range exts {
+		for _, c := range x.Commands() {
+			cmd := command{name: c.Name, args: c.Args, moderator: c.Moderator, run: c.Run}
+			if c.Moderator {
+				mods = append(mods, cmd)
+			} else {
+				own = append(own, cmd)
+			}
+		}
+		for kind, f := range x.Buttons() {
+			if _, dup := e.buttons[kind]; dup || ownButtons[kind] || f == nil {
+				return fmt.Errorf("core: button kind %q registered twice or without a function", kind)
+			}
+			e.buttons[kind] = f
+		}
+	}
+	// Help lists what everyone may use first, then the moderators' tools.
+	mods = append(mods, command{name: "link", args: true, moderator: true, run: e.cmdLink})
+	for _, c := range append(own, mods...) {
+		if err := add(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CommandInfo describes a command for a platform's command menu.
@@ -53,9 +103,6 @@ func (e *Engine) Commands(lang string) []CommandInfo {
 	var out []CommandInfo
 	for _, name := range e.order {
 		c := e.commands[name]
-		if c.hidden {
-			continue
-		}
 		out = append(out, CommandInfo{Name: name, Description: e.cat.T(lang, "cmd_"+name, nil), Moderator: c.moderator})
 	}
 	return out

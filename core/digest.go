@@ -124,9 +124,3 @@ func DigestChat(b Broadcast) (ChatRef, bool) {
 	}
 	return ChatRef{Platform: platform, ID: id}, true
 }
-
-// digestStore returns the engine's store as a DigestStore, if it is one.
-func (e *Engine) digestStore() (DigestStore, bool) {
-	ds, ok := e.store.(DigestStore)
-	return ds, ok
-}

@@ -10,7 +10,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/locales"
 )
 
@@ -19,53 +18,56 @@ type Config struct {
 	DefaultLang string         // the language when neither a choice nor the platform locale gives one
 	Sections    []string       // section IDs in display order; content.DefaultSections when empty
 	Location    *time.Location // where times are shown; UTC when nil
-	// SummaryTTL is how long a computed summary stays cached; 0 means 30 days.
+	// SummaryTTL and SummaryKey configure the renderer the engine makes
+	// when Deps.Renderer is nil; see RenderConfig.
 	SummaryTTL time.Duration
-	// SummaryKey names the summarizer's algorithm and settings in cache
-	// keys (e.g. "v1b400"), so that a new summarizer does not serve the old
-	// one's cached summaries.
 	SummaryKey string
-	// PreviewTTL is how long a broadcast preview can be confirmed; 0 means
-	// DefaultPreviewTTL.
-	PreviewTTL time.Duration
 }
 
-// Deps are the parts the engine calls. Store and Catalog are required.
+// Deps are the parts the engine calls. Store and Catalog are required;
+// Renderer and Chats are made from Config and Store when nil, for an engine
+// that shares them with nothing.
 type Deps struct {
 	Store      Store
 	Catalog    *locales.Catalog
+	Renderer   *Renderer
+	Chats      *Chats
 	Searcher   Searcher   // nil: a simple scan of stored articles
-	Summarizer Summarizer // nil: the lead is the summary
+	Summarizer Summarizer // for the renderer made when Renderer is nil
+	Translator Translator // for the renderer made when Renderer is nil
 	Logger     *slog.Logger
 	Now        func() time.Time // nil: time.Now
-	// Broadcaster delivers breaking news, corrections and retractions; nil:
-	// /breaking explains that delivery is not set up.
-	Broadcaster Broadcaster
-	// Translator fills in languages a moderator did not write; nil: those
-	// chats get the moderator's first text.
-	Translator Translator
 	// Linker links editions by hand (/link); nil: /link is unavailable.
 	Linker Linker
+	// Platforms are the platforms the engine answers; each must take the
+	// engine's button payloads (MaxButtonPayload). Requests of a platform
+	// not listed are answered as if it had no tappable article command.
+	Platforms []Platform
+	// Extensions add commands and buttons, such as the push side's
+	// breaking news and digests.
+	Extensions []Extension
 }
 
 // Engine answers requests. It is safe for concurrent use.
 type Engine struct {
-	cfg      Config
-	store    Store
-	cat      *locales.Catalog
-	search   Searcher
-	summary  Summarizer
-	log      *slog.Logger
-	now      func() time.Time
-	commands map[string]command
-	order    []string // command names in help order
-	bcast    Broadcaster
-	translr  Translator
-	linker   Linker
+	cfg       Config
+	store     Store
+	cat       *locales.Catalog
+	render    *Renderer
+	chats     *Chats
+	search    Searcher
+	log       *slog.Logger
+	now       func() time.Time
+	commands  map[string]command
+	order     []string // command names in help order
+	buttons   map[string]ButtonFunc
+	linker    Linker
+	platforms map[string]Platform
 }
 
 // NewEngine returns an engine, or an error naming what is missing in cfg or
-// deps.
+// deps or what contradicts itself (two commands of one name, a platform
+// whose buttons are too small).
 func NewEngine(cfg Config, deps Deps) (*Engine, error) {
 	if deps.Store == nil || deps.Catalog == nil {
 		return nil, fmt.Errorf("core: NewEngine needs a Store and a Catalog")
@@ -76,29 +78,17 @@ func NewEngine(cfg Config, deps Deps) (*Engine, error) {
 	if !deps.Catalog.Has(cfg.DefaultLang) {
 		return nil, fmt.Errorf("core: default language %q is not one of %v", cfg.DefaultLang, deps.Catalog.Langs())
 	}
-	if len(cfg.Sections) == 0 {
-		cfg.Sections = content.DefaultSections
-	}
-	if cfg.Location == nil {
-		cfg.Location = time.UTC
-	}
-	if cfg.SummaryTTL == 0 {
-		cfg.SummaryTTL = 30 * 24 * time.Hour
-	}
-	if cfg.PreviewTTL <= 0 {
-		cfg.PreviewTTL = DefaultPreviewTTL
-	}
 	e := &Engine{
-		cfg:     cfg,
-		store:   deps.Store,
-		cat:     deps.Catalog,
-		search:  deps.Searcher,
-		summary: deps.Summarizer,
-		log:     deps.Logger,
-		now:     deps.Now,
-		bcast:   deps.Broadcaster,
-		translr: deps.Translator,
-		linker:  deps.Linker,
+		cfg:       cfg,
+		store:     deps.Store,
+		cat:       deps.Catalog,
+		render:    deps.Renderer,
+		chats:     deps.Chats,
+		search:    deps.Searcher,
+		log:       deps.Logger,
+		now:       deps.Now,
+		linker:    deps.Linker,
+		platforms: map[string]Platform{},
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
@@ -109,8 +99,57 @@ func NewEngine(cfg Config, deps Deps) (*Engine, error) {
 	if e.search == nil {
 		e.search = &ScanSearcher{Articles: deps.Store}
 	}
-	e.registerCommands()
+	var err error
+	if e.render == nil {
+		e.render, err = NewRenderer(RenderConfig{Sections: cfg.Sections, Location: cfg.Location, SummaryTTL: cfg.SummaryTTL, SummaryKey: cfg.SummaryKey},
+			RenderDeps{Catalog: deps.Catalog, Store: deps.Store, Summarizer: deps.Summarizer, Translator: deps.Translator, Logger: e.log, Now: e.now})
+		if err != nil {
+			return nil, err
+		}
+	}
+	e.cfg.Sections = e.render.Sections()
+	if e.chats == nil {
+		e.chats, err = NewChats(ChatsConfig{DefaultLang: cfg.DefaultLang, Location: e.render.Location(), Now: e.now}, deps.Store, deps.Catalog)
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range deps.Platforms {
+		if p.MaxButtonData > 0 && p.MaxButtonData < MaxButtonPayload {
+			return nil, fmt.Errorf("core: platform %s takes button payloads of %d bytes; the engine writes up to %d", p.Name, p.MaxButtonData, MaxButtonPayload)
+		}
+		e.platforms[p.Name] = p
+	}
+	if err := e.registerCommands(deps.Extensions); err != nil {
+		return nil, err
+	}
 	return e, nil
+}
+
+// Renderer returns the engine's renderer.
+func (e *Engine) Renderer() *Renderer { return e.render }
+
+// Chats returns the engine's chat policy.
+func (e *Engine) Chats() *Chats { return e.chats }
+
+// DefaultLang returns the configured default language.
+func (e *Engine) DefaultLang() string { return e.cfg.DefaultLang }
+
+// ForgetChat removes every subscription of a chat the bot can no longer
+// post to; see Chats.Forget.
+func (e *Engine) ForgetChat(ctx context.Context, chat ChatRef) error {
+	return e.chats.Forget(ctx, chat)
+}
+
+// MoveChat moves a chat that has a new ID; see Chats.Move.
+func (e *Engine) MoveChat(ctx context.Context, from, to ChatRef) error {
+	return e.chats.Move(ctx, from, to)
+}
+
+// readCommand is the command that opens article id on the platform of
+// req.
+func (e *Engine) readCommand(platform, id string) string {
+	return e.platforms[platform].ReadCommand(id)
 }
 
 // Catalog returns the engine's translations, for adapters that render

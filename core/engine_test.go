@@ -11,6 +11,7 @@ import (
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/locales"
+	"github.com/newsbot/newsbot/push"
 	"github.com/newsbot/newsbot/store/memory"
 )
 
@@ -56,7 +57,24 @@ func newHarness(t *testing.T) *harness {
 			t.Fatal(err)
 		}
 	}
-	e, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{Store: st, Catalog: cat, Now: func() time.Time { return now }})
+	clock := func() time.Time { return now }
+	// The engine as the bot builds it: with the push side's commands, so
+	// that help and the moderator checks cover every command.
+	render, err := core.NewRenderer(core.RenderConfig{}, core.RenderDeps{Catalog: cat, Store: st, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chats, err := core.NewChats(core.ChatsConfig{DefaultLang: "ro", Now: clock}, st, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	desk, err := push.New(push.Config{}, push.Deps{Store: st, Catalog: cat, Renderer: render, Chats: chats, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{
+		Store: st, Catalog: cat, Renderer: render, Chats: chats, Now: clock, Extensions: []core.Extension{desk},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +210,7 @@ func TestLanguageChoice(t *testing.T) {
 		if r := h.do(private("chooser", "en-US", "/latest")); r.Lang != "ru" || !strings.Contains(all(r), "w1ru") {
 			t.Errorf("after /lang ru: reply in %q:\n%s", r.Lang, all(r))
 		}
-		lang, err := h.e.ChatLang(context.Background(), core.ChatRef{Platform: "test", ID: "chooser"})
+		lang, err := h.e.Chats().Lang(context.Background(), core.ChatRef{Platform: "test", ID: "chooser"})
 		if err != nil || lang != "ru" {
 			t.Errorf("private chat alert language = %q, %v; want ru", lang, err)
 		}
@@ -213,7 +231,7 @@ func TestLanguageChoice(t *testing.T) {
 		if r.Lang != "ru" || !strings.Contains(all(r), "остаются на английском языке") {
 			t.Errorf("member /lang ru:\n%s", all(r))
 		}
-		lang, _ := h.e.ChatLang(context.Background(), core.ChatRef{Platform: "test", ID: "-100"})
+		lang, _ := h.e.Chats().Lang(context.Background(), core.ChatRef{Platform: "test", ID: "-100"})
 		if lang != "en" {
 			t.Errorf("group alert language = %q, want en", lang)
 		}
@@ -311,8 +329,8 @@ func TestLatestPaging(t *testing.T) {
 			seen[it.ArticleID] = true
 		}
 		btn := r.Buttons[0][0]
-		if len(btn.Data) > core.MaxButtonData {
-			t.Fatalf("button data %q longer than %d", btn.Data, core.MaxButtonData)
+		if len(btn.Data) > core.MaxButtonPayload {
+			t.Fatalf("button data %q longer than %d", btn.Data, core.MaxButtonPayload)
 		}
 		req := private("pager", "en", "")
 		req.Button = btn.Data
@@ -553,13 +571,13 @@ func TestSubscribeSetsAlertLanguage(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
 	h.do(private("ruuser", "ru-RU", "/subscribe sport"))
-	if lang, _ := h.e.ChatLang(ctx, core.ChatRef{Platform: "test", ID: "ruuser"}); lang != "ru" {
+	if lang, _ := h.e.Chats().Lang(ctx, core.ChatRef{Platform: "test", ID: "ruuser"}); lang != "ru" {
 		t.Errorf("a chat subscribed by a Russian reader gets alerts in %q", lang)
 	}
 	// A chat that chose its language keeps it.
 	h.do(group("admin", true, "/lang en"))
 	h.do(func() core.Request { r := group("admin", true, "/subscribe sport"); r.User.Locale = "ro"; return r }())
-	if lang, _ := h.e.ChatLang(ctx, core.ChatRef{Platform: "test", ID: "-100"}); lang != "en" {
+	if lang, _ := h.e.Chats().Lang(ctx, core.ChatRef{Platform: "test", ID: "-100"}); lang != "en" {
 		t.Errorf("group language changed to %q by a subscription", lang)
 	}
 }

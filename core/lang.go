@@ -24,38 +24,6 @@ func (e *Engine) UserLang(ctx context.Context, req Request) string {
 	return e.cfg.DefaultLang
 }
 
-// ChatLang returns the language of alerts pushed to chat: the chat's choice,
-// else the default.
-func (e *Engine) ChatLang(ctx context.Context, chat ChatRef) (string, error) {
-	s, err := e.store.ChatSettings(ctx, chat)
-	if err != nil {
-		return "", err
-	}
-	if e.cat.Has(s.Lang) {
-		return s.Lang, nil
-	}
-	return e.cfg.DefaultLang, nil
-}
-
-// langName is a language's own name for itself, e.g. "Русский".
-func (e *Engine) langName(code string) string {
-	if !e.cat.Has(code) {
-		return code
-	}
-	return e.cat.T(code, "lang_name", nil)
-}
-
-// langIn is the name of language code as a sentence in lang needs it
-// ("rusă", "русском", "Russian"): the locale key "language_<code>", else
-// the language's own name.
-func (e *Engine) langIn(lang, code string) string {
-	key := "language_" + code
-	if s := e.cat.T(lang, key, nil); s != key {
-		return s
-	}
-	return e.langName(code)
-}
-
 // matchLang finds the configured language a user means by s: a code
 // ("ru", "ru-RU") or a language's own name in any case and with or without
 // diacritics ("русский", "romana").
@@ -65,7 +33,7 @@ func (e *Engine) matchLang(s string) string {
 	}
 	f := Fold(s)
 	for _, l := range e.cat.Langs() {
-		if Fold(e.langName(l)) == f {
+		if Fold(e.render.LangName(l)) == f {
 			return l
 		}
 	}
@@ -78,7 +46,7 @@ func (e *Engine) cmdLang(ctx context.Context, req Request, lang string, cmd Comm
 	}
 	want := e.matchLang(cmd.Rest)
 	if want == "" {
-		return Reply{}, Errorf(CodeInvalid, "err_unknown_lang", map[string]any{"Lang": clip(cmd.Rest, 20), "Choices": e.langCodes()})
+		return Reply{}, Errorf(CodeInvalid, "err_unknown_lang", map[string]any{"Lang": Clip(cmd.Rest, 20), "Choices": e.langCodes()})
 	}
 	return e.setLang(ctx, req, want)
 }
@@ -93,8 +61,8 @@ func (e *Engine) langChoices(req Request, lang string) Reply {
 		if l == lang {
 			mark = "✓ "
 		}
-		r.Text = append(r.Text, mark+e.langName(l)+" — /lang "+l)
-		row = append(row, Button{Label: e.langName(l), Data: encodeButton(btnLang, l)})
+		r.Text = append(r.Text, mark+e.render.LangName(l)+" — /lang "+l)
+		row = append(row, Button{Label: e.render.LangName(l), Data: EncodeButton(btnLang, l)})
 	}
 	r.Buttons = [][]Button{row}
 	return r
@@ -112,9 +80,9 @@ func (e *Engine) setLang(ctx context.Context, req Request, want string) (Reply, 
 	if err := e.store.SaveUserSettings(ctx, req.UserRef(), u); err != nil {
 		return Reply{}, Unavailable(err)
 	}
-	args := map[string]any{"Lang": e.langIn(want, want)}
-	r := Reply{Lang: want, Text: []string{e.cat.T(want, "lang_set", map[string]any{"Lang": e.langName(want)})}}
-	if req.Chat.Kind == ChatPrivate || req.Chat.Kind == "" || req.Chat.CanManage {
+	args := map[string]any{"Lang": e.render.LangIn(want, want)}
+	r := Reply{Lang: want, Text: []string{e.cat.T(want, "lang_set", map[string]any{"Lang": e.render.LangName(want)})}}
+	if req.MayManage() {
 		c, err := e.store.ChatSettings(ctx, req.ChatRef())
 		if err != nil {
 			return Reply{}, Unavailable(err)
@@ -127,18 +95,18 @@ func (e *Engine) setLang(ctx context.Context, req Request, want string) (Reply, 
 			r.Text = append(r.Text, e.cat.T(want, "lang_set_chat", args))
 		}
 	} else {
-		chatLang, err := e.ChatLang(ctx, req.ChatRef())
+		chatLang, err := e.chats.Lang(ctx, req.ChatRef())
 		if err != nil {
 			return Reply{}, Unavailable(err)
 		}
-		r.Text = append(r.Text, e.cat.T(want, "lang_chat_unchanged", map[string]any{"Lang": e.langIn(want, chatLang)}))
+		r.Text = append(r.Text, e.cat.T(want, "lang_chat_unchanged", map[string]any{"Lang": e.render.LangIn(want, chatLang)}))
 	}
 	r.Notice = r.Text[0]
 	return r, nil
 }
 
-// clip shortens s to at most n runes, for echoing user input back.
-func clip(s string, n int) string {
+// Clip shortens s to at most n runes, for echoing user input back.
+func Clip(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s

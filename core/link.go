@@ -38,7 +38,7 @@ func (e *Engine) cmdLink(ctx context.Context, req Request, lang string, cmd Comm
 		if errors.As(err, &ce) && ce.Key == "err_link_lang" {
 			// The linker names the language by its code; say it in words.
 			code, _ := ce.Args["lang"].(string)
-			return Reply{}, Errorf(CodeInvalid, "err_link_lang", map[string]any{"lang": e.langIn(lang, code)})
+			return Reply{}, Errorf(CodeInvalid, "err_link_lang", map[string]any{"lang": e.render.LangIn(lang, code)})
 		}
 		return Reply{}, err
 	}
@@ -50,7 +50,7 @@ func (e *Engine) cmdLink(ctx context.Context, req Request, lang string, cmd Comm
 	}
 	var names []string
 	for _, x := range eds {
-		names = append(names, e.langName(x.Lang)+": /read_"+x.ID)
+		names = append(names, e.render.LangName(x.Lang)+": "+e.readCommand(req.Platform, x.ID))
 	}
 	r := Reply{Lang: lang, Text: []string{e.cat.T(lang, "link_done", map[string]any{"A": a, "B": b})}}
 	if len(names) > 0 {

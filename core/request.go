@@ -43,14 +43,18 @@ type Request struct {
 // ChatRef returns the request's chat reference.
 func (r Request) ChatRef() ChatRef { return ChatRef{Platform: r.Platform, ID: r.Chat.ID} }
 
+// MayManage reports whether the user may change the chat's subscriptions,
+// language and alert settings: anyone in a private chat, else only those
+// the adapter says manage the chat.
+func (r Request) MayManage() bool {
+	return r.Chat.Kind == ChatPrivate || r.Chat.Kind == "" || r.Chat.CanManage
+}
+
 // UserRef returns the request's user reference.
 func (r Request) UserRef() UserRef { return UserRef{Platform: r.Platform, ID: r.User.ID} }
 
-// MaxButtonData is the longest button payload: Telegram's callback_data limit.
-const MaxButtonData = 64
-
 // Button is a button under a reply. Data is opaque to adapters and at most
-// MaxButtonData bytes; pressing the button comes back as Request.Button.
+// MaxButtonPayload bytes; pressing the button comes back as Request.Button.
 type Button struct {
 	Label string
 	Data  string

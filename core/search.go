@@ -49,7 +49,7 @@ func (e *Engine) searchReply(ctx context.Context, req Request, lang, text string
 	if err != nil {
 		return Reply{}, Unavailable(err)
 	}
-	r := Reply{Lang: lang, Title: e.cat.T(lang, "search_title", map[string]any{"Query": clip(text, 60)})}
+	r := Reply{Lang: lang, Title: e.cat.T(lang, "search_title", map[string]any{"Query": Clip(text, 60)})}
 	if res.Total == 0 {
 		// Nothing in the reader's language: look in the other editions.
 		q.Lang = ""
@@ -57,10 +57,10 @@ func (e *Engine) searchReply(ctx context.Context, req Request, lang, text string
 			return Reply{}, Unavailable(err)
 		}
 		if res.Total == 0 {
-			r.Text = []string{e.cat.T(lang, "search_none", map[string]any{"Query": clip(text, 60)})}
+			r.Text = []string{e.cat.T(lang, "search_none", map[string]any{"Query": Clip(text, 60)})}
 			return r, nil
 		}
-		r.Text = []string{e.cat.T(lang, "search_other_langs", map[string]any{"Lang": e.langIn(lang, lang)})}
+		r.Text = []string{e.cat.T(lang, "search_other_langs", map[string]any{"Lang": e.render.LangIn(lang, lang)})}
 	}
 	return e.searchResults(ctx, lang, q, res, offset, r)
 }
@@ -74,7 +74,7 @@ func (e *Engine) searchResults(ctx context.Context, lang string, q savedQuery, r
 		if err != nil {
 			return Reply{}, Unavailable(err)
 		}
-		r.Items = append(r.Items, e.item(lang, a, h.Snippet))
+		r.Items = append(r.Items, e.render.Item(lang, a, h.Snippet))
 	}
 	r.ItemLabel = e.cat.T(lang, "item_read", nil)
 	r.Footer = e.cat.T(lang, "search_footer", map[string]any{"Articles": e.cat.N(lang, "articles_count", res.Total, nil), "From": offset + 1, "To": offset + len(res.Hits)})
@@ -83,7 +83,7 @@ func (e *Engine) searchResults(ctx context.Context, lang string, q savedQuery, r
 		if err != nil {
 			return Reply{}, err
 		}
-		r.Buttons = [][]Button{{{Label: e.cat.T(lang, "button_more", nil), Data: encodeButton(btnSearch, key, strconv.Itoa(offset+len(res.Hits)))}}}
+		r.Buttons = [][]Button{{{Label: e.cat.T(lang, "button_more", nil), Data: EncodeButton(btnSearch, key, strconv.Itoa(offset+len(res.Hits)))}}}
 	}
 	return r, nil
 }
@@ -118,7 +118,7 @@ func (e *Engine) searchPage(ctx context.Context, req Request, lang string, f []s
 	if err != nil {
 		return Reply{}, Unavailable(err)
 	}
-	r := Reply{Lang: lang, Title: e.cat.T(lang, "search_title", map[string]any{"Query": clip(q.Text, 60)}), Edit: true}
+	r := Reply{Lang: lang, Title: e.cat.T(lang, "search_title", map[string]any{"Query": Clip(q.Text, 60)}), Edit: true}
 	if len(res.Hits) == 0 {
 		r.Text = []string{e.cat.T(lang, "latest_no_more", nil)}
 		return r, nil

@@ -8,39 +8,23 @@ import (
 	"github.com/newsbot/newsbot/content"
 )
 
-// sectionName is a section's name in lang, from the locale key
-// "section_<id>"; a section the locales do not know shows its ID.
-func (e *Engine) sectionName(lang, id string) string {
-	key := "section_" + id
-	if s := e.cat.T(lang, key, nil); s != key {
-		return s
-	}
-	return id
-}
-
 // resolveSection finds the section a user means: its ID or its name in any
 // configured language, case- and diacritics-insensitive.
 func (e *Engine) resolveSection(s string) (string, error) {
 	f := Fold(s)
-	for _, id := range e.cfg.Sections {
+	for _, id := range e.render.Sections() {
 		if Fold(id) == f {
 			return id, nil
 		}
 		for _, l := range e.cat.Langs() {
-			if Fold(e.sectionName(l, id)) == f {
+			if Fold(e.render.SectionName(l, id)) == f {
 				return id, nil
 			}
 		}
 	}
-	return "", Errorf(CodeInvalid, "err_unknown_section", map[string]any{"Section": clip(s, 40)})
+	return "", Errorf(CodeInvalid, "err_unknown_section", map[string]any{"Section": Clip(s, 40)})
 }
 
-// mayManage reports whether the user may change the chat's subscriptions
-// and language: anyone in a private chat, else only those the adapter says
-// manage the chat.
-func mayManage(req Request) bool {
-	return req.Chat.Kind == ChatPrivate || req.Chat.Kind == "" || req.Chat.CanManage
-}
 
 func (e *Engine) cmdSections(ctx context.Context, req Request, lang string, _ Command) (Reply, error) {
 	return e.sectionsReply(ctx, req, lang)
@@ -52,16 +36,16 @@ func (e *Engine) sectionsReply(ctx context.Context, req Request, lang string) (R
 		return Reply{}, Unavailable(err)
 	}
 	r := Reply{Lang: lang, Title: e.cat.T(lang, "sections_title", nil)}
-	manage := mayManage(req)
+	manage := req.MayManage()
 	var row []Button
-	for _, id := range e.cfg.Sections {
+	for _, id := range e.render.Sections() {
 		mark := "▫️"
 		if slices.Contains(subs, id) {
 			mark = "✅"
 		}
-		r.Text = append(r.Text, mark+" "+e.sectionName(lang, id)+" — /subscribe "+id)
+		r.Text = append(r.Text, mark+" "+e.render.SectionName(lang, id)+" — /subscribe "+id)
 		if manage {
-			row = append(row, Button{Label: mark + " " + e.sectionName(lang, id), Data: encodeButton(btnToggle, id)})
+			row = append(row, Button{Label: mark + " " + e.render.SectionName(lang, id), Data: EncodeButton(btnToggle, id)})
 			if len(row) == 2 {
 				r.Buttons, row = append(r.Buttons, row), nil
 			}
@@ -82,7 +66,7 @@ func (e *Engine) cmdSubscribe(ctx context.Context, req Request, lang string, cmd
 	if cmd.Rest == "" {
 		return Reply{}, Errorf(CodeInvalid, "err_section_missing", nil)
 	}
-	if !mayManage(req) {
+	if !req.MayManage() {
 		return Reply{}, Errorf(CodeForbidden, "err_admins_only", nil)
 	}
 	id, err := e.resolveSection(cmd.Rest)
@@ -129,7 +113,7 @@ func (e *Engine) subscribe(ctx context.Context, chat ChatRef, section, lang stri
 }
 
 func (e *Engine) subscribedReply(lang, id string, added []string) Reply {
-	args := map[string]any{"Section": e.sectionName(lang, id)}
+	args := map[string]any{"Section": e.render.SectionName(lang, id)}
 	r := Reply{Lang: lang}
 	switch {
 	case !slices.Contains(added, id):
@@ -147,10 +131,10 @@ func (e *Engine) cmdUnsubscribe(ctx context.Context, req Request, lang string, c
 	if cmd.Rest == "" {
 		return Reply{}, Errorf(CodeInvalid, "err_section_missing", nil)
 	}
-	if !mayManage(req) {
+	if !req.MayManage() {
 		return Reply{}, Errorf(CodeForbidden, "err_admins_only", nil)
 	}
-	if e.isWord(cmd.Rest, "all", "word_all") {
+	if e.render.IsWord(cmd.Rest, "all", "word_all") {
 		removed, err := e.store.UnsubscribeAll(ctx, req.ChatRef())
 		if err != nil {
 			return Reply{}, Unavailable(err)
@@ -198,7 +182,7 @@ func (e *Engine) unsubscribe(ctx context.Context, chat ChatRef, section string) 
 }
 
 func (e *Engine) unsubscribedReply(lang, id string, removed bool) Reply {
-	args := map[string]any{"Section": e.sectionName(lang, id)}
+	args := map[string]any{"Section": e.render.SectionName(lang, id)}
 	key := "unsubscribed"
 	if !removed {
 		key = "not_subscribed"
@@ -209,10 +193,10 @@ func (e *Engine) unsubscribedReply(lang, id string, removed bool) Reply {
 }
 
 func (e *Engine) toggleSection(ctx context.Context, req Request, lang, id string) (Reply, error) {
-	if !slices.Contains(e.cfg.Sections, id) {
+	if !slices.Contains(e.render.Sections(), id) {
 		return Reply{}, Errorf(CodeInvalid, "err_button_stale", nil)
 	}
-	if !mayManage(req) {
+	if !req.MayManage() {
 		return Reply{}, Errorf(CodeForbidden, "err_admins_only", nil)
 	}
 	subs, err := e.store.ChatSections(ctx, req.ChatRef())
@@ -252,7 +236,7 @@ func (e *Engine) cmdSubscriptions(ctx context.Context, req Request, lang string,
 	slices.SortStableFunc(subs, func(a, b string) int { return e.sectionIndex(a) - e.sectionIndex(b) })
 	names := make([]string, len(subs))
 	for i, id := range subs {
-		names[i] = "• " + e.sectionName(lang, id)
+		names[i] = "• " + e.render.SectionName(lang, id)
 	}
 	r.Text = []string{strings.Join(names, "\n"), e.cat.N(lang, "subscriptions_count", len(subs), nil)}
 	r.Footer = e.cat.T(lang, "subscriptions_hint", nil)
@@ -260,8 +244,8 @@ func (e *Engine) cmdSubscriptions(ctx context.Context, req Request, lang string,
 }
 
 func (e *Engine) sectionIndex(id string) int {
-	if i := slices.Index(e.cfg.Sections, id); i >= 0 {
+	if i := slices.Index(e.render.Sections(), id); i >= 0 {
 		return i
 	}
-	return len(e.cfg.Sections)
+	return len(e.render.Sections())
 }

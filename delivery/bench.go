@@ -12,11 +12,15 @@ import (
 
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/locales"
 	"github.com/newsbot/newsbot/store/memory"
 )
 
 // BenchConfig configures BenchFanout.
 type BenchConfig struct {
+	// Platform is the platform whose limits the sink enforces; its global
+	// rate is replaced by Rate. Required.
+	Platform  core.Platform
 	Chats     int     // chats subscribed to breaking news (10000)
 	Rate      int     // the platform's global limit, messages per second (1000)
 	Consumers int     // consumers, each with its own Engine and Redis connections (2)
@@ -64,8 +68,16 @@ func BenchFanout(ctx context.Context, cfg BenchConfig, w io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
 
-	const platform = "telegram"
-	limits := TelegramLimits(cfg.Rate)
+	if cfg.Platform.Name == "" {
+		return errors.New("delivery: BenchFanout needs a Platform")
+	}
+	platform := cfg.Platform.Name
+	cfg.Platform.Global = core.Rate{Count: cfg.Rate, Per: time.Second}
+	limits := LimitsOf(cfg.Platform)
+	cat, err := locales.Load(locales.FS(), "en")
+	if err != nil {
+		return err
+	}
 	// Like Telegram, the sink holds to "Rate messages per second": a second's
 	// worth of burst, no more.
 	sink := NewSink(limits, cfg.Rate)
@@ -74,7 +86,7 @@ func BenchFanout(ctx context.Context, cfg BenchConfig, w io.Writer) error {
 	groups := int(float64(cfg.Chats) * cfg.Groups)
 	for i := range cfg.Chats {
 		id := strconv.Itoa(100000 + i)
-		if i < groups {
+		if i < groups && cfg.Platform.KindOf != nil && cfg.Platform.KindOf("-"+id) == core.ChatGroup {
 			id = "-" + id
 		}
 		if _, err := st.Subscribe(ctx, core.ChatRef{Platform: platform, ID: id}, content.Breaking); err != nil {
@@ -93,8 +105,12 @@ func BenchFanout(ctx context.Context, cfg BenchConfig, w io.Writer) error {
 			c.Close()
 		}
 	}()
+	chats, err := core.NewChats(core.ChatsConfig{}, st, cat)
+	if err != nil {
+		return err
+	}
 	newEngine := func(name string) (*Engine, error) {
-		deps := Deps{Queue: memQ, Ledger: memL, Limiter: memLim, Senders: map[string]core.Sender{platform: sink}, Store: st}
+		deps := Deps{Queue: memQ, Ledger: memL, Limiter: memLim, Senders: map[string]core.Sender{platform: sink}, Store: st, Chats: chats}
 		if cfg.RedisURL != "" {
 			opts, err := goredis.ParseURL(cfg.RedisURL)
 			if err != nil {

@@ -373,7 +373,7 @@ func (e *Engine) deliver(ctx context.Context, b core.Broadcast, d Delivery) (Out
 			}
 			o.Ref, o.Lang = &ref, lang
 			if class == core.DeliveryGone {
-				if _, err := e.store.UnsubscribeAll(ctx, chat); err != nil {
+				if err := e.chats.Forget(ctx, chat); err != nil {
 					e.log.Warn("unsubscribing a gone chat", slog.String("chat", chat.String()), slog.Any("err", err))
 				}
 				o.Gone = true
@@ -420,7 +420,7 @@ func (e *Engine) deliver(ctx context.Context, b core.Broadcast, d Delivery) (Out
 				return Outcome{}, errAbandoned
 			}
 		case core.DeliveryGone:
-			if _, err := e.store.UnsubscribeAll(ctx, chat); err != nil {
+			if err := e.chats.Forget(ctx, chat); err != nil {
 				e.log.Warn("unsubscribing a gone chat", slog.String("chat", chat.String()), slog.Any("err", err))
 				return Outcome{}, errAbandoned
 			}
@@ -433,7 +433,7 @@ func (e *Engine) deliver(ctx context.Context, b core.Broadcast, d Delivery) (Out
 				return e.failed(class, reason), nil
 			}
 			to := core.ChatRef{Platform: chat.Platform, ID: de.MovedTo}
-			if err := e.move(ctx, chat, to); err != nil {
+			if err := e.chats.Move(ctx, chat, to); err != nil {
 				e.log.Warn("moving a chat's subscriptions", slog.String("chat", chat.String()), slog.Any("err", err))
 				return Outcome{}, errAbandoned
 			}
@@ -522,34 +522,3 @@ func (e *Engine) wait(ctx context.Context, chat core.ChatRef) error {
 	}
 }
 
-// move gives chat to the subscriptions of from, and from's settings unless
-// to has settings of its own (a language chosen in the new supergroup
-// stays), and unsubscribes from, as core.Engine.MoveChat does.
-func (e *Engine) move(ctx context.Context, from, to core.ChatRef) error {
-	secs, err := e.store.ChatSections(ctx, from)
-	if err != nil {
-		return err
-	}
-	set, err := e.store.ChatSettings(ctx, from)
-	if err != nil {
-		return err
-	}
-	if set != (core.ChatSettings{}) {
-		have, err := e.store.ChatSettings(ctx, to)
-		if err != nil {
-			return err
-		}
-		if have == (core.ChatSettings{}) {
-			if err := e.store.SaveChatSettings(ctx, to, set); err != nil {
-				return err
-			}
-		}
-	}
-	if len(secs) > 0 {
-		if _, err := e.store.Subscribe(ctx, to, secs...); err != nil {
-			return err
-		}
-	}
-	_, err = e.store.UnsubscribeAll(ctx, from)
-	return err
-}

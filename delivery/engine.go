@@ -90,22 +90,23 @@ func (c *Config) validate() error {
 	return nil
 }
 
-// Subscriptions is the part of core's store an Engine uses: it lists
-// audiences, unsubscribes gone chats and moves moved ones.
-type Subscriptions interface {
-	core.SubscriptionStore
-	core.SettingsStore
+// Chats is the chat policy delivery follows (*core.Chats implements it):
+// each chat's alert language, whether a routine alert is held for the
+// chat's digest instead of sent, and what to do with chats that are gone or
+// moved.
+type Chats interface {
+	Lang(ctx context.Context, chat core.ChatRef) (string, error)
+	HoldAlert(ctx context.Context, chat core.ChatRef, b core.Broadcast) (lang string, held bool, err error)
+	Forget(ctx context.Context, chat core.ChatRef) error
+	Move(ctx context.Context, from, to core.ChatRef) error
 }
 
-// Core is what an Engine asks the chat engine (*core.Engine implements it):
-// each chat's language, and the moderator's progress report.
-type Core interface {
-	ChatLang(ctx context.Context, chat core.ChatRef) (string, error)
-	BroadcastReport(lang string, st core.BroadcastStatus) core.Reply
-}
+// ReportFunc renders a broadcast's progress or final report in lang, for
+// editing the moderator's preview (core.Renderer.BroadcastReport is one).
+type ReportFunc func(lang string, st core.BroadcastStatus) core.Reply
 
-// Deps are an Engine's parts. Queue, Ledger, Senders and Store are
-// required; a nil Limiter means no limits.
+// Deps are an Engine's parts. Queue, Ledger, Senders, Store and Chats are
+// required; a nil Limiter means no limits, a nil Report no progress edits.
 type Deps struct {
 	Queue   Queue
 	Ledger  Ledger
@@ -114,7 +115,10 @@ type Deps struct {
 	// implements core.Editor or core.Deleter serves corrections,
 	// retractions and progress edits.
 	Senders map[string]core.Sender
-	Store   Subscriptions
+	// Store lists each section's chats.
+	Store   core.SubscriptionStore
+	Chats   Chats
+	Report  ReportFunc
 	Logger  *slog.Logger
 	Metrics *Metrics // nil: a new one, see Engine.Metrics
 }
@@ -127,14 +131,13 @@ type Engine struct {
 	ledger  Ledger
 	limiter Limiter
 	senders map[string]core.Sender
-	store   Subscriptions
+	store   core.SubscriptionStore
+	chats   Chats
+	report  ReportFunc
 	log     *slog.Logger
 	metrics *Metrics
 	now     func() time.Time
 	sleep   func(ctx context.Context, d time.Duration) error
-
-	coreMu sync.RWMutex
-	core   Core
 
 	bcMu  sync.Mutex
 	bcast map[string]core.Broadcast // immutable broadcasts, by ID
@@ -148,10 +151,10 @@ type Engine struct {
 }
 
 // New returns an Engine, or an error naming a missing part or a Config
-// that contradicts itself. Call Bind before Start.
+// that contradicts itself.
 func New(cfg Config, deps Deps) (*Engine, error) {
-	if deps.Queue == nil || deps.Ledger == nil || deps.Store == nil || len(deps.Senders) == 0 {
-		return nil, errors.New("delivery: New needs a Queue, a Ledger, a Store and at least one Sender")
+	if deps.Queue == nil || deps.Ledger == nil || deps.Store == nil || deps.Chats == nil || len(deps.Senders) == 0 {
+		return nil, errors.New("delivery: New needs a Queue, a Ledger, a Store, Chats and at least one Sender")
 	}
 	cfg.defaults()
 	if err := cfg.validate(); err != nil {
@@ -159,7 +162,7 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 	}
 	e := &Engine{
 		cfg: cfg, q: deps.Queue, ledger: deps.Ledger, limiter: deps.Limiter, senders: deps.Senders,
-		store: deps.Store, log: deps.Logger, metrics: deps.Metrics, now: time.Now, sleep: sleep,
+		store: deps.Store, chats: deps.Chats, report: deps.Report, log: deps.Logger, metrics: deps.Metrics, now: time.Now, sleep: sleep,
 		bcast: map[string]core.Broadcast{}, lists: map[string]bool{},
 	}
 	if e.log == nil {
@@ -170,21 +173,6 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 	}
 	e.bgCtx, e.bgStop = context.WithCancel(context.Background())
 	return e, nil
-}
-
-// Bind gives the engine the chat engine it renders progress with and asks
-// chat languages of. The two are built in turn (core.NewEngine takes this
-// Engine as its Broadcaster), so Bind comes after both.
-func (e *Engine) Bind(c Core) {
-	e.coreMu.Lock()
-	defer e.coreMu.Unlock()
-	e.core = c
-}
-
-func (e *Engine) chatCore() Core {
-	e.coreMu.RLock()
-	defer e.coreMu.RUnlock()
-	return e.core
 }
 
 // Metrics returns the engine's counters.
@@ -208,6 +196,14 @@ func (e *Engine) Start(ctx context.Context, b core.Broadcast) error {
 	}
 	if b.Confirmed.IsZero() {
 		b.Confirmed = e.now()
+	}
+	if b.Kind == core.BroadcastCorrect || b.Kind == core.BroadcastRetract {
+		// Marked before the broadcast is recorded, so that a Start that
+		// fails in between is repeated whole; the mark is the one record of
+		// what became of the target (see Superseded).
+		if err := e.ledger.Supersede(ctx, b.Target, b.ID, b.Kind); err != nil {
+			return core.Unavailable(err)
+		}
 	}
 	created, err := e.ledger.Create(ctx, b)
 	if err != nil {
@@ -234,7 +230,7 @@ func (e *Engine) Start(ctx context.Context, b core.Broadcast) error {
 			e.log.Error("listing a broadcast's audience", slog.String("broadcast", b.ID), slog.Any("err", err))
 		}
 	}()
-	if b.Report != nil {
+	if b.Report != nil && e.report != nil {
 		e.bg.Add(1)
 		go func() {
 			defer e.bg.Done()
@@ -252,6 +248,11 @@ func (e *Engine) Status(ctx context.Context, id string) (core.BroadcastStatus, e
 // Recent implements core.Broadcaster.
 func (e *Engine) Recent(ctx context.Context, n int) ([]core.BroadcastStatus, error) {
 	return e.ledger.Recent(ctx, n)
+}
+
+// Superseded implements core.Broadcaster.
+func (e *Engine) Superseded(ctx context.Context, id string) (string, core.BroadcastKind, error) {
+	return e.ledger.Superseded(ctx, id)
 }
 
 // broadcast returns broadcast id, from memory when it was read before.

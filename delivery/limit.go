@@ -2,7 +2,6 @@ package delivery
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"time"
 
@@ -39,34 +38,22 @@ type Limits struct {
 	Chat   func(core.ChatRef) Rate
 }
 
-// TelegramLimits are Telegram's limits: global sends per second (30 by
-// default, TELEGRAM_RATE_GLOBAL), one message per second to a private chat
-// and 20 per minute to a group or channel, whose Telegram IDs are negative.
-func TelegramLimits(global int) Limits {
-	if global <= 0 {
-		global = 30
+// LimitsOf returns the limits that platform p describes.
+func LimitsOf(p core.Platform) Limits {
+	l := Limits{Global: Rate(p.Global)}
+	if len(p.ChatRates) > 0 {
+		l.Chat = func(c core.ChatRef) Rate { return Rate(p.ChatRate(c.ID)) }
 	}
-	return Limits{
-		Global: Rate{Count: global, Per: time.Second},
-		Chat: func(c core.ChatRef) Rate {
-			if strings.HasPrefix(c.ID, "-") {
-				return Rate{Count: 20, Per: time.Minute, Burst: 3}
-			}
-			return Rate{Count: 1, Per: time.Second}
-		},
-	}
+	return l
 }
 
-// DiscordLimits are Discord's limits: global requests per second (50 by
-// default, DISCORD_RATE_GLOBAL) and 5 messages per 5 seconds per channel.
-func DiscordLimits(global int) Limits {
-	if global <= 0 {
-		global = 50
+// LimitsByName returns the limits of each platform in ps, by name.
+func LimitsByName(ps ...core.Platform) map[string]Limits {
+	out := make(map[string]Limits, len(ps))
+	for _, p := range ps {
+		out[p.Name] = LimitsOf(p)
 	}
-	return Limits{
-		Global: Rate{Count: global, Per: time.Second},
-		Chat:   func(core.ChatRef) Rate { return Rate{Count: 5, Per: 5 * time.Second, Burst: 5} },
-	}
+	return out
 }
 
 // Limiter spaces sends so that no platform limit is exceeded, across every

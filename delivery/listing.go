@@ -201,18 +201,9 @@ func (e *Engine) list(ctx context.Context, b core.Broadcast, resume bool) error 
 	case core.BroadcastDigest:
 		err = e.listDigest(ctx, b, deal)
 	default:
-		c := e.chatCore()
-		h := e.holder(b)
 		err = e.store.SectionChats(ctx, b.Section, e.cfg.ListBatch, func(chats []core.ChatRef) error {
 			return deal(chats, func(chat core.ChatRef) (string, bool, error) {
-				if h != nil {
-					return h.HoldAlert(ctx, chat, b)
-				}
-				if c != nil {
-					l, err := c.ChatLang(ctx, chat)
-					return l, false, err
-				}
-				return "", false, nil
+				return e.chats.HoldAlert(ctx, chat, b)
 			})
 		})
 	}
@@ -230,15 +221,12 @@ func (e *Engine) list(ctx context.Context, b core.Broadcast, resume bool) error 
 type dealFunc func(chats []core.ChatRef, langOf func(core.ChatRef) (string, bool, error)) error
 
 // listSuperseded lists a correction's or retraction's audience: the chats
-// its target was delivered to. It first marks the target superseded, so
-// that the target's chats not yet sent to get the correction, or nothing;
-// then it lists the target's records, waits for the target to finish (its
+// its target was delivered to (Start marked the target superseded, so that
+// the target's chats not yet sent to get the correction, or nothing). It
+// lists the target's records, waits for the target to finish (its
 // sends in flight when it was marked are recorded by then) and lists the
 // records again.
 func (e *Engine) listSuperseded(ctx context.Context, b core.Broadcast, deal dealFunc) error {
-	if err := e.ledger.Supersede(ctx, b.Target, b.ID, b.Kind); err != nil {
-		return err
-	}
 	pass := func() error {
 		return e.ledger.Records(ctx, b.Target, func(recs []Record) error {
 			langs := make(map[core.ChatRef]string, len(recs))

@@ -38,11 +38,7 @@ func (e *Engine) progress(ctx context.Context, b core.Broadcast) {
 			continue
 		}
 		first, last = false, st
-		c := e.chatCore()
-		if c == nil {
-			return
-		}
-		r := c.BroadcastReport(b.ReportLang, st)
+		r := e.report(b.ReportLang, st)
 		if err := e.wait(ctx, ref.Chat); err != nil {
 			return
 		}

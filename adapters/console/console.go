@@ -21,6 +21,17 @@ import (
 // Platform is the platform name of console requests.
 const Platform = "console"
 
+// Traits describe the terminal to core and delivery: no rate limits, one
+// reader, messages that can be edited and deleted (printed again, or
+// marked), and the tappable /read_<id> that Telegram users know.
+var Traits = core.Platform{
+	Name:           Platform,
+	MaxButtonData:  core.MaxButtonPayload,
+	ArticleCommand: "/read_%s",
+	CanEdit:        true,
+	CanDelete:      true,
+}
+
 // Handler answers requests; *core.Engine is one.
 type Handler interface {
 	Handle(ctx context.Context, req core.Request) core.Reply
@@ -53,20 +64,22 @@ var (
 	_ core.Deleter = (*Chat)(nil)
 )
 
-// New returns a console chat with h.
-func New(h Handler, opts Options) *Chat {
+// New returns a console chat. It sends pushed messages once Run has
+// started.
+func New(opts Options) *Chat {
 	if opts.UserID == "" {
 		opts.UserID = "local"
 	}
-	return &Chat{h: h, opts: opts}
+	return &Chat{opts: opts}
 }
 
-// Run reads messages from in until EOF or ctx ends and writes replies to
-// out. A line that is a number of a shown button presses that button. Pushed
+// Run reads messages from in until EOF or ctx ends and writes h's replies
+// to out. A line that is a number of a shown button presses that button. Pushed
 // alerts go on being written to out until Close.
-func (c *Chat) Run(ctx context.Context, in io.Reader, out io.Writer) error {
+func (c *Chat) Run(ctx context.Context, h Handler, in io.Reader, out io.Writer) error {
 	lines := &lineReader{r: bufio.NewReaderSize(in, 64*1024)}
 	c.mu.Lock()
+	c.h = h
 	c.out = bufio.NewWriter(out)
 	c.mu.Unlock()
 	defer func() {

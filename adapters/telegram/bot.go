@@ -37,7 +37,7 @@ type Bot struct {
 	cfg        Config
 	api        *tgbotapi.BotAPI // Client is the bare HTTP client; use call(ctx)
 	httpClient *http.Client
-	engine     Engine
+	cat        *locales.Catalog
 	log        *slog.Logger
 	self       tgbotapi.User
 	moderators map[int64]bool
@@ -51,7 +51,8 @@ type Bot struct {
 	// those in hand: once stopping is set, nothing more is accepted, so Run
 	// does not return with an update accepted but not answered.
 	acceptMu sync.Mutex
-	stopping bool // Run's context ended: the webhook refuses updates
+	stopping bool   // Run is not running: the webhook refuses updates
+	engine   Engine // the engine Run was given
 }
 
 var (
@@ -61,14 +62,16 @@ var (
 )
 
 // New connects to the Bot API with cfg (it calls getMe, so a wrong token
-// or an unreachable endpoint fails here) and returns the bot. Errors never
+// or an unreachable endpoint fails here) and returns the bot, ready to
+// send (it is delivery's sender for Telegram) but taking no updates until
+// Run. cat writes what the bot sends in each language. Errors never
 // contain the token. log may be nil.
-func New(ctx context.Context, cfg Config, engine Engine, log *slog.Logger) (*Bot, error) {
+func New(ctx context.Context, cfg Config, cat *locales.Catalog, log *slog.Logger) (*Bot, error) {
 	if cfg.Token == "" {
 		return nil, errors.New("telegram: no bot token (TELEGRAM_BOT_TOKEN)")
 	}
-	if engine == nil {
-		return nil, errors.New("telegram: New needs an engine")
+	if cat == nil {
+		return nil, errors.New("telegram: New needs a catalog")
 	}
 	cfg = cfg.withDefaults()
 	if log == nil {
@@ -85,7 +88,8 @@ func New(ctx context.Context, cfg Config, engine Engine, log *slog.Logger) (*Bot
 		cfg:        cfg,
 		api:        api,
 		httpClient: hc,
-		engine:     engine,
+		cat:        cat,
+		stopping:   true,
 		log:        log.With(slog.String("platform", Platform), slog.String("bot", api.Self.UserName)),
 		self:       api.Self,
 		moderators: map[int64]bool{},
@@ -106,6 +110,13 @@ func (b *Bot) setStopping(v bool) {
 	b.acceptMu.Lock()
 	defer b.acceptMu.Unlock()
 	b.stopping = v
+}
+
+// start gives the bot the engine that answers updates, and lets them in.
+func (b *Bot) start(engine Engine) {
+	b.acceptMu.Lock()
+	defer b.acceptMu.Unlock()
+	b.engine, b.stopping = engine, false
 }
 
 func (b *Bot) isStopping() bool {

@@ -36,7 +36,7 @@ import (
 //     reader has the first parts, and sending the reply again would repeat
 //     them.
 func (b *Bot) Send(ctx context.Context, chat core.ChatRef, r core.Reply) (core.SentRef, error) {
-	out := render(b.engine.Catalog(), r)
+	out := render(b.cat, r)
 	if len(out.Chunks) == 0 {
 		return core.SentRef{}, &core.DeliveryError{Class: core.DeliveryRejected, Reason: "empty", Err: errors.New("telegram: the reply renders to no text")}
 	}
@@ -195,7 +195,7 @@ func newMessage(chat, text string) (tgbotapi.MessageConfig, error) {
 // that does not fit one message is rejected (core.DeliveryRejected,
 // reason "too_long"); Telegram's "message is not modified" is success.
 func (b *Bot) Edit(ctx context.Context, ref core.SentRef, r core.Reply) error {
-	out := render(b.engine.Catalog(), r)
+	out := render(b.cat, r)
 	if len(out.Chunks) != 1 {
 		return &core.DeliveryError{Class: core.DeliveryRejected, Reason: "too_long", Err: fmt.Errorf("telegram: an edit must fit one message, the reply needs %d", len(out.Chunks))}
 	}

@@ -275,14 +275,14 @@ func joinNonEmpty(sep string, parts ...string) string {
 
 // keyboard is the reply's buttons as an inline keyboard, nil when there are
 // none. Buttons whose payload Telegram would refuse (empty or longer than
-// core.MaxButtonData bytes) or without a label are left out.
+// MaxCallbackData bytes) or without a label are left out.
 func keyboard(rows [][]core.Button) *tgbotapi.InlineKeyboardMarkup {
 	var kb [][]tgbotapi.InlineKeyboardButton
 	for _, row := range rows {
 		var out []tgbotapi.InlineKeyboardButton
 		for _, btn := range row {
 			label := strings.TrimSpace(stripMarks(clean(btn.Label)))
-			if btn.Data == "" || len(btn.Data) > core.MaxButtonData || label == "" || !utf8.ValidString(btn.Data) {
+			if btn.Data == "" || len(btn.Data) > MaxCallbackData || label == "" || !utf8.ValidString(btn.Data) {
 				continue
 			}
 			out = append(out, tgbotapi.NewInlineKeyboardButtonData(label, btn.Data))

@@ -25,15 +25,19 @@ const (
 	maxBackoff = time.Minute
 )
 
-// Run publishes the command menus, then takes updates until ctx ends:
+// Run publishes the command menus, then takes updates, answered by engine,
+// until ctx ends:
 // by long polling (deleting any webhook first), or in webhook mode by
 // registering cfg.WebhookURL with the secret token and, when cfg.HTTPAddr
 // is set, serving it there itself (else mount Handler on your own server).
 // It returns once it has stopped taking updates and the updates in hand
 // are answered: nil when ctx ended, an error when updates cannot be taken
 // (the token is rejected, the webhook cannot be set or served).
-func (b *Bot) Run(ctx context.Context) error {
-	b.setStopping(false)
+func (b *Bot) Run(ctx context.Context, engine Engine) error {
+	if engine == nil {
+		return errors.New("telegram: Run needs an engine")
+	}
+	b.start(engine)
 	if err := b.setCommands(ctx); err != nil {
 		b.log.Warn("setting the command menus", slog.Any("err", err))
 	}
@@ -164,8 +168,8 @@ func (b *Bot) runWebhook(ctx context.Context) error {
 
 // Handler is the webhook endpoint: it accepts Telegram's POSTs that carry
 // the configured secret token (403 otherwise), hands each update to a
-// worker and answers 200; 503 once Run has stopped, so that Telegram
-// retries elsewhere. Run serves it on cfg.HTTPAddr itself; mount it on a
+// worker and answers 200; 503 before Run starts and once it has stopped,
+// so that Telegram retries. Run serves it on cfg.HTTPAddr itself; mount it on a
 // shared server instead when cfg.HTTPAddr is empty.
 func (b *Bot) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

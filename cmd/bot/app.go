@@ -16,26 +16,38 @@ import (
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/delivery"
 	"github.com/newsbot/newsbot/locales"
+	"github.com/newsbot/newsbot/push"
 	"github.com/newsbot/newsbot/store/memory"
 	redisstore "github.com/newsbot/newsbot/store/redis"
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// app is every part of a running bot, wired.
+// app is every part of a running bot, built in one direction: the
+// adapters' senders and platform traits first (see runBot), then the
+// store, content, the renderer and chat policy, delivery, the push side,
+// and last the request engine that the adapters are given when they run.
 type app struct {
+	Catalog  *locales.Catalog
 	Engine   *core.Engine
+	Desk     *push.Desk
 	Store    core.Store
 	Index    *search.Index
 	Delivery *delivery.Engine
 	Queue    delivery.Queue
-	// Senders are the delivery senders by platform, filled in by the
-	// adapter that runs (they need the engine, which needs delivery).
-	Senders map[string]*lateSender
+	// Platforms are the names of the platforms served.
+	Platforms []string
 	// Locker lets one process of many poll each feed; nil polls always.
 	Locker feed.Locker
 	// Listeners hear of every new article from the feeds.
 	Listeners []feed.Listener
 	closers   []func() error
+}
+
+// platform is one platform the bot serves: its traits, and the adapter's
+// sender that delivery uses.
+type platform struct {
+	Traits core.Platform
+	Sender core.Sender
 }
 
 // Close releases the parts in reverse order of opening.
@@ -49,14 +61,19 @@ func (a *app) Close() error {
 	return first
 }
 
-// build opens the store, loads content and wires the engines for the given
-// platforms. Nothing runs yet.
-func build(ctx context.Context, cfg config, log *slog.Logger, platforms ...string) (_ *app, err error) {
+// loadCatalog loads the translations of the configured languages.
+func loadCatalog(cfg config) (*locales.Catalog, error) {
 	cat, err := locales.Load(locales.FS(), cfg.Langs...)
 	if err != nil {
 		return nil, &configError{"NEWSBOT_LANGS", err.Error()}
 	}
-	a := &app{Senders: map[string]*lateSender{}}
+	return cat, nil
+}
+
+// build opens the store, loads content and builds the engines for the
+// given platforms, whose adapters exist already. Nothing runs yet.
+func build(ctx context.Context, cfg config, log *slog.Logger, cat *locales.Catalog, platforms ...platform) (_ *app, err error) {
+	a := &app{Catalog: cat}
 	defer func() {
 		if err != nil {
 			a.Close()
@@ -82,23 +99,44 @@ func build(ctx context.Context, cfg config, log *slog.Logger, platforms ...strin
 	if err != nil {
 		return nil, &configError{"", err.Error()}
 	}
-	if err := a.openDelivery(cfg, log, platforms); err != nil {
-		return nil, err
-	}
-	deps := core.Deps{Store: a.Store, Catalog: cat, Logger: log, Searcher: a.Index, Summarizer: summary.New(), Broadcaster: a.Delivery}
+	var tr core.Translator
 	if translator != nil {
-		deps.Translator = translator
+		tr = translator
 	}
-	deps.Linker = core.LinkerFunc(func(ctx context.Context, idA, idB string) error {
-		return feed.Link(ctx, a.Store, idA, idB)
-	})
 	summaryKey := fmt.Sprintf("v%db%d", summary.Version, summary.DefaultBudget)
-	a.Engine, err = core.NewEngine(core.Config{DefaultLang: cfg.DefaultLang, Location: cfg.Location, SummaryKey: summaryKey}, deps)
+	render, err := core.NewRenderer(core.RenderConfig{Location: cfg.Location, SummaryKey: summaryKey},
+		core.RenderDeps{Catalog: cat, Store: a.Store, Summarizer: summary.New(), Translator: tr, Logger: log})
 	if err != nil {
 		return nil, err
 	}
-	a.Delivery.Bind(a.Engine)
-	alerts := a.Engine.Alerts(cfg.AlertGrace)
+	chats, err := core.NewChats(core.ChatsConfig{DefaultLang: cfg.DefaultLang, Location: cfg.Location}, a.Store, cat)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.openDelivery(log, chats, render, platforms); err != nil {
+		return nil, err
+	}
+	a.Desk, err = push.New(push.Config{}, push.Deps{
+		Store: a.Store, Catalog: cat, Renderer: render, Chats: chats, Broadcaster: a.Delivery, Translator: tr, Logger: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	traits := make([]core.Platform, len(platforms))
+	for i, p := range platforms {
+		traits[i] = p.Traits
+	}
+	a.Engine, err = core.NewEngine(core.Config{DefaultLang: cfg.DefaultLang}, core.Deps{
+		Store: a.Store, Catalog: cat, Renderer: render, Chats: chats, Searcher: a.Index, Logger: log,
+		Linker: core.LinkerFunc(func(ctx context.Context, idA, idB string) error {
+			return feed.Link(ctx, a.Store, idA, idB)
+		}),
+		Platforms: traits, Extensions: []core.Extension{a.Desk},
+	})
+	if err != nil {
+		return nil, err
+	}
+	alerts := a.Desk.Alerts(cfg.AlertGrace)
 	a.Listeners = append(a.Listeners, alerts)
 	// Closed before delivery and the stores: pending alerts stay stored.
 	a.closers = append(a.closers, func() error { alerts.Close(); return nil })
@@ -140,18 +178,17 @@ func (a *app) openStore(ctx context.Context, cfg config, log *slog.Logger) error
 	return nil
 }
 
-// openDelivery builds the delivery engine on the store's kind of queue.
-func (a *app) openDelivery(cfg config, log *slog.Logger, platforms []string) error {
-	limits := map[string]delivery.Limits{
-		"telegram": delivery.TelegramLimits(cfg.TelegramRate),
-		"discord":  delivery.DiscordLimits(cfg.DiscordRate),
-	}
+// openDelivery builds the delivery engine on the store's kind of queue,
+// with the platforms' senders and limits.
+func (a *app) openDelivery(log *slog.Logger, chats *core.Chats, render *core.Renderer, platforms []platform) error {
+	limits := map[string]delivery.Limits{}
 	senders := map[string]core.Sender{}
 	for _, p := range platforms {
-		a.Senders[p] = &lateSender{}
-		senders[p] = a.Senders[p]
+		a.Platforms = append(a.Platforms, p.Traits.Name)
+		limits[p.Traits.Name] = delivery.LimitsOf(p.Traits)
+		senders[p.Traits.Name] = p.Sender
 	}
-	deps := delivery.Deps{Senders: senders, Store: a.Store, Logger: log}
+	deps := delivery.Deps{Senders: senders, Store: a.Store, Chats: chats, Report: render.BroadcastReport, Logger: log}
 	if st, ok := a.Store.(*redisstore.Store); ok {
 		deps.Queue = delivery.NewRedisQueue(st.Client(), st.Prefix())
 		deps.Ledger = delivery.NewRedisLedger(st.Client(), st.Prefix(), 0)

@@ -40,7 +40,7 @@ func (a *app) metrics() *prometheus.Registry {
 	gauge("delivery_in_flight", "Jobs taken and not yet finished.", nil, func() float64 { return float64(snap().InFlight) })
 	gauge("delivery_lag_mean_seconds", "Mean time from confirmation to delivery.", nil, func() float64 { return snap().LagMean.Seconds() })
 	gauge("delivery_lag_max_seconds", "Longest time from confirmation to delivery.", nil, func() float64 { return snap().LagMax.Seconds() })
-	for platform := range a.Senders {
+	for _, platform := range a.Platforms {
 		gauge("delivery_queue_depth", "Jobs queued or pending.", prometheus.Labels{"platform": platform}, func() float64 {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()

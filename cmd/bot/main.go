@@ -81,11 +81,32 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 	if cfg.DiscordToken != "" {
 		log.Warn("DISCORD_BOT_TOKEN is set, but this version has no Discord adapter yet; it is ignored")
 	}
-	platform := console.Platform
-	if cfg.Telegram.Enabled() {
-		platform = telegram.Platform
+	cat, err := loadCatalog(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "newsbot: invalid configuration: %v\n", err)
+		return 2
 	}
-	app, err := build(ctx, cfg, log, platform)
+	// Adapters first: each gives its traits and its sender; the engine
+	// built from them is handed to the adapter when it runs.
+	var (
+		bot  *telegram.Bot
+		chat *console.Chat
+		p    platform
+	)
+	if cfg.Telegram.Enabled() {
+		tgcfg := cfg.Telegram
+		tgcfg.HTTPAddr = "" // one HTTP server serves metrics, health and the webhook
+		if bot, err = telegram.New(ctx, tgcfg, cat, log); err != nil {
+			fmt.Fprintf(stderr, "newsbot: telegram: %v\n", err)
+			return 1
+		}
+		p = platform{Traits: telegram.Traits, Sender: bot}
+		p.Traits.Global.Count = cfg.TelegramRate
+	} else {
+		chat = console.New(console.Options{Locale: *locale, Moderator: *moderator, Prompt: prompt(stdin)})
+		p = platform{Traits: console.Traits, Sender: chat}
+	}
+	app, err := build(ctx, cfg, log, cat, p)
 	if err != nil {
 		var ce *configError
 		if errors.As(err, &ce) {
@@ -99,20 +120,15 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 
 	// Shutdown order: stop taking updates (the adapter returns), drain the
 	// deliveries in flight, then close the stores (deferred above).
-	// Delivery starts once the platform's sender is set: a job taken before
-	// would fail for nothing.
 	deliveryCtx, stopDelivery := context.WithCancel(context.WithoutCancel(ctx))
-	waitDelivery := func() {}
-	startDelivery := func() {
-		waitDelivery = app.runDelivery(deliveryCtx, log)
-		go func() {
-			if err := app.Engine.RunDigests(ctx, core.DigestInterval); err != nil && ctx.Err() == nil {
-				log.Error("digest scheduler stopped", slog.Any("err", err))
-			}
-		}()
-	}
-	defer func() { waitDelivery() }()
+	waitDelivery := app.runDelivery(deliveryCtx, log)
+	defer waitDelivery()
 	defer stopDelivery()
+	go func() {
+		if err := app.Desk.RunDigests(ctx, core.DigestInterval); err != nil && ctx.Err() == nil {
+			log.Error("digest scheduler stopped", slog.Any("err", err))
+		}
+	}()
 	if len(cfg.Feeds.Sources) > 0 {
 		poller := feed.NewPoller(cfg.Feeds, app.articleSink(log), app.feedOptions(log)...)
 		go func() {
@@ -122,22 +138,9 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 		}()
 	}
 
-	// One HTTP server serves metrics, health and the Telegram webhook.
-	tgcfg := cfg.Telegram
-	tgcfg.HTTPAddr = ""
 	var webhook http.Handler
-	var bot *telegram.Bot
-	if platform == telegram.Platform {
-		bot, err = telegram.New(ctx, tgcfg, app.Engine, log)
-		if err != nil {
-			fmt.Fprintf(stderr, "newsbot: telegram: %v\n", err)
-			return 1
-		}
-		app.Senders[telegram.Platform].set(bot)
-		startDelivery()
-		if tgcfg.WebhookURL != "" {
-			webhook = bot.Handler()
-		}
+	if bot != nil && cfg.Telegram.WebhookURL != "" {
+		webhook = bot.Handler()
 	}
 	if cfg.HTTPAddr != "" {
 		go func() {
@@ -152,17 +155,14 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 
 	if bot != nil {
 		log.Info("telegram bot running")
-		if err := bot.Run(ctx); err != nil {
+		if err := bot.Run(ctx, app.Engine); err != nil {
 			fmt.Fprintf(stderr, "newsbot: telegram: %v\n", err)
 			return 1
 		}
 		return 0
 	}
 
-	chat := console.New(app.Engine, console.Options{Locale: *locale, Moderator: *moderator, Prompt: prompt(stdin)})
-	app.Senders[console.Platform].set(chat)
-	startDelivery()
-	runErr := chat.Run(ctx, stdin, stdout)
+	runErr := chat.Run(ctx, app.Engine, stdin, stdout)
 	if runErr == nil {
 		// Input ended: let alerts already queued reach the terminal.
 		app.settle(ctx, console.Platform, 5*time.Second)
@@ -195,7 +195,12 @@ func runIngest(ctx context.Context, cfg config, log *slog.Logger, args []string,
 		fmt.Fprintln(stderr, "newsbot: NEWSBOT_FEEDS: no feeds to ingest (expected lang=URL,lang=URL… or -feeds)")
 		return 2
 	}
-	app, err := build(ctx, cfg, log, console.Platform)
+	cat, err := loadCatalog(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "newsbot: invalid configuration: %v\n", err)
+		return 2
+	}
+	app, err := build(ctx, cfg, log, cat, platform{Traits: console.Traits, Sender: console.New(console.Options{})})
 	if err != nil {
 		fmt.Fprintf(stderr, "newsbot: %v\n", err)
 		return 1

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/newsbot/newsbot/adapters/telegram"
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/content/summary"
 	"github.com/newsbot/newsbot/delivery"
@@ -83,7 +84,7 @@ func runEvalSummaries(args []string, stdout, stderr io.Writer) int {
 func runBenchFanout(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench-fanout", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	bc := delivery.BenchConfig{RedisURL: cfg.RedisURL}
+	bc := delivery.BenchConfig{RedisURL: cfg.RedisURL, Platform: telegram.Traits}
 	fs.IntVar(&bc.Chats, "chats", 10000, "chats subscribed to breaking news")
 	fs.IntVar(&bc.Rate, "rate", 1000, "the platform's global limit, messages per second")
 	fs.IntVar(&bc.Consumers, "consumers", 2, "consumers sharing the queue")

@@ -1,4 +1,4 @@
-package core_test
+package push_test
 
 import (
 	"context"
@@ -50,7 +50,7 @@ func economyAlert(id string, title string) core.Broadcast {
 
 func (h *bcHarness) hold(chat core.ChatRef, b core.Broadcast) bool {
 	h.t.Helper()
-	_, held, err := h.e.HoldAlert(context.Background(), chat, b)
+	_, held, err := h.e.Chats().HoldAlert(context.Background(), chat, b)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func (h *bcHarness) hold(chat core.ChatRef, b core.Broadcast) bool {
 
 func (h *bcHarness) sendDue() int {
 	h.t.Helper()
-	n, err := h.e.SendDueDigests(context.Background())
+	n, err := h.d.SendDueDigests(context.Background())
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -298,7 +298,7 @@ func TestDigestNeverHoldsBreaking(t *testing.T) {
 		"routine alert is held": economyAlert("r1", "Routine"),
 	} {
 		t.Run(name, func(t *testing.T) {
-			lang, held, err := h.e.HoldAlert(context.Background(), chat, b)
+			lang, held, err := h.e.Chats().HoldAlert(context.Background(), chat, b)
 			if err != nil || lang != "ro" {
 				t.Fatalf("HoldAlert: %q, %v", lang, err)
 			}
@@ -466,13 +466,8 @@ func TestDigestCrashLosesNothing(t *testing.T) {
 	t.Run("between start and finish", func(t *testing.T) {
 		h := setup(t)
 		h.set(due)
-		crashed, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{
-			Store: crashing{h.store}, Catalog: h.cat, Broadcaster: h.rec, Now: func() time.Time { return due },
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n, _ := crashed.SendDueDigests(ctx); n != 1 {
+		_, crashedDesk := newEngineOn(t, crashing{h.store}, h.cat, h.rec, nil, func() time.Time { return due })
+		if n, _ := crashedDesk.SendDueDigests(ctx); n != 1 {
 			t.Fatalf("started before the crash: %d", n)
 		}
 		if items, _ := h.store.HeldDigestItems(ctx, chat); len(items) != 0 {
@@ -500,19 +495,16 @@ type plainStore struct{ core.Store }
 
 func TestDigestWithoutDigestStore(t *testing.T) {
 	h := newBCHarness(t, nil)
-	e, err := core.NewEngine(core.Config{DefaultLang: "en"}, core.Deps{Store: plainStore{h.store}, Catalog: h.cat, Broadcaster: h.rec})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, eDesk := newEngineOn(t, plainStore{h.store}, h.cat, h.rec, nil, nil)
 	ctx := context.Background()
 	r := e.Handle(ctx, chatReq("1", core.ChatPrivate, false, "en", "/digest daily 08:00"))
 	if r.Error != core.CodeUnavailable || !strings.Contains(all(r), h.cat.T("en", "err_digest_unavailable", nil)) {
 		t.Errorf("/digest without a digest store:\n%s", all(r))
 	}
-	if _, held, err := e.HoldAlert(ctx, core.ChatRef{Platform: "telegram", ID: "1"}, economyAlert("x", "X")); held || err != nil {
+	if _, held, err := e.Chats().HoldAlert(ctx, core.ChatRef{Platform: "telegram", ID: "1"}, economyAlert("x", "X")); held || err != nil {
 		t.Errorf("HoldAlert without a digest store: %v %v", held, err)
 	}
-	if err := e.RunDigests(ctx, time.Minute); err == nil {
+	if err := eDesk.RunDigests(ctx, time.Minute); err == nil {
 		t.Error("RunDigests without a digest store returned no error")
 	}
 }
@@ -538,10 +530,7 @@ func BenchmarkHoldAlert(b *testing.B) {
 	} {
 		b.Run(mode.name, func(b *testing.B) {
 			st := memory.New()
-			e, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{Store: st, Catalog: cat})
-			if err != nil {
-				b.Fatal(err)
-			}
+			e, _ := newEngineOn(b, st, cat, nil, nil, nil)
 			const chats = 1000
 			for i := range chats {
 				if err := st.SaveChatSettings(ctx, core.ChatRef{Platform: "tg", ID: fmt.Sprint(i)}, mode.s); err != nil {
@@ -553,7 +542,7 @@ func BenchmarkHoldAlert(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				alert.ID = fmt.Sprint("a", i/chats) // a new story per pass over the chats
-				if _, _, err := e.HoldAlert(ctx, core.ChatRef{Platform: "tg", ID: fmt.Sprint(i % chats)}, alert); err != nil {
+				if _, _, err := e.Chats().HoldAlert(ctx, core.ChatRef{Platform: "tg", ID: fmt.Sprint(i % chats)}, alert); err != nil {
 					b.Fatal(err)
 				}
 				i++

@@ -38,18 +38,18 @@ func TestFindZone(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			loc, ok := findZone(tt.in)
+			loc, ok := FindZone(tt.in)
 			switch {
 			case tt.want == "" && ok:
-				t.Errorf("findZone(%q) = %v, want none", tt.in, loc)
+				t.Errorf("FindZone(%q) = %v, want none", tt.in, loc)
 			case tt.want != "" && (!ok || loc.String() != tt.want):
-				t.Errorf("findZone(%q) = %v, %v; want %s", tt.in, loc, ok, tt.want)
+				t.Errorf("FindZone(%q) = %v, %v; want %s", tt.in, loc, ok, tt.want)
 			}
 		})
 	}
 }
 
-// TestFindZoneKnowsEveryName checks findZone against the names of the
+// TestFindZoneKnowsEveryName checks FindZone against the names of the
 // system's tz database: every one must be found from its lower-case
 // spelling, so that zoneOddNames lists every name zoneSpellings misses.
 func TestFindZoneKnowsEveryName(t *testing.T) {
@@ -73,8 +73,8 @@ func TestFindZoneKnowsEveryName(t *testing.T) {
 			return nil
 		}
 		n++
-		if loc, ok := findZone(strings.ToLower(name)); !ok || loc.String() != name {
-			t.Errorf("findZone(%q) = %v, %v; want %s", strings.ToLower(name), loc, ok, name)
+		if loc, ok := FindZone(strings.ToLower(name)); !ok || loc.String() != name {
+			t.Errorf("FindZone(%q) = %v, %v; want %s", strings.ToLower(name), loc, ok, name)
 		}
 		return nil
 	})
@@ -100,12 +100,12 @@ func FuzzFindZone(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		loc, ok := findZone(s)
+		loc, ok := FindZone(s)
 		if !ok {
 			return
 		}
 		if !strings.EqualFold(loc.String(), strings.TrimSpace(s)) || loc.String() == "Local" {
-			t.Fatalf("findZone(%q) = %s", s, loc)
+			t.Fatalf("FindZone(%q) = %s", s, loc)
 		}
 	})
 }

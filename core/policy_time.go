@@ -8,12 +8,12 @@ import (
 	"time"
 )
 
-// clock is a time of day in minutes since midnight, 0 to 23*60+59.
-type clock int
+// Clock is a time of day in minutes since midnight, 0 to 23*60+59.
+type Clock int
 
-// parseClock reads a time of day written "H:MM" or "HH:MM" (00:00 to
+// ParseClock reads a time of day written "H:MM" or "HH:MM" (00:00 to
 // 23:59).
-func parseClock(s string) (clock, bool) {
+func ParseClock(s string) (Clock, bool) {
 	h, m, ok := strings.Cut(strings.TrimSpace(s), ":")
 	if !ok || len(h) < 1 || len(h) > 2 || len(m) != 2 {
 		return 0, false
@@ -23,23 +23,23 @@ func parseClock(s string) (clock, bool) {
 	if err1 != nil || err2 != nil || hh < 0 || hh > 23 || mm < 0 || mm > 59 || h[0] == '+' || h[0] == '-' || m[0] == '+' || m[0] == '-' {
 		return 0, false
 	}
-	return clock(hh*60 + mm), true
+	return Clock(hh*60 + mm), true
 }
 
 // String writes c as "HH:MM".
-func (c clock) String() string { return fmt.Sprintf("%02d:%02d", int(c)/60, int(c)%60) }
+func (c Clock) String() string { return fmt.Sprintf("%02d:%02d", int(c)/60, int(c)%60) }
 
-// parseQuiet reads quiet hours written "HH:MM-HH:MM" (an en dash or an em
+// ParseQuiet reads quiet hours written "HH:MM-HH:MM" (an en dash or an em
 // dash also separates). Start and end must differ; an end before the start
 // runs past midnight.
-func parseQuiet(s string) (from, to clock, ok bool) {
+func ParseQuiet(s string) (from, to Clock, ok bool) {
 	s = strings.NewReplacer("–", "-", "—", "-").Replace(s)
 	a, b, found := strings.Cut(s, "-")
 	if !found {
 		return 0, 0, false
 	}
-	from, ok1 := parseClock(a)
-	to, ok2 := parseClock(b)
+	from, ok1 := ParseClock(a)
+	to, ok2 := ParseClock(b)
 	if !ok1 || !ok2 || from == to {
 		return 0, 0, false
 	}
@@ -70,18 +70,18 @@ func loadZone(name string) (*time.Location, bool) {
 	return loc, true
 }
 
-// chatZone is the time zone of the chat's digest and quiet hours: its own,
+// Zone is the time zone of the chat's digest and quiet hours: its own,
 // else the bot's.
-func (e *Engine) chatZone(s ChatSettings) *time.Location {
+func (c *Chats) Zone(s ChatSettings) *time.Location {
 	if loc, ok := loadZone(s.Zone); ok {
 		return loc
 	}
-	return e.cfg.Location
+	return c.loc
 }
 
 // nextClock returns the first instant after t at which the wall clock in
 // loc reads c.
-func nextClock(c clock, loc *time.Location, t time.Time) time.Time {
+func nextClock(c Clock, loc *time.Location, t time.Time) time.Time {
 	lt := t.In(loc)
 	for d := range 3 {
 		at := time.Date(lt.Year(), lt.Month(), lt.Day()+d, int(c)/60, int(c)%60, 0, 0, loc)
@@ -94,9 +94,9 @@ func nextClock(c clock, loc *time.Location, t time.Time) time.Time {
 }
 
 // inQuiet reports whether t falls within the quiet hours from-to in loc.
-func inQuiet(from, to clock, loc *time.Location, t time.Time) bool {
+func inQuiet(from, to Clock, loc *time.Location, t time.Time) bool {
 	lt := t.In(loc)
-	m := clock(lt.Hour()*60 + lt.Minute())
+	m := Clock(lt.Hour()*60 + lt.Minute())
 	if from < to {
 		return from <= m && m < to
 	}
@@ -104,23 +104,23 @@ func inQuiet(from, to clock, loc *time.Location, t time.Time) bool {
 }
 
 // quietHours returns the chat's quiet hours, and false when it has none.
-func quietHours(s ChatSettings) (from, to clock, ok bool) {
-	from, ok1 := parseClock(s.QuietFrom)
-	to, ok2 := parseClock(s.QuietTo)
+func quietHours(s ChatSettings) (from, to Clock, ok bool) {
+	from, ok1 := ParseClock(s.QuietFrom)
+	to, ok2 := ParseClock(s.QuietTo)
 	return from, to, ok1 && ok2 && from != to
 }
 
-// holdUntil tells whether a routine alert for a chat with settings s,
+// HoldUntil tells whether a routine alert for a chat with settings s,
 // arriving at now, is held, and until when: the next daily digest (moved to
 // the end of quiet hours when it falls within them), else the end of the
 // quiet hours now running.
-func (e *Engine) holdUntil(s ChatSettings, now time.Time) (time.Time, bool) {
+func (c *Chats) HoldUntil(s ChatSettings, now time.Time) (time.Time, bool) {
 	if s.DigestAt == "" && s.QuietFrom == "" {
 		return time.Time{}, false // most chats: no zone to load
 	}
-	loc := e.chatZone(s)
+	loc := c.Zone(s)
 	from, to, quiet := quietHours(s)
-	if at, ok := parseClock(s.DigestAt); ok {
+	if at, ok := ParseClock(s.DigestAt); ok {
 		due := nextClock(at, loc, now)
 		if quiet && inQuiet(from, to, loc, due) {
 			due = nextClock(to, loc, due)
@@ -133,10 +133,10 @@ func (e *Engine) holdUntil(s ChatSettings, now time.Time) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// releaseAt is when the chat's held items go out under settings s: when
+// ReleaseAt is when the chat's held items go out under settings s: when
 // they would be held until, else now.
-func (e *Engine) releaseAt(s ChatSettings, now time.Time) time.Time {
-	if due, ok := e.holdUntil(s, now); ok {
+func (c *Chats) ReleaseAt(s ChatSettings, now time.Time) time.Time {
+	if due, ok := c.HoldUntil(s, now); ok {
 		return due
 	}
 	return now.Truncate(time.Second)

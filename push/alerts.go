@@ -1,4 +1,4 @@
-package core
+package push
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/core"
 )
 
 // DefaultAlertGrace is how long a new story waits for its other language
@@ -49,7 +50,7 @@ const maxAlertRetry = time.Minute
 // audience (package delivery does), and HoldAlert stores the story for the
 // chat's next digest. Breaking news is never held.
 type Alerts struct {
-	e      *Engine
+	d      *Desk
 	grace  time.Duration
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
@@ -61,12 +62,12 @@ type Alerts struct {
 
 // Alerts returns the engine's section alerts, which wait grace (0 means
 // DefaultAlertGrace) for sibling editions. It needs a Broadcaster.
-func (e *Engine) Alerts(grace time.Duration) *Alerts {
+func (d *Desk) Alerts(grace time.Duration) *Alerts {
 	if grace <= 0 {
 		grace = DefaultAlertGrace
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Alerts{e: e, grace: grace, ctx: ctx, cancel: cancel, due: map[string]bool{}}
+	return &Alerts{d: d, grace: grace, ctx: ctx, cancel: cancel, due: map[string]bool{}}
 }
 
 // alertID is the broadcast ID of a story's alert: the same for every
@@ -77,14 +78,14 @@ func alertID(story string) string {
 }
 
 // alertChat is the pseudo chat that keeps alert id while it waits.
-func alertChat(id string) ChatRef { return ChatRef{Platform: AlertPlatform, ID: id} }
+func alertChat(id string) core.ChatRef { return core.ChatRef{Platform: AlertPlatform, ID: id} }
 
 // ArticleAdded schedules the alert of a's story after the grace period,
 // unless the story is already scheduled or alerted. It returns once the
 // pending alert is stored (see Alerts); a store error is logged and the
 // alert then waits in memory.
 func (a *Alerts) ArticleAdded(ctx context.Context, art content.Article) {
-	if a.e.bcast == nil || art.Section == "" {
+	if a.d.bcast == nil || art.Section == "" {
 		return
 	}
 	story := art.Group
@@ -92,25 +93,25 @@ func (a *Alerts) ArticleAdded(ctx context.Context, art content.Article) {
 		story = art.ID
 	}
 	id := alertID(story)
-	if _, err := a.e.bcast.Status(ctx, id); err == nil {
+	if _, err := a.d.bcast.Status(ctx, id); err == nil {
 		return // an update or a late edition: no second alert
 	}
-	if ds, ok := a.e.digestStore(); ok {
-		now := a.e.now()
+	if ds, ok := a.d.chats.Digests(); ok {
+		now := a.d.now()
 		due := now.Add(a.grace)
-		item := DigestItem{ID: id, ArticleID: art.ID, Section: art.Section, Title: art.Title, At: now}
+		item := core.DigestItem{ID: id, ArticleID: art.ID, Section: art.Section, Title: art.Title, At: now}
 		held, err := ds.HoldDigestItem(ctx, alertChat(id), item, due)
 		if err == nil {
 			if held {
 				// A failure here is left to the next SendDueDigests pass.
 				a.after(a.grace, false, id, func(ctx context.Context) error {
-					_, err := a.e.sendDueAlert(ctx, ds, DigestDue{Chat: alertChat(id), Due: due}, due)
+					_, err := a.d.sendDueAlert(ctx, ds, core.DigestDue{Chat: alertChat(id), Due: due}, due)
 					return err
 				})
 			}
 			return
 		}
-		a.e.log.Error("storing a pending section alert; it waits in memory", slog.String("article", art.ID), slog.Any("err", err))
+		a.d.log.Error("storing a pending section alert; it waits in memory", slog.String("article", art.ID), slog.Any("err", err))
 	}
 	a.mu.Lock()
 	if a.due[id] {
@@ -120,14 +121,14 @@ func (a *Alerts) ArticleAdded(ctx context.Context, art content.Article) {
 	a.due[id] = true
 	a.mu.Unlock()
 	a.after(a.grace, true, id, func(ctx context.Context) error {
-		cur, err := a.e.store.Article(ctx, art.ID)
-		if err != nil && ErrorCode(err) != CodeNotFound {
+		cur, err := a.d.store.Article(ctx, art.ID)
+		if err != nil && core.ErrorCode(err) != core.CodeNotFound {
 			return err
 		}
 		if err == nil {
 			art = cur // the newest version, in case it changed meanwhile
 		}
-		return a.e.startAlert(ctx, id, art)
+		return a.d.startAlert(ctx, id, art)
 	})
 }
 
@@ -154,7 +155,7 @@ func (a *Alerts) after(wait time.Duration, retry bool, id string, send func(cont
 			select {
 			case <-a.ctx.Done():
 				if retry {
-					a.e.log.Warn("section alert dropped at shutdown", slog.String("broadcast", id))
+					a.d.log.Warn("section alert dropped at shutdown", slog.String("broadcast", id))
 				}
 				return
 			case <-t.C:
@@ -163,7 +164,7 @@ func (a *Alerts) after(wait time.Duration, retry bool, id string, send func(cont
 			if err == nil || a.ctx.Err() != nil {
 				return
 			}
-			a.e.log.Error("section alert", slog.String("broadcast", id), slog.Any("err", err))
+			a.d.log.Error("section alert", slog.String("broadcast", id), slog.Any("err", err))
 			if !retry {
 				return
 			}
@@ -195,42 +196,42 @@ func (a *Alerts) Close() {
 // keeps, once its grace period is over, then lets it go. The seal makes
 // one process start it; a process that stops in between leaves the sealed
 // item, which the next pass starts under the same ID.
-func (e *Engine) sendDueAlert(ctx context.Context, ds DigestStore, d DigestDue, now time.Time) (bool, error) {
-	batch, ok, err := ds.SealDigest(ctx, d.Chat, d.Due)
+func (d *Desk) sendDueAlert(ctx context.Context, ds core.DigestStore, dd core.DigestDue, now time.Time) (bool, error) {
+	batch, ok, err := ds.SealDigest(ctx, dd.Chat, dd.Due)
 	if err != nil || !ok {
 		return false, err
 	}
 	started := false
 	for _, it := range batch.Items {
-		art, err := e.store.Article(ctx, it.ArticleID)
-		if ErrorCode(err) == CodeNotFound {
-			e.log.Warn("section alert of a vanished article", slog.String("article", it.ArticleID))
+		art, err := d.store.Article(ctx, it.ArticleID)
+		if core.ErrorCode(err) == core.CodeNotFound {
+			d.log.Warn("section alert of a vanished article", slog.String("article", it.ArticleID))
 			continue
 		}
 		if err != nil {
 			return false, err
 		}
-		if err := e.startAlert(ctx, it.ID, art); err != nil {
+		if err := d.startAlert(ctx, it.ID, art); err != nil {
 			return false, err
 		}
 		started = true
 	}
-	return started, ds.FinishDigest(ctx, d.Chat, batch.Due, now.Add(DefaultAlertGrace))
+	return started, ds.FinishDigest(ctx, dd.Chat, batch.Due, now.Add(DefaultAlertGrace))
 }
 
 // startAlert renders art's story and starts its alert broadcast id.
-func (e *Engine) startAlert(ctx context.Context, id string, art content.Article) error {
-	msgs, err := e.articleMessages(ctx, art, "bc_alert_title")
+func (d *Desk) startAlert(ctx context.Context, id string, art content.Article) error {
+	msgs, err := d.articleMessages(ctx, art, "bc_alert_title")
 	if err != nil {
 		return err
 	}
-	prio := PriorityRoutine
+	prio := core.PriorityRoutine
 	if art.Section == content.Breaking {
-		prio = PriorityBreaking
+		prio = core.PriorityBreaking
 	}
-	now := e.now()
-	return e.bcast.Start(ctx, Broadcast{
-		ID: id, Kind: BroadcastAlert, Priority: prio, Section: art.Section, Messages: msgs, Fallback: art.Lang,
+	now := d.now()
+	return d.bcast.Start(ctx, core.Broadcast{
+		ID: id, Kind: core.BroadcastAlert, Priority: prio, Section: art.Section, Messages: msgs, Fallback: art.Lang,
 		ArticleID: art.ID, Created: now, Confirmed: now,
 	})
 }

@@ -1,4 +1,4 @@
-package core_test
+package push_test
 
 import (
 	"context"

@@ -1,10 +1,12 @@
-package core
+package push
 
 import (
 	"context"
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/newsbot/newsbot/core"
 )
 
 // ReachSample is the most chats whose language the /breaking preview reads:
@@ -31,19 +33,19 @@ func (r reachCount) estimated() bool { return r.sampled < r.total }
 // from the listing alone, and by language from every k-th listed chat, k
 // chosen from CountSectionChats so that at most ReachSample chats' settings
 // are read.
-func (e *Engine) reach(ctx context.Context, section string) (reachCount, error) {
-	n, err := e.store.CountSectionChats(ctx, section)
+func (d *Desk) reach(ctx context.Context, section string) (reachCount, error) {
+	n, err := d.store.CountSectionChats(ctx, section)
 	if err != nil {
-		return reachCount{}, Unavailable(err)
+		return reachCount{}, core.Unavailable(err)
 	}
 	step := max(1, (n+ReachSample-1)/ReachSample)
 	r := reachCount{platforms: map[string]int{}, langs: map[string]map[string]int{}}
 	sampledBy := map[string]int{}
-	err = e.store.SectionChats(ctx, section, 1000, func(chats []ChatRef) error {
+	err = d.store.SectionChats(ctx, section, 1000, func(chats []core.ChatRef) error {
 		for _, c := range chats {
 			r.platforms[c.Platform]++
 			if r.total%step == 0 && r.sampled < ReachSample {
-				l, err := e.ChatLang(ctx, c)
+				l, err := d.chats.Lang(ctx, c)
 				if err != nil {
 					return err
 				}
@@ -59,7 +61,7 @@ func (e *Engine) reach(ctx context.Context, section string) (reachCount, error) 
 		return nil
 	})
 	if err != nil {
-		return reachCount{}, Unavailable(err)
+		return reachCount{}, core.Unavailable(err)
 	}
 	if r.estimated() {
 		// Scale each platform's sample up to the platform's exact count.
@@ -76,14 +78,14 @@ func (e *Engine) reach(ctx context.Context, section string) (reachCount, error) 
 // reachLines are the preview's audience: the total, then each platform
 // by name (those the catalog does not name together, last) with its
 // languages in catalog order, said to be estimates when they are.
-func (e *Engine) reachLines(lang string, r reachCount) []string {
-	lines := []string{e.cat.N(lang, "bc_preview_reach", r.total, nil)}
+func (d *Desk) reachLines(lang string, r reachCount) []string {
+	lines := []string{d.cat.N(lang, "bc_preview_reach", r.total, nil)}
 	// "" gathers the platforms without a bc_reach_<platform> name.
 	counts := map[string]int{}
 	langs := map[string]map[string]int{}
 	for p, n := range r.platforms {
 		name := p
-		if key := "bc_reach_" + p; e.cat.N(lang, key, n, nil) == key {
+		if key := "bc_reach_" + p; d.cat.N(lang, key, n, nil) == key {
 			name = ""
 		}
 		counts[name] += n
@@ -110,21 +112,21 @@ func (e *Engine) reachLines(lang string, r reachCount) []string {
 	}
 	for _, p := range platforms {
 		if p == "" {
-			lines = append(lines, e.cat.N(lang, "bc_reach_other", counts[p], nil))
+			lines = append(lines, d.cat.N(lang, "bc_reach_other", counts[p], nil))
 		} else {
-			lines = append(lines, e.cat.N(lang, "bc_reach_"+p, counts[p], nil))
+			lines = append(lines, d.cat.N(lang, "bc_reach_"+p, counts[p], nil))
 		}
 		byLang := make([]string, 0, len(langs[p]))
 		for l := range langs[p] {
 			byLang = append(byLang, l)
 		}
-		sort.Slice(byLang, func(i, j int) bool { return e.langIndex(byLang[i]) < e.langIndex(byLang[j]) })
+		sort.Slice(byLang, func(i, j int) bool { return d.render.LangIndex(byLang[i]) < d.render.LangIndex(byLang[j]) })
 		for _, l := range byLang {
-			lines = append(lines, e.cat.T(lang, lineKey, map[string]any{"Lang": e.langName(l), "Count": fmt.Sprint(langs[p][l])}))
+			lines = append(lines, d.cat.T(lang, lineKey, map[string]any{"Lang": d.render.LangName(l), "Count": fmt.Sprint(langs[p][l])}))
 		}
 	}
 	if r.estimated() {
-		lines = append(lines, e.cat.N(lang, "bc_preview_sampled", r.sampled, nil))
+		lines = append(lines, d.cat.N(lang, "bc_preview_sampled", r.sampled, nil))
 	}
 	return lines
 }

@@ -28,9 +28,9 @@ func TestParseClock(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			c, ok := parseClock(tt.in)
+			c, ok := ParseClock(tt.in)
 			if got := map[bool]string{true: c.String(), false: ""}[ok]; got != tt.want {
-				t.Errorf("parseClock(%q) = %q, %v; want %q", tt.in, c, ok, tt.want)
+				t.Errorf("ParseClock(%q) = %q, %v; want %q", tt.in, c, ok, tt.want)
 			}
 		})
 	}
@@ -52,9 +52,9 @@ func TestParseQuiet(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			from, to, ok := parseQuiet(tt.in)
+			from, to, ok := ParseQuiet(tt.in)
 			if ok != tt.ok || (ok && (from.String() != tt.from || to.String() != tt.to)) {
-				t.Errorf("parseQuiet(%q) = %s, %s, %v; want %s, %s, %v", tt.in, from, to, ok, tt.from, tt.to, tt.ok)
+				t.Errorf("ParseQuiet(%q) = %s, %s, %v; want %s, %s, %v", tt.in, from, to, ok, tt.from, tt.to, tt.ok)
 			}
 		})
 	}
@@ -65,7 +65,7 @@ func FuzzParseQuiet(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		from, to, ok := parseQuiet(s)
+		from, to, ok := ParseQuiet(s)
 		if !ok {
 			return
 		}
@@ -73,7 +73,7 @@ func FuzzParseQuiet(f *testing.F) {
 			t.Fatalf("%q: quiet %d-%d", s, from, to)
 		}
 		// What parses writes back as something that parses the same.
-		f2, t2, ok2 := parseQuiet(from.String() + "-" + to.String())
+		f2, t2, ok2 := ParseQuiet(from.String() + "-" + to.String())
 		if !ok2 || f2 != from || t2 != to {
 			t.Fatalf("%q: %s-%s does not parse back", s, from, to)
 		}
@@ -107,13 +107,13 @@ func TestNextClockAndQuiet(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, _ := parseClock(tt.c)
+			c, _ := ParseClock(tt.c)
 			if got := nextClock(c, md, tt.after); !got.Equal(tt.want) {
 				t.Errorf("nextClock(%s, %s) = %s, want %s", tt.c, tt.after, got.In(md), tt.want)
 			}
 		})
 	}
-	from, to, _ := parseQuiet("22:00-07:00")
+	from, to, _ := ParseQuiet("22:00-07:00")
 	for _, tt := range []struct {
 		t    string
 		want bool
@@ -122,7 +122,7 @@ func TestNextClockAndQuiet(t *testing.T) {
 			t.Errorf("inQuiet(22:00-07:00, %s) = %v", tt.t, got)
 		}
 	}
-	from, to, _ = parseQuiet("13:00-14:00")
+	from, to, _ = ParseQuiet("13:00-14:00")
 	if !inQuiet(from, to, md, at("2026-03-01 13:30")) || inQuiet(from, to, md, at("2026-03-01 14:00")) {
 		t.Error("daytime quiet hours misread")
 	}
@@ -133,7 +133,7 @@ func TestHoldUntil(t *testing.T) {
 	if err != nil {
 		t.Skipf("no time zone data: %v", err)
 	}
-	e := &Engine{cfg: Config{Location: time.UTC}}
+	c := &Chats{loc: time.UTC}
 	at := func(s string) time.Time {
 		v, err := time.ParseInLocation("2006-01-02 15:04", s, md)
 		if err != nil {
@@ -159,7 +159,7 @@ func TestHoldUntil(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, held := e.holdUntil(tt.s, tt.now)
+			got, held := c.HoldUntil(tt.s, tt.now)
 			if held != !tt.want.IsZero() || (held && !got.Equal(tt.want)) {
 				t.Errorf("holdUntil = %s, %v; want %s", got, held, tt.want)
 			}

@@ -1,4 +1,4 @@
-package core_test
+package push_test
 
 import (
 	"context"
@@ -13,12 +13,14 @@ import (
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/locales"
+	"github.com/newsbot/newsbot/push"
 	"github.com/newsbot/newsbot/store/memory"
 )
 
 // recorder is a core.Broadcaster that records what it is asked to start.
 type recorder struct {
 	mu      sync.Mutex
+	sup     map[string]core.Broadcast // the latest correction or the retraction, by target
 	started []core.Broadcast
 	status  map[string]core.BroadcastStatus
 	fail    int // how many Starts fail before they work again
@@ -37,6 +39,9 @@ func (r *recorder) Start(_ context.Context, b core.Broadcast) error {
 	}
 	if _, ok := r.status[b.ID]; ok {
 		return nil
+	}
+	if (b.Kind == core.BroadcastCorrect || b.Kind == core.BroadcastRetract) && r.sup[b.Target].Kind != core.BroadcastRetract {
+		r.sup[b.Target] = b
 	}
 	r.started = append(r.started, b)
 	r.status[b.ID] = core.BroadcastStatus{Broadcast: b, Listed: true, Total: 3, Sent: 3}
@@ -61,6 +66,13 @@ func (r *recorder) Recent(_ context.Context, n int) ([]core.BroadcastStatus, err
 		out = append(out, r.status[r.started[i].ID])
 	}
 	return out, nil
+}
+
+func (r *recorder) Superseded(_ context.Context, id string) (string, core.BroadcastKind, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	b := r.sup[id]
+	return b.ID, b.Kind, nil
 }
 
 func (r *recorder) count() int {
@@ -114,15 +126,8 @@ func newBCHarness(t *testing.T, tr core.Translator) *bcHarness {
 			t.Fatal(err)
 		}
 	}
-	h := &bcHarness{rec: &recorder{status: map[string]core.BroadcastStatus{}}, clock: now}
-	e, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{
-		Store: st, Catalog: cat, Broadcaster: h.rec, Translator: tr,
-		Now: func() time.Time { h.mu.Lock(); defer h.mu.Unlock(); return h.clock },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.harness = &harness{t: t, e: e, store: st, cat: cat}
+	h := &bcHarness{rec: &recorder{status: map[string]core.BroadcastStatus{}, sup: map[string]core.Broadcast{}}, clock: now}
+	h.harness = newHarness(t, st, cat, h.rec, tr, func() time.Time { h.mu.Lock(); defer h.mu.Unlock(); return h.clock })
 	return h
 }
 
@@ -349,7 +354,7 @@ func TestBroadcastReport(t *testing.T) {
 			}
 			st := core.BroadcastStatus{Broadcast: core.Broadcast{ID: "b1", Confirmed: now}, Listed: true, Total: 7 + len(f), Sent: 7,
 				Failed: f, Gone: 2, Finished: now.Add(tt.elapsed)}
-			got := all(h.e.BroadcastReport(tt.lang, st))
+			got := all(h.e.Renderer().BroadcastReport(tt.lang, st))
 			for _, w := range tt.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("report lacks %q:\n%s", w, got)
@@ -363,7 +368,7 @@ func TestBroadcastReport(t *testing.T) {
 		})
 	}
 	st := core.BroadcastStatus{Broadcast: core.Broadcast{ID: "b1", Confirmed: now}, Listed: true, Total: 10, Sent: 3, Failed: map[string]int{"gone:blocked": 3}}
-	if r := h.e.BroadcastReport("en", st); !strings.Contains(all(r), "remaining: 4") {
+	if r := h.e.Renderer().BroadcastReport("en", st); !strings.Contains(all(r), "remaining: 4") {
 		t.Errorf("progress: %s", all(r))
 	}
 }
@@ -384,7 +389,7 @@ func TestFailureNames(t *testing.T) {
 			for _, r := range reasons {
 				code := string(c) + ":" + r
 				st := core.BroadcastStatus{Listed: true, Total: 1, Failed: map[string]int{code: 1}}
-				if got := all(h.e.BroadcastReport(lang, st)); strings.Contains(got, string(c)) || strings.Contains(got, r) {
+				if got := all(h.e.Renderer().BroadcastReport(lang, st)); strings.Contains(got, string(c)) || strings.Contains(got, r) {
 					t.Errorf("%s: %s is not translated:\n%s", lang, code, got)
 				}
 			}
@@ -393,7 +398,8 @@ func TestFailureNames(t *testing.T) {
 }
 
 func TestBreakingUnavailable(t *testing.T) {
-	h := newHarness(t)
+	b := newBCHarness(t, nil)
+	h := newHarness(t, b.store, b.cat, nil, nil, nil)
 	if r := h.do(mod("/breaking Fire")); r.Error != core.CodeUnavailable {
 		t.Errorf("without broadcaster: %s", all(r))
 	}
@@ -401,7 +407,7 @@ func TestBreakingUnavailable(t *testing.T) {
 
 func TestAlerts(t *testing.T) {
 	h := newBCHarness(t, nil)
-	a := h.e.Alerts(50 * time.Millisecond)
+	a := h.d.Alerts(50 * time.Millisecond)
 	ctx := context.Background()
 	story := []content.Article{
 		{ID: "n1ro", Lang: "ro", Section: "economy", Group: "n1", Title: "Prețuri", Lead: "Lead ro", Published: now},
@@ -431,31 +437,6 @@ func TestAlerts(t *testing.T) {
 	if h.rec.count() != 1 {
 		t.Errorf("late edition alerted again")
 	}
-}
-
-func FuzzParseTexts(f *testing.F) {
-	for _, s := range []string{"ro: a | ru: b | en: c", "Fire", "ro: a | b", "en:", "RU:x|ro:y", "a|b:c", "ro: a | ro: b"} {
-		f.Add(s)
-	}
-	langs := []string{"ro", "ru", "en"}
-	f.Fuzz(func(t *testing.T, s string) {
-		texts, order, err := core.ParseTexts(s, langs)
-		if err != nil {
-			var ce *core.Error
-			if !errors.As(err, &ce) || ce.Code != core.CodeInvalid || ce.Key == "" {
-				t.Fatalf("%q: error %v is not a translated invalid-input error", s, err)
-			}
-			return
-		}
-		if len(order) != len(texts) || len(order) == 0 {
-			t.Fatalf("%q: order %v texts %v", s, order, texts)
-		}
-		for _, l := range order {
-			if texts[l] == "" || (l != "" && !strings.Contains("ro ru en", l)) {
-				t.Fatalf("%q: language %q text %q", s, l, texts[l])
-			}
-		}
-	})
 }
 
 func TestConfirmRetriedAfterStartFails(t *testing.T) {
@@ -513,16 +494,13 @@ func TestBreakingReachSampled(t *testing.T) {
 		}
 	}
 	st := &countingStore{Store: h.store}
-	e, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{Store: st, Catalog: h.cat, Broadcaster: h.rec})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, _ := newEngineOn(t, st, h.cat, h.rec, nil, nil)
 	r := e.Handle(ctx, mod("/breaking Flood warning"))
 	if r.Error != "" {
 		t.Fatalf("preview: %s", all(r))
 	}
-	if st.reads > core.ReachSample+1 { // the moderator's own settings, and the sample
-		t.Errorf("the preview read %d chats' settings, want at most %d", st.reads, core.ReachSample+1)
+	if st.reads > push.ReachSample+1 { // the moderator's own settings, and the sample
+		t.Errorf("the preview read %d chats' settings, want at most %d", st.reads, push.ReachSample+1)
 	}
 	for _, want := range []string{
 		h.cat.N("en", "bc_preview_reach", 2503, nil), "Telegram: 2402 chats", "Discord: 1 chat", "Terminal: 100 chats",
@@ -554,7 +532,7 @@ func TestAlertsSurviveErrorsAndRestarts(t *testing.T) {
 	}
 	t.Run("restart during the grace period", func(t *testing.T) {
 		h := setup(t)
-		a := h.e.Alerts(time.Hour)
+		a := h.d.Alerts(time.Hour)
 		a.ArticleAdded(ctx, story)
 		a.Close() // the process stops before the alert is due
 		if h.rec.count() != 0 {
@@ -578,7 +556,7 @@ func TestAlertsSurviveErrorsAndRestarts(t *testing.T) {
 	t.Run("a failed start is retried", func(t *testing.T) {
 		h := setup(t)
 		h.rec.failNext(1)
-		a := h.e.Alerts(10 * time.Millisecond)
+		a := h.d.Alerts(10 * time.Millisecond)
 		defer a.Close()
 		a.ArticleAdded(ctx, story)
 		a.Wait()
@@ -599,12 +577,9 @@ func TestAlertsSurviveErrorsAndRestarts(t *testing.T) {
 	})
 	t.Run("without a digest store", func(t *testing.T) {
 		h := setup(t)
-		e, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{Store: plainStore{h.store}, Catalog: h.cat, Broadcaster: h.rec})
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, eDesk := newEngineOn(t, plainStore{h.store}, h.cat, h.rec, nil, nil)
 		h.rec.failNext(2)
-		a := e.Alerts(5 * time.Millisecond)
+		a := eDesk.Alerts(5 * time.Millisecond)
 		defer a.Close()
 		a.ArticleAdded(ctx, story)
 		a.Wait() // retried in memory: 5 ms, then 10 ms
@@ -614,11 +589,8 @@ func TestAlertsSurviveErrorsAndRestarts(t *testing.T) {
 	})
 	t.Run("close drops in-memory waits", func(t *testing.T) {
 		h := setup(t)
-		e, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{Store: plainStore{h.store}, Catalog: h.cat, Broadcaster: h.rec})
-		if err != nil {
-			t.Fatal(err)
-		}
-		a := e.Alerts(time.Hour)
+		_, eDesk := newEngineOn(t, plainStore{h.store}, h.cat, h.rec, nil, nil)
+		a := eDesk.Alerts(time.Hour)
 		a.ArticleAdded(ctx, story)
 		done := make(chan struct{})
 		go func() { a.Close(); close(done) }()
@@ -633,4 +605,34 @@ func TestAlertsSurviveErrorsAndRestarts(t *testing.T) {
 			t.Errorf("started %d after Close", h.rec.count())
 		}
 	})
+}
+
+func TestBreakingInputErrors(t *testing.T) {
+	h := newBCHarness(t, nil)
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"pipes only", "/breaking | |", []string{h.cat.T("en", "bc_breaking_usage", nil)}},
+		{"unknown language code", "/breaking xx: text",
+			[]string{h.cat.T("en", "bc_lang_unknown", map[string]any{"Code": "xx", "Codes": "ro:, ru:, en:"})}},
+		{"part without a code", "/breaking ro: Scor 2 | 1",
+			[]string{h.cat.T("en", "bc_texts_untagged", map[string]any{"Part": "1"})}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := h.do(mod(tt.text))
+			if r.Error != core.CodeInvalid || len(r.Buttons) != 0 {
+				t.Fatalf("%s: %s", tt.text, all(r))
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(all(r), w) {
+					t.Errorf("%s: reply lacks %q:\n%s", tt.text, w, all(r))
+				}
+			}
+		})
+	}
+	if h.rec.count() != 0 {
+		t.Errorf("something was started")
+	}
 }

@@ -5,25 +5,25 @@ import (
 	"time"
 )
 
-// zoneArg returns the IANA name of the time zone in args (none: ""), or a
+// ZoneArg returns the IANA name of the time zone in args (none: ""), or a
 // translated explanation.
-func zoneArg(args []string) (string, error) {
+func ZoneArg(args []string) (string, error) {
 	if len(args) == 0 {
 		return "", nil
 	}
-	loc, ok := findZone(args[0])
+	loc, ok := FindZone(args[0])
 	if !ok {
-		return "", Errorf(CodeInvalid, "err_digest_zone", map[string]any{"Zone": clip(args[0], 40)})
+		return "", Errorf(CodeInvalid, "err_digest_zone", map[string]any{"Zone": Clip(args[0], 40)})
 	}
 	return loc.String(), nil
 }
 
-// findZone loads a time zone by its IANA name as users type it, in any
+// FindZone loads a time zone by its IANA name as users type it, in any
 // case: "europe/chisinau" finds Europe/Chisinau, "utc" finds UTC and
 // "america/port-au-prince" finds America/Port-au-Prince. Go cannot list
 // the zones it knows, so after the name as typed it tries the way the tz
 // database spells names (see zoneSpellings), then zoneOddNames.
-func findZone(name string) (*time.Location, bool) {
+func FindZone(name string) (*time.Location, bool) {
 	if loc, ok := loadZone(name); ok {
 		return loc, true
 	}

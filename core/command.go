@@ -3,7 +3,6 @@ package core
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // MaxInputRunes is the longest message the engine reads. Longer messages
@@ -61,28 +60,4 @@ func isCommandName(s string) bool {
 		}
 	}
 	return true
-}
-
-// cleanText replaces invalid UTF-8, drops control and formatting runes
-// (zero-width spaces, bidi overrides, our own highlight marks), turns every
-// kind of space but the newline into a plain one, then trims.
-func cleanText(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case r == '\n':
-			b.WriteByte('\n') // kept: a moderator's text may have paragraphs
-		case unicode.IsSpace(r):
-			b.WriteByte(' ')
-		case unicode.IsControl(r) || unicode.In(r, unicode.Cf):
-			// dropped
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return strings.TrimSpace(b.String())
 }

@@ -37,7 +37,7 @@ func TestRun(t *testing.T) {
 	}}
 	in := "/latest\n\n1\n/read a1\n7\n"
 	var out bytes.Buffer
-	err := console.New(s, console.Options{Locale: "en-GB", Moderator: true}).Run(context.Background(), strings.NewReader(in), &out)
+	err := console.New(console.Options{Locale: "en-GB", Moderator: true}).Run(context.Background(), s, strings.NewReader(in), &out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestHugeLine(t *testing.T) {
 	s := &script{replies: map[string]core.Reply{"/help": {Text: []string{"help text"}}}}
 	in := "/search " + strings.Repeat("x", 2<<20) + "\n/help\n"
 	var out bytes.Buffer
-	if err := console.New(s, console.Options{}).Run(context.Background(), strings.NewReader(in), &out); err != nil {
+	if err := console.New(console.Options{}).Run(context.Background(), s, strings.NewReader(in), &out); err != nil {
 		t.Fatalf("a 2 MB line ended the chat: %v", err)
 	}
 	if len(s.got) != 2 || len(s.got[0].Text) != 64*1024 || s.got[1].Text != "/help" {

@@ -206,7 +206,7 @@ func TestGroupUpgradeMovesSubscriptions(t *testing.T) {
 	h.srv.Migrate(old, super, admin)
 	h.settle()
 	ctx := context.Background()
-	if lang, err := h.engine.ChatLang(ctx, ref(super)); err != nil || lang != "ru" {
+	if lang, err := h.engine.Chats().Lang(ctx, ref(super)); err != nil || lang != "ru" {
 		t.Errorf("the supergroup's alert language is %q (%v), want the group's ru", lang, err)
 	}
 	m := h.say(super, admin, "/subscriptions", 1)[0]

@@ -11,10 +11,7 @@ import (
 
 	"github.com/newsbot/newsbot/adapters/telegram"
 	"github.com/newsbot/newsbot/adapters/telegram/telegramtest"
-	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
-	"github.com/newsbot/newsbot/locales"
-	"github.com/newsbot/newsbot/store/memory"
 )
 
 // now is the fixed clock of the tests: the day after the sample's newest
@@ -23,25 +20,7 @@ var now = time.Date(2026, 11, 29, 12, 0, 0, 0, time.FixedZone("EET", 2*3600))
 
 // newEngine is the real engine on the in-memory store with the bundled
 // sample content.
-func newEngine(t testing.TB) *core.Engine {
-	t.Helper()
-	cat, err := locales.Load(locales.FS(), "ro", "ru", "en")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := memory.New()
-	for _, a := range content.Sample() {
-		if _, err := st.SaveArticle(context.Background(), a); err != nil {
-			t.Fatal(err)
-		}
-	}
-	e, err := core.NewEngine(core.Config{DefaultLang: "ro", Location: now.Location()},
-		core.Deps{Store: st, Catalog: cat, Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
-}
+func newEngine(t testing.TB) *core.Engine { return telegram.EngineAt(t, now) }
 
 // syncBuffer is a log sink safe for concurrent writes.
 type syncBuffer struct {
@@ -92,14 +71,14 @@ func start(t *testing.T, s setup) *harness {
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e := newEngine(t)
-	bot, err := telegram.New(context.Background(), cfg, e, log)
+	bot, err := telegram.New(context.Background(), cfg, e.Catalog(), log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, srv: srv, bot: bot, engine: e, logs: logs, stop: func() error { return nil }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- bot.Run(ctx) }()
+	go func() { done <- bot.Run(ctx, e) }()
 	var once sync.Once
 	var runErr error
 	h.stop = func() error {

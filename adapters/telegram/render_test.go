@@ -11,10 +11,8 @@ import (
 	"unicode"
 
 	"github.com/newsbot/newsbot/adapters/telegram/telegramtest"
-	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/locales"
-	"github.com/newsbot/newsbot/store/memory"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -22,23 +20,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 var goldenNow = time.Date(2026, 11, 29, 12, 0, 0, 0, time.FixedZone("EET", 2*3600))
 
 func goldenEngine(t testing.TB) *core.Engine {
-	t.Helper()
-	cat, err := locales.Load(locales.FS(), "ro", "ru", "en")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := memory.New()
-	for _, a := range content.Sample() {
-		if _, err := st.SaveArticle(context.Background(), a); err != nil {
-			t.Fatal(err)
-		}
-	}
-	e, err := core.NewEngine(core.Config{DefaultLang: "ro", Location: goldenNow.Location()},
-		core.Deps{Store: st, Catalog: cat, Now: func() time.Time { return goldenNow }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
+	return EngineAt(t, goldenNow)
 }
 
 // golden renders real engine replies (lists, cards, search, sections) in
@@ -273,7 +255,7 @@ func FuzzRender(f *testing.F) {
 		if out.Keyboard != nil {
 			for _, row := range out.Keyboard.InlineKeyboard {
 				for _, b := range row {
-					if len(*b.CallbackData) > core.MaxButtonData || b.Text == "" {
+					if len(*b.CallbackData) > MaxCallbackData || b.Text == "" {
 						t.Errorf("button %q / %q would be refused", b.Text, *b.CallbackData)
 					}
 				}

@@ -118,7 +118,7 @@ func TestNewNeverShowsTheToken(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			_, err := telegram.New(ctx, telegram.Config{Token: token, APIEndpoint: endpoint}, newEngine(t), nil)
+			_, err := telegram.New(ctx, telegram.Config{Token: token, APIEndpoint: endpoint}, newEngine(t).Catalog(), nil)
 			if err == nil {
 				t.Fatal("New succeeded")
 			}

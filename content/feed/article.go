@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/core"
 )
 
 // idLen is the length of derived article IDs: 40 bits, typeable.
@@ -46,7 +47,7 @@ func itemKey(it item, link string) string {
 	case link != "":
 		return "url:" + normalizeURL(link)
 	default:
-		return "title:" + strings.ToLower(cleanLine(it.title)) + "\x00" + it.published.UTC().Format(time.RFC3339)
+		return "title:" + strings.ToLower(core.CleanLine(it.title)) + "\x00" + it.published.UTC().Format(time.RFC3339)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/core"
 )
 
 // FuzzFeed feeds arbitrary bytes to the poller as the body of a feed that
@@ -61,7 +62,7 @@ func FuzzFeed(f *testing.F) {
 				t.Fatalf("article %s in section %q", id, a.Section)
 			}
 			for _, s := range append([]string{a.Title, a.Lead, a.Author}, a.Body...) {
-				if !utf8.ValidString(s) || s != cleanLine(s) {
+				if !utf8.ValidString(s) || s != core.CleanLine(s) {
 					t.Fatalf("article %s has unclean text %q", id, s)
 				}
 			}

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/newsbot/newsbot/core"
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -99,7 +100,7 @@ func (w *paraWriter) walk(n *xhtml.Node) {
 }
 
 func (w *paraWriter) flush() {
-	if p := cleanLine(w.cur.String()); p != "" && len(w.out) < maxParagraphs {
+	if p := core.CleanLine(w.cur.String()); p != "" && len(w.out) < maxParagraphs {
 		w.out = append(w.out, p)
 	}
 	w.cur.Reset()
@@ -115,40 +116,11 @@ func textParagraphs(s string) []string {
 	var out []string
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	for _, p := range strings.Split(s, "\n\n") {
-		if p = cleanLine(p); p != "" && len(out) < maxParagraphs {
+		if p = core.CleanLine(p); p != "" && len(out) < maxParagraphs {
 			out = append(out, p)
 		}
 	}
 	return out
-}
-
-// cleanLine makes s valid UTF-8, drops control and invisible formatting
-// runes, and collapses every run of spaces into one.
-func cleanLine(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	for _, r := range s {
-		switch {
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-			continue
-		case unicode.IsControl(r), r == '\u200b', r == '\ufeff', unicode.In(r, unicode.Co):
-			continue
-		case unicode.In(r, unicode.Cf) && r != '\u200d':
-			// Bidi overrides and the like; ZWJ stays for emoji sequences.
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // plainText is paragraphs joined by one space: titles, names.

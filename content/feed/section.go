@@ -1,14 +1,8 @@
 package feed
 
 import (
-	"strings"
-	"unicode"
-
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
-
 	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/core"
 )
 
 // SectionNames reports the section ID a category names, e.g. from the
@@ -22,25 +16,12 @@ type SectionNames func(category string) (sectionID string, ok bool)
 func NamesMatcher(names map[string]string) SectionNames {
 	folded := make(map[string]string, len(names))
 	for name, id := range names {
-		folded[fold(name)] = id
+		folded[core.Fold(name)] = id
 	}
 	return func(category string) (string, bool) {
-		id, ok := folded[fold(category)]
+		id, ok := folded[core.Fold(category)]
 		return id, ok
 	}
-}
-
-// fold lowercases s, strips diacritics (ș -> s, ă -> a, й -> и) and
-// collapses spaces, so that category names match however a feed writes them.
-func fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
-	}
-	// Romanian cedilla forms (ş, ţ) decompose like comma-below ones, so only
-	// case and spacing remain.
-	return strings.Join(strings.Fields(strings.ToLower(out)), " ")
 }
 
 // sectionMatcher picks an item's section from its categories.
@@ -56,7 +37,7 @@ func newSectionMatcher(cfg Config, names SectionNames) *sectionMatcher {
 		// A feed category never makes an item breaking news: that is the
 		// moderators' call, unless the config maps a category to it.
 		if id != content.Breaking {
-			m.ids[fold(id)] = id
+			m.ids[core.Fold(id)] = id
 		}
 	}
 	return m
@@ -65,7 +46,7 @@ func newSectionMatcher(cfg Config, names SectionNames) *sectionMatcher {
 func foldMap(in map[string]string) map[string]string {
 	out := make(map[string]string, len(in))
 	for k, v := range in {
-		out[fold(k)] = v
+		out[core.Fold(k)] = v
 	}
 	return out
 }
@@ -75,7 +56,7 @@ func foldMap(in map[string]string) map[string]string {
 // else the feed's section, else the default.
 func (m *sectionMatcher) match(src *Source, srcMap map[string]string, categories []string, def string) string {
 	for _, c := range categories {
-		f := fold(c)
+		f := core.Fold(c)
 		if f == "" {
 			continue
 		}

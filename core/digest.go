@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha1"
 	"encoding/hex"
-	"strings"
 	"time"
 )
 
@@ -108,19 +107,10 @@ func DigestID(chat ChatRef, due time.Time) string {
 }
 
 // DigestChat returns the chat a digest broadcast goes to, and false when b
-// is not a digest or names no chat. A digest recorded before Broadcast had
-// a Chat field names its chat in Target, as ChatRef.String(); DigestChat
-// reads that too.
+// is not a digest or names no chat.
 func DigestChat(b Broadcast) (ChatRef, bool) {
-	if b.Kind != BroadcastDigest {
+	if b.Kind != BroadcastDigest || b.Chat == nil {
 		return ChatRef{}, false
 	}
-	if b.Chat != nil {
-		return *b.Chat, b.Chat.Platform != "" && b.Chat.ID != ""
-	}
-	platform, id, ok := strings.Cut(b.Target, ":")
-	if !ok || platform == "" || id == "" {
-		return ChatRef{}, false
-	}
-	return ChatRef{Platform: platform, ID: id}, true
+	return *b.Chat, b.Chat.Platform != "" && b.Chat.ID != ""
 }

@@ -563,8 +563,7 @@ func TestDigestChat(t *testing.T) {
 		ok   bool
 	}{
 		{"chat field", core.Broadcast{Kind: core.BroadcastDigest, Chat: &chat}, chat, true},
-		{"recorded before the chat field", core.Broadcast{Kind: core.BroadcastDigest, Target: "telegram:-1005"}, chat, true},
-		{"chat field wins", core.Broadcast{Kind: core.BroadcastDigest, Chat: &chat, Target: "discord:1"}, chat, true},
+		{"a chat only in Target is none", core.Broadcast{Kind: core.BroadcastDigest, Target: "telegram:-1005"}, core.ChatRef{}, false},
 		{"no chat", core.Broadcast{Kind: core.BroadcastDigest}, core.ChatRef{}, false},
 		{"empty chat", core.Broadcast{Kind: core.BroadcastDigest, Chat: &core.ChatRef{Platform: "telegram"}}, core.ChatRef{Platform: "telegram"}, false},
 		{"not a digest", core.Broadcast{Kind: core.BroadcastAlert, Chat: &chat}, core.ChatRef{}, false},

@@ -50,9 +50,6 @@ func private(u, locale, text string) core.Request {
 	return core.Request{Platform: "test", User: core.User{ID: u, Locale: locale}, Chat: core.Chat{ID: u, Kind: core.ChatPrivate}, Text: text}
 }
 
-func group(u string, admin bool, text string) core.Request {
-	return core.Request{Platform: "test", User: core.User{ID: u}, Chat: core.Chat{ID: "-100", Kind: core.ChatGroup, CanManage: admin}, Text: text}
-}
 
 func (h *harness) do(req core.Request) core.Reply {
 	h.t.Helper()

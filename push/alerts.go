@@ -16,16 +16,8 @@ import (
 // editions before its alert goes out.
 const DefaultAlertGrace = time.Minute
 
-// AlertPlatform is the platform of the pseudo chats under which Alerts
-// keeps pending section alerts in the DigestStore: the chat
-// ChatRef{Platform: AlertPlatform, ID: <alert broadcast ID>} holds one item,
-// the story's first edition, scheduled at the end of its grace period. No
-// adapter has this platform; SendDueDigests starts the alert instead of a
-// digest when it is due.
-const AlertPlatform = "_alert"
-
 // maxAlertRetry caps the wait between retries of an alert that failed to
-// start and is not kept in a DigestStore.
+// start and is not kept in an AlertStore.
 const maxAlertRetry = time.Minute
 
 // Alerts turns new articles into section alerts: each chat subscribed to
@@ -34,21 +26,21 @@ const maxAlertRetry = time.Minute
 // implements content/feed's Listener. It is safe for concurrent use.
 //
 // A new story waits a grace period for its other editions. The wait is
-// durable when the engine's Store is a DigestStore (both newsbot stores
+// durable when the Desk's Store is a core.AlertStore (both newsbot stores
 // are): ArticleAdded stores the pending alert with its due time before it
 // returns, a timer starts it when due, and SendDueDigests (run by
 // RunDigests, in any process) starts any that the timer did not: after a
-// restart, or after an error, which is retried on each pass. Without a
-// DigestStore the alert waits in memory only, and a failed start is retried
+// restart, or after an error, which is retried on each pass. Without an
+// AlertStore the alert waits in memory only, and a failed start is retried
 // with a growing wait until Close.
 //
 // Call Close at shutdown, before the stores are closed: no timer fires
 // after it returns.
 //
 // A chat in digest mode or in quiet hours gets the story in its digest
-// instead: the Broadcaster asks HoldAlert about each chat as it lists the
-// audience (package delivery does), and HoldAlert stores the story for the
-// chat's next digest. Breaking news is never held.
+// instead: the Broadcaster asks core.Chats.HoldAlert about each chat as it
+// lists the audience (package delivery does), which stores the story for
+// the chat's next digest. Breaking news is never held.
 type Alerts struct {
 	d      *Desk
 	grace  time.Duration
@@ -56,7 +48,7 @@ type Alerts struct {
 	cancel context.CancelFunc
 	mu     sync.Mutex
 	closed bool
-	due    map[string]bool // in-memory alerts waiting (no DigestStore)
+	due    map[string]bool // in-memory alerts waiting (no AlertStore)
 	wg     sync.WaitGroup
 }
 
@@ -77,9 +69,6 @@ func alertID(story string) string {
 	return "a" + hex.EncodeToString(h[:])[:11]
 }
 
-// alertChat is the pseudo chat that keeps alert id while it waits.
-func alertChat(id string) core.ChatRef { return core.ChatRef{Platform: AlertPlatform, ID: id} }
-
 // ArticleAdded schedules the alert of a's story after the grace period,
 // unless the story is already scheduled or alerted. It returns once the
 // pending alert is stored (see Alerts); a store error is logged and the
@@ -96,16 +85,15 @@ func (a *Alerts) ArticleAdded(ctx context.Context, art content.Article) {
 	if _, err := a.d.bcast.Status(ctx, id); err == nil {
 		return // an update or a late edition: no second alert
 	}
-	if ds, ok := a.d.chats.Digests(); ok {
+	if as, ok := a.d.store.(core.AlertStore); ok {
 		now := a.d.now()
-		due := now.Add(a.grace)
-		item := core.DigestItem{ID: id, ArticleID: art.ID, Section: art.Section, Title: art.Title, At: now}
-		held, err := ds.HoldDigestItem(ctx, alertChat(id), item, due)
+		pa := core.PendingAlert{ID: id, ArticleID: art.ID, Section: art.Section, Seen: now, Due: now.Add(a.grace)}
+		added, err := as.PendAlert(ctx, pa)
 		if err == nil {
-			if held {
+			if added {
 				// A failure here is left to the next SendDueDigests pass.
 				a.after(a.grace, false, id, func(ctx context.Context) error {
-					_, err := a.d.sendDueAlert(ctx, ds, core.DigestDue{Chat: alertChat(id), Due: due}, due)
+					_, err := a.d.startPending(ctx, as, pa)
 					return err
 				})
 			}
@@ -192,31 +180,23 @@ func (a *Alerts) Close() {
 	a.wg.Wait()
 }
 
-// sendDueAlert starts the pending section alert that the pseudo chat d.Chat
-// keeps, once its grace period is over, then lets it go. The seal makes
-// one process start it; a process that stops in between leaves the sealed
-// item, which the next pass starts under the same ID.
-func (d *Desk) sendDueAlert(ctx context.Context, ds core.DigestStore, dd core.DigestDue, now time.Time) (bool, error) {
-	batch, ok, err := ds.SealDigest(ctx, dd.Chat, dd.Due)
-	if err != nil || !ok {
+// startPending starts pending alert pa, once its grace period is over,
+// then lets it go. Start is idempotent by ID, so the timer of this process
+// and the pass of another may both start it: it is sent once. It reports
+// whether it started a broadcast.
+func (d *Desk) startPending(ctx context.Context, as core.AlertStore, pa core.PendingAlert) (bool, error) {
+	art, err := d.store.Article(ctx, pa.ArticleID)
+	if core.ErrorCode(err) == core.CodeNotFound {
+		d.log.Warn("section alert of a vanished article", slog.String("article", pa.ArticleID))
+		return false, as.DropAlert(ctx, pa.ID)
+	}
+	if err != nil {
 		return false, err
 	}
-	started := false
-	for _, it := range batch.Items {
-		art, err := d.store.Article(ctx, it.ArticleID)
-		if core.ErrorCode(err) == core.CodeNotFound {
-			d.log.Warn("section alert of a vanished article", slog.String("article", it.ArticleID))
-			continue
-		}
-		if err != nil {
-			return false, err
-		}
-		if err := d.startAlert(ctx, it.ID, art); err != nil {
-			return false, err
-		}
-		started = true
+	if err := d.startAlert(ctx, pa.ID, art); err != nil {
+		return false, err
 	}
-	return started, ds.FinishDigest(ctx, dd.Chat, batch.Due, now.Add(DefaultAlertGrace))
+	return true, as.DropAlert(ctx, pa.ID)
 }
 
 // startAlert renders art's story and starts its alert broadcast id.

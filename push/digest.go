@@ -19,7 +19,6 @@ var errNoDigests = errors.New("core: digests need a Store that implements Digest
 // digestPage is how many due chats SendDueDigests takes at once.
 const digestPage = 100
 
-
 // RunDigests sends due digests and section alerts (SendDueDigests) every
 // interval (DigestInterval when <= 0) until ctx is cancelled. Run it in
 // every process: a digest or alert is sealed and started once however many
@@ -47,7 +46,7 @@ func (d *Desk) RunDigests(ctx context.Context, interval time.Duration) error {
 }
 
 // SendDueDigests starts the digest broadcast of every chat whose digest is
-// due by the engine's clock, and the section alerts whose grace period is
+// due by the Desk's clock, and the section alerts whose grace period is
 // over (see Alerts), and returns how many broadcasts it started. A chat or
 // alert that fails is logged and retried on the next call; its items stay
 // stored.
@@ -57,8 +56,11 @@ func (d *Desk) SendDueDigests(ctx context.Context) (int, error) {
 		return 0, errNoDigests
 	}
 	now := d.now()
+	started, err := d.startDueAlerts(ctx, now)
+	if err != nil {
+		return started, err
+	}
 	seen := map[core.ChatRef]bool{}
-	started := 0
 	for {
 		dues, err := ds.DueDigests(ctx, now, digestPage)
 		if err != nil {
@@ -71,11 +73,7 @@ func (d *Desk) SendDueDigests(ctx context.Context) (int, error) {
 			}
 			seen[dd.Chat] = true
 			fresh++
-			send := d.sendDigest
-			if dd.Chat.Platform == AlertPlatform {
-				send = d.sendDueAlert
-			}
-			ok, err := send(ctx, ds, dd, now)
+			ok, err := d.sendDigest(ctx, ds, dd, now)
 			if ok {
 				started++
 			}
@@ -87,6 +85,45 @@ func (d *Desk) SendDueDigests(ctx context.Context) (int, error) {
 			}
 		}
 		if fresh == 0 || len(dues) < digestPage {
+			return started, nil
+		}
+	}
+}
+
+// startDueAlerts starts the pending section alerts due by now, when the
+// store keeps them, and returns how many it started. An alert that fails
+// stays pending for the next call.
+func (d *Desk) startDueAlerts(ctx context.Context, now time.Time) (int, error) {
+	as, ok := d.store.(core.AlertStore)
+	if !ok {
+		return 0, nil
+	}
+	started := 0
+	seen := map[string]bool{}
+	for {
+		due, err := as.DueAlerts(ctx, now, digestPage)
+		if err != nil {
+			return started, core.Unavailable(err)
+		}
+		fresh := 0
+		for _, pa := range due {
+			if seen[pa.ID] {
+				continue
+			}
+			seen[pa.ID] = true
+			fresh++
+			ok, err := d.startPending(ctx, as, pa)
+			if ok {
+				started++
+			}
+			if err != nil {
+				if ctx.Err() != nil {
+					return started, ctx.Err()
+				}
+				d.log.Warn("starting a section alert", slog.String("broadcast", pa.ID), slog.Any("err", err))
+			}
+		}
+		if fresh == 0 || len(due) < digestPage {
 			return started, nil
 		}
 	}

@@ -50,7 +50,6 @@ func private(u, locale, text string) core.Request {
 	return core.Request{Platform: "test", User: core.User{ID: u, Locale: locale}, Chat: core.Chat{ID: u, Kind: core.ChatPrivate}, Text: text}
 }
 
-
 func (h *harness) do(req core.Request) core.Reply {
 	h.t.Helper()
 	return h.e.Handle(context.Background(), req)

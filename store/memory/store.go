@@ -33,6 +33,7 @@ type Store struct {
 	misses  atomic.Uint64
 
 	digest digestState // held digest items and their schedule (digest.go)
+	alerts alertState  // pending section alerts (alerts.go)
 
 	now func() time.Time
 }

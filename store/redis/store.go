@@ -38,13 +38,12 @@
 //	                                           past core.MaxHeldDigestItems
 //	P digest:sealed:{platform}:{id}    hash    the batch being sent, as held
 //	P digest:sealdue:{platform}:{id}   string  the due time the batch was sealed for (Unix s)
+//	P alerts:pending                   hash    alert ID -> core.PendingAlert as JSON
+//	P alerts:due                       zset    pending alert IDs scored by their due
+//	                                           time (Unix ms)
 //
-// Section alerts waiting for their grace period are digest keys too, of the
-// pseudo platform core.AlertPlatform: P digest:held:_alert:{alert ID} holds
-// the story's first edition, scheduled in P digest:due at the end of the
-// grace period (see core.Alerts). The cache holds core's own records under
-// P cache:, such as broadcast previews (bc:pending:{id}) and the
-// corrections and retractions that digests apply (bc:fix:{id}).
+// The cache holds the engine's own records under P cache:, such as
+// broadcast previews (bc:pending:{id}) and saved searches.
 //
 // Latest lists are scored by Published in Unix milliseconds, so equal
 // scores order by ID, and are trimmed to Config.LatestDepth members:

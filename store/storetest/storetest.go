@@ -34,6 +34,8 @@
 //     held items are listed by At, then ID, and an item ID is held once per
 //     chat, whether it waits or is sealed. Seal and finish are atomic: under
 //     concurrent seals every item ends in exactly one batch or still held.
+//   - core.AlertStore is part of the suite too: a pending alert's ID is
+//     pended once, and dropping it lets it be pended again.
 //
 // Stores may also implement Versions(ctx, id) ([]content.Article, error),
 // which lists every stored version oldest first; the suite checks it when
@@ -72,6 +74,7 @@ func Run(t *testing.T, newStore func(t *testing.T) core.Store) {
 		{"Subscriptions", testSubscriptions},
 		{"Cache", testCache},
 		{"Digests", testDigests},
+		{"Alerts", testAlerts},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {

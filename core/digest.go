@@ -57,16 +57,12 @@ type DigestBatch struct {
 // DigestStore holds routine alerts for chats that want them later (digest
 // mode, quiet hours) until their digest is due, durably: an item is removed
 // only by FinishDigest, after its digest broadcast is recorded.
-// store/memory and store/redis implement it; the engine finds it on its
-// Store with a type assertion. Times are kept to the second. Every method is
+// store/memory and store/redis implement it; Chats finds it on its store
+// with a type assertion. Times are kept to the second. Every method is
 // atomic and safe for concurrent use by several processes.
 //
 // A chat's items are either held (collecting) or sealed (one batch being
 // sent); a chat with either is scheduled at a due time.
-//
-// Alerts keeps section alerts waiting for their grace period here too,
-// under pseudo chats of AlertPlatform, so that DueDigests lists them with
-// the chats.
 type DigestStore interface {
 	// HoldDigestItem adds item to chat's held items and reports true,
 	// unless an item with its ID is held or sealed for chat (false). When

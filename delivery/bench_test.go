@@ -1,9 +1,10 @@
-package delivery
+package delivery_test
 
 import (
 	"bytes"
 	"context"
 	"flag"
+	"github.com/newsbot/newsbot/delivery"
 	"os"
 	"regexp"
 	"strconv"
@@ -40,12 +41,12 @@ func TestBenchFanoutSmall(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := BenchConfig{Chats: 600, Rate: 600, Consumers: 2, Crash: tt.crash, Latency: 10 * time.Millisecond}
+			cfg := delivery.BenchConfig{Chats: 600, Rate: 600, Consumers: 2, Crash: tt.crash, Latency: 10 * time.Millisecond}
 			if tt.redis {
 				cfg.RedisURL = redisURL(t)
 			}
 			var out bytes.Buffer
-			if err := BenchFanout(context.Background(), cfg, &out); err != nil {
+			if err := delivery.BenchFanout(context.Background(), cfg, &out); err != nil {
 				t.Fatal(err)
 			}
 			t.Log("\n" + out.String())
@@ -80,8 +81,8 @@ func TestBenchFanout(t *testing.T) {
 	if *fanoutChats == 0 {
 		t.Skip("set -fanout.chats to run the bench")
 	}
-	cfg := BenchConfig{Chats: *fanoutChats, Rate: *fanoutRate, Consumers: *fanoutConsumers, Crash: *fanoutCrash, RedisURL: os.Getenv("REDIS_URL")}
-	if err := BenchFanout(context.Background(), cfg, os.Stdout); err != nil {
+	cfg := delivery.BenchConfig{Chats: *fanoutChats, Rate: *fanoutRate, Consumers: *fanoutConsumers, Crash: *fanoutCrash, RedisURL: os.Getenv("REDIS_URL")}
+	if err := delivery.BenchFanout(context.Background(), cfg, os.Stdout); err != nil {
 		t.Fatal(err)
 	}
 }

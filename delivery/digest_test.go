@@ -1,4 +1,4 @@
-package delivery
+package delivery_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/delivery"
 	"github.com/newsbot/newsbot/locales"
 	"github.com/newsbot/newsbot/store/redis"
 	"github.com/newsbot/newsbot/store/redis/redistest"
@@ -35,7 +36,7 @@ func economyAlert(id string) core.Broadcast {
 }
 
 // waitDone waits until broadcast id is done on e.
-func waitDone(t *testing.T, e *Engine, id string) core.BroadcastStatus {
+func waitDone(t *testing.T, e *delivery.Engine, id string) core.BroadcastStatus {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -116,9 +117,9 @@ func TestDigestThroughDelivery(t *testing.T) {
 // process is one bot process on a shared Redis: a delivery engine, a core
 // engine and its own sink.
 type process struct {
-	e    *Engine
+	e    *delivery.Engine
 	core *core.Engine
-	sink *Sink
+	sink *delivery.Sink
 }
 
 func TestDigestTwoEnginesOneRedis(t *testing.T) {
@@ -155,9 +156,9 @@ func TestDigestTwoEnginesOneRedis(t *testing.T) {
 	clock := &testClock{t: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)}
 	var procs []process
 	for p := range 2 {
-		sink := NewSink(Limits{}, 1)
-		e, err := New(Config{Consumer: fmt.Sprint("p", p), Workers: 4, ReclaimAfter: 2 * time.Second, Block: 50 * time.Millisecond},
-			Deps{Queue: NewRedisQueue(st.Client(), prefix), Ledger: NewRedisLedger(st.Client(), prefix, time.Hour),
+		sink := delivery.NewSink(delivery.Limits{}, 1)
+		e, err := delivery.New(delivery.Config{Consumer: fmt.Sprint("p", p), Workers: 4, ReclaimAfter: 2 * time.Second, Block: 50 * time.Millisecond},
+			delivery.Deps{Queue: delivery.NewRedisQueue(st.Client(), prefix), Ledger: delivery.NewRedisLedger(st.Client(), prefix, time.Hour),
 				Senders: map[string]core.Sender{"tg": sink}, Store: st})
 		if err != nil {
 			t.Fatal(err)

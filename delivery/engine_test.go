@@ -1,4 +1,4 @@
-package delivery
+package delivery_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/delivery"
 	"github.com/newsbot/newsbot/locales"
 	"github.com/newsbot/newsbot/store/memory"
 	"github.com/newsbot/newsbot/store/redis/redistest"
@@ -22,8 +23,8 @@ import (
 // core engine bound for languages and reports.
 type rig struct {
 	t     *testing.T
-	e     *Engine
-	sink  *Sink
+	e     *delivery.Engine
+	sink  *delivery.Sink
 	store *memory.Store
 	core  *core.Engine
 	chats []core.ChatRef
@@ -45,9 +46,9 @@ func newRig(t *testing.T, be backend, chats int) *rig {
 
 // newRigSender is newRig whose platform sender is wrap(sink) when wrap is
 // set.
-func newRigSender(t *testing.T, be backend, chats int, wrap func(*Sink) core.Sender) *rig {
+func newRigSender(t *testing.T, be backend, chats int, wrap func(*delivery.Sink) core.Sender) *rig {
 	t.Helper()
-	r := &rig{t: t, store: memory.New(), sink: NewSink(Limits{}, 1)}
+	r := &rig{t: t, store: memory.New(), sink: delivery.NewSink(delivery.Limits{}, 1)}
 	ctx := context.Background()
 	for i := range chats {
 		c := core.ChatRef{Platform: "tg", ID: fmt.Sprint(i + 1)}
@@ -64,7 +65,7 @@ func newRigSender(t *testing.T, be backend, chats int, wrap func(*Sink) core.Sen
 	if wrap != nil {
 		sender = wrap(r.sink)
 	}
-	deps := Deps{Queue: NewMemoryQueue(), Ledger: NewMemoryLedger(), Limiter: NewMemoryLimiter(nil),
+	deps := delivery.Deps{Queue: delivery.NewMemoryQueue(), Ledger: delivery.NewMemoryLedger(), Limiter: delivery.NewMemoryLimiter(nil),
 		Senders: map[string]core.Sender{"tg": sender}, Store: r.store}
 	if be == onRedis {
 		url := redistest.URL(t)
@@ -76,21 +77,21 @@ func newRigSender(t *testing.T, be backend, chats int, wrap func(*Sink) core.Sen
 		}
 		c := goredis.NewClient(opts)
 		t.Cleanup(func() { c.Close() })
-		deps.Queue, deps.Ledger = NewRedisQueue(c, prefix), NewRedisLedger(c, prefix, time.Hour)
-		deps.Limiter = NewRedisLimiter(c, prefix, map[string]Limits{"tg": {Global: Rate{Count: 1000, Per: time.Second}}})
+		deps.Queue, deps.Ledger = delivery.NewRedisQueue(c, prefix), delivery.NewRedisLedger(c, prefix, time.Hour)
+		deps.Limiter = delivery.NewRedisLimiter(c, prefix, map[string]delivery.Limits{"tg": {Global: delivery.Rate{Count: 1000, Per: time.Second}}})
 	}
-	e, err := New(Config{Consumer: "test", Workers: 8, ReclaimAfter: 600 * time.Millisecond, Block: 50 * time.Millisecond,
+	e, err := delivery.New(delivery.Config{Consumer: "test", Workers: 8, ReclaimAfter: 600 * time.Millisecond, Block: 50 * time.Millisecond,
 		ProgressEvery: 20 * time.Millisecond, MaxAttempts: 3}, deps)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Retries wait no real time in tests; the waits are recorded.
-	e.sleep = func(ctx context.Context, d time.Duration) error {
+	e.SetClock(nil, func(ctx context.Context, d time.Duration) error {
 		r.mu.Lock()
 		r.slept = append(r.slept, d)
 		r.mu.Unlock()
 		return ctx.Err()
-	}
+	})
 	cat, err := locales.Load(locales.FS(), "ro", "ru", "en")
 	if err != nil {
 		t.Fatal(err)
@@ -215,17 +216,6 @@ func containsDur(ds []time.Duration, d time.Duration) bool {
 	return false
 }
 
-func TestBackoff(t *testing.T) {
-	e := &Engine{cfg: Config{Backoff: 100 * time.Millisecond, BackoffMax: time.Second}}
-	for n, hi := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 3: 400 * time.Millisecond, 10: time.Second} {
-		for range 50 {
-			if d := e.backoff(n); d < hi/2 || d > hi {
-				t.Errorf("backoff(%d) = %s, want in [%s, %s]", n, d, hi/2, hi)
-			}
-		}
-	}
-}
-
 func TestCorrectAndRetract(t *testing.T) {
 	for _, be := range []backend{inMemory, onRedis} {
 		t.Run([]string{"memory", "redis"}[be], func(t *testing.T) {
@@ -271,11 +261,11 @@ func TestIdempotentJobs(t *testing.T) {
 	if err := r.e.Start(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
-	var jobs []Job
+	var jobs []delivery.Job
 	for _, c := range r.chats {
-		jobs = append(jobs, Job{Broadcast: b.ID, Chat: c, Lang: "ro"})
+		jobs = append(jobs, delivery.Job{Broadcast: b.ID, Chat: c, Lang: "ro"})
 	}
-	if err := r.e.q.Enqueue(context.Background(), jobs...); err != nil {
+	if err := r.e.JobQueue().Enqueue(context.Background(), jobs...); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(5 * time.Second)
@@ -305,10 +295,10 @@ func TestProgressReport(t *testing.T) {
 }
 
 func TestPriority(t *testing.T) {
-	q := NewMemoryQueue()
+	q := delivery.NewMemoryQueue()
 	ctx := context.Background()
-	_ = q.Enqueue(ctx, Job{Broadcast: "routine", Chat: core.ChatRef{Platform: "tg", ID: "1"}})
-	_ = q.Enqueue(ctx, Job{Broadcast: "urgent", Chat: core.ChatRef{Platform: "tg", ID: "1"}, Priority: core.PriorityBreaking})
+	_ = q.Enqueue(ctx, delivery.Job{Broadcast: "routine", Chat: core.ChatRef{Platform: "tg", ID: "1"}})
+	_ = q.Enqueue(ctx, delivery.Job{Broadcast: "urgent", Chat: core.ChatRef{Platform: "tg", ID: "1"}, Priority: core.PriorityBreaking})
 	ds, _ := q.Fetch(ctx, "tg", "c", 1, 0)
 	if len(ds) != 1 || ds[0].Broadcast != "urgent" {
 		t.Errorf("fetched %+v first, want the breaking job", ds)
@@ -322,10 +312,10 @@ func TestRedisQueue(t *testing.T) {
 	opts, _ := goredis.ParseURL(url)
 	c := goredis.NewClient(opts)
 	defer c.Close()
-	q := NewRedisQueue(c, prefix)
+	q := delivery.NewRedisQueue(c, prefix)
 	ctx := context.Background()
 	chat := core.ChatRef{Platform: "tg", ID: "1"}
-	if err := q.Enqueue(ctx, Job{Broadcast: "routine", Chat: chat}, Job{Broadcast: "urgent", Chat: chat, Priority: core.PriorityBreaking}); err != nil {
+	if err := q.Enqueue(ctx, delivery.Job{Broadcast: "routine", Chat: chat}, delivery.Job{Broadcast: "urgent", Chat: chat, Priority: core.PriorityBreaking}); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := q.Fetch(ctx, "tg", "a", 10, 10*time.Millisecond)
@@ -363,14 +353,14 @@ func TestRedisQueue(t *testing.T) {
 }
 
 func TestLimiters(t *testing.T) {
-	limits := map[string]Limits{"tg": TelegramLimits(100)}
+	limits := map[string]delivery.Limits{"tg": delivery.TelegramLimits(100)}
 	url := redistest.URL(t)
 	prefix := redistest.Prefix(t)
 	redistest.CleanPrefix(t, url, prefix)
 	opts, _ := goredis.ParseURL(url)
 	c := goredis.NewClient(opts)
 	defer c.Close()
-	for name, l := range map[string]Limiter{"memory": NewMemoryLimiter(limits), "redis": NewRedisLimiter(c, prefix, limits)} {
+	for name, l := range map[string]delivery.Limiter{"memory": delivery.NewMemoryLimiter(limits), "redis": delivery.NewRedisLimiter(c, prefix, limits)} {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			var last time.Duration

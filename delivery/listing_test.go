@@ -1,4 +1,4 @@
-package delivery
+package delivery_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/delivery"
 	"github.com/newsbot/newsbot/store/memory"
 )
 
@@ -60,9 +61,9 @@ func TestListingRetried(t *testing.T) {
 	mem, chats := subscribed(t, 20)
 	st := &brokenStore{Store: mem, failAt: 2}
 	st.failures.Store(2)
-	sink := NewSink(Limits{}, 1)
-	e, err := New(Config{Consumer: "a", ListBatch: 5, Block: 20 * time.Millisecond, Backoff: 10 * time.Millisecond},
-		Deps{Queue: NewMemoryQueue(), Ledger: NewMemoryLedger(), Store: st, Senders: map[string]core.Sender{"tg": sink}})
+	sink := delivery.NewSink(delivery.Limits{}, 1)
+	e, err := delivery.New(delivery.Config{Consumer: "a", ListBatch: 5, Block: 20 * time.Millisecond, Backoff: 10 * time.Millisecond},
+		delivery.Deps{Queue: delivery.NewMemoryQueue(), Ledger: delivery.NewMemoryLedger(), Store: st, Senders: map[string]core.Sender{"tg": sink}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,16 +91,16 @@ func TestListingResumedByAnotherProcess(t *testing.T) {
 	mem, chats := subscribed(t, 20)
 	broken := &brokenStore{Store: mem, failAt: 3, hang: true}
 	broken.failures.Store(1)
-	q, led := NewRedisQueue(c, prefix), NewRedisLedger(c, prefix, time.Hour)
-	cfg := Config{ListBatch: 5, ReclaimAfter: 600 * time.Millisecond, Block: 20 * time.Millisecond}
+	q, led := delivery.NewRedisQueue(c, prefix), delivery.NewRedisLedger(c, prefix, time.Hour)
+	cfg := delivery.Config{ListBatch: 5, ReclaimAfter: 600 * time.Millisecond, Block: 20 * time.Millisecond}
 	cfg.Consumer = "A"
-	sinkA, sinkB := NewSink(Limits{}, 1), NewSink(Limits{}, 1)
-	a, err := New(cfg, Deps{Queue: q, Ledger: led, Store: broken, Senders: map[string]core.Sender{"tg": sinkA}})
+	sinkA, sinkB := delivery.NewSink(delivery.Limits{}, 1), delivery.NewSink(delivery.Limits{}, 1)
+	a, err := delivery.New(cfg, delivery.Deps{Queue: q, Ledger: led, Store: broken, Senders: map[string]core.Sender{"tg": sinkA}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.Consumer = "B"
-	b, err := New(cfg, Deps{Queue: q, Ledger: led, Store: mem, Senders: map[string]core.Sender{"tg": sinkB}})
+	b, err := delivery.New(cfg, delivery.Deps{Queue: q, Ledger: led, Store: mem, Senders: map[string]core.Sender{"tg": sinkB}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +164,7 @@ func (h *failOnceHook) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook
 func TestRedisCreateAtomic(t *testing.T) {
 	c, prefix := redisClient(t)
 	ctx := context.Background()
-	led := NewRedisLedger(c, prefix, time.Hour)
+	led := delivery.NewRedisLedger(c, prefix, time.Hour)
 	c.AddHook(&failOnceHook{})
 	b := breaking("batomic", "x")
 	if created, err := led.Create(ctx, b); err == nil {
@@ -185,7 +186,7 @@ func TestRedisCreateAtomic(t *testing.T) {
 
 func TestLedgerListingLock(t *testing.T) {
 	c, prefix := redisClient(t)
-	for name, led := range map[string]Ledger{"memory": NewMemoryLedger(), "redis": NewRedisLedger(c, prefix, time.Hour)} {
+	for name, led := range map[string]delivery.Ledger{"memory": delivery.NewMemoryLedger(), "redis": delivery.NewRedisLedger(c, prefix, time.Hour)} {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			if _, err := led.Create(ctx, breaking("block", "x")); err != nil {
@@ -204,7 +205,7 @@ func TestLedgerListingLock(t *testing.T) {
 			if ok, _ := led.LockListing(ctx, "block", "b", time.Second); !ok {
 				t.Error("an expired lock was not taken over")
 			}
-			es := []ListEntry{{Chat: core.ChatRef{Platform: "tg", ID: "1"}, Lang: "ro"}, {Chat: core.ChatRef{Platform: "tg", ID: "2"}, Held: true}}
+			es := []delivery.ListEntry{{Chat: core.ChatRef{Platform: "tg", ID: "1"}, Lang: "ro"}, {Chat: core.ChatRef{Platform: "tg", ID: "2"}, Held: true}}
 			if err := led.MarkListed(ctx, "block", es); err != nil {
 				t.Fatal(err)
 			}
@@ -227,16 +228,16 @@ func TestLedgerListingLock(t *testing.T) {
 
 func TestMemoryLedgerPrunes(t *testing.T) {
 	ctx := context.Background()
-	l := NewMemoryLedger()
+	l := delivery.NewMemoryLedger()
 	clock := &testClock{t: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
-	l.now = clock.now
+	l.SetNow(clock.now)
 	digest := core.Broadcast{ID: "d1", Kind: core.BroadcastDigest}
 	for _, b := range []core.Broadcast{breaking("old", "x"), digest} {
 		if _, err := l.Create(ctx, b); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := l.Finish(ctx, "old", core.ChatRef{Platform: "tg", ID: "1"}, Outcome{Ref: &core.SentRef{MessageID: "1"}}); err != nil {
+	if _, err := l.Finish(ctx, "old", core.ChatRef{Platform: "tg", ID: "1"}, delivery.Outcome{Ref: &core.SentRef{MessageID: "1"}}); err != nil {
 		t.Fatal(err)
 	}
 	steps := []struct {
@@ -245,8 +246,8 @@ func TestMemoryLedgerPrunes(t *testing.T) {
 		id    string
 		kept  []string
 	}{
-		{"a digest past DigestKeep", DigestKeep + time.Hour, "new1", []string{"old", "new1"}},
-		{"news past DefaultKeep", DefaultKeep - DigestKeep, "new2", []string{"new1", "new2"}},
+		{"a digest past DigestKeep", delivery.DigestKeep + time.Hour, "new1", []string{"old", "new1"}},
+		{"news past DefaultKeep", delivery.DefaultKeep - delivery.DigestKeep, "new2", []string{"new1", "new2"}},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
@@ -263,8 +264,8 @@ func TestMemoryLedgerPrunes(t *testing.T) {
 			if strings.Join(have, ",") != strings.Join(s.kept, ",") {
 				t.Errorf("kept %v, want %v", have, s.kept)
 			}
-			if len(l.done) != len(s.kept) || len(l.order) != len(s.kept) {
-				t.Errorf("%d outcome maps and %d recent entries for %d broadcasts", len(l.done), len(l.order), len(s.kept))
+			if outcomes, recent := l.Kept(); outcomes != len(s.kept) || recent != len(s.kept) {
+				t.Errorf("%d outcome maps and %d recent entries for %d broadcasts", outcomes, recent, len(s.kept))
 			}
 		})
 	}
@@ -272,10 +273,10 @@ func TestMemoryLedgerPrunes(t *testing.T) {
 
 func TestRedisForgetsIdleConsumers(t *testing.T) {
 	c, prefix := redisClient(t)
-	q := NewRedisQueue(c, prefix)
+	q := delivery.NewRedisQueue(c, prefix)
 	ctx := context.Background()
 	chat := core.ChatRef{Platform: "tg", ID: "1"}
-	if err := q.Enqueue(ctx, Job{Broadcast: "b", Chat: chat}); err != nil {
+	if err := q.Enqueue(ctx, delivery.Job{Broadcast: "b", Chat: chat}); err != nil {
 		t.Fatal(err)
 	}
 	// "busy" holds a job, "gone" and "me" hold none.
@@ -284,7 +285,7 @@ func TestRedisForgetsIdleConsumers(t *testing.T) {
 	}
 	for _, name := range []string{"gone", "me"} {
 		for _, p := range []core.Priority{core.PriorityBreaking, core.PriorityRoutine} {
-			if err := c.XGroupCreateConsumer(ctx, q.stream("tg", p), Group, name).Err(); err != nil {
+			if err := c.XGroupCreateConsumer(ctx, q.Stream("tg", p), delivery.Group, name).Err(); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -296,7 +297,7 @@ func TestRedisForgetsIdleConsumers(t *testing.T) {
 	}
 	var left []string
 	for _, p := range []core.Priority{core.PriorityBreaking, core.PriorityRoutine} {
-		cs, err := c.XInfoConsumers(ctx, q.stream("tg", p), Group).Result()
+		cs, err := c.XInfoConsumers(ctx, q.Stream("tg", p), delivery.Group).Result()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -315,10 +316,10 @@ func TestListedBroadcastNotListedAgain(t *testing.T) {
 	b := breaking("bonce", "x")
 	r.run(b)
 	// A resume that read Unlisted before the listing finished comes late.
-	if err := r.e.listing(context.Background(), b, true, true); err != nil {
+	if err := r.e.List(context.Background(), b, true, true); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := r.e.q.Depth(context.Background(), "tg"); err != nil || n != 0 {
+	if n, err := r.e.JobQueue().Depth(context.Background(), "tg"); err != nil || n != 0 {
 		t.Errorf("%d jobs queued again for a listed broadcast (%v)", n, err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/delivery"
+	"github.com/newsbot/newsbot/delivery/deliverytest"
 	"github.com/newsbot/newsbot/store/memory"
 	"github.com/newsbot/newsbot/store/redis/redistest"
 )
@@ -94,7 +95,7 @@ func TestConsumerOverFetchStops(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sink := delivery.NewSink(delivery.Limits{}, 1)
+	sink := deliverytest.NewSink(delivery.Limits{}, 1)
 	e, err := delivery.New(delivery.Config{Consumer: "a", Workers: 1, Block: 20 * time.Millisecond, Drain: time.Second},
 		delivery.Deps{Queue: q, Ledger: delivery.NewMemoryLedger(), Store: memory.New(), Senders: map[string]core.Sender{"tg": sink}})
 	if err != nil {
@@ -180,7 +181,7 @@ func TestDrainKeepsJobsAlive(t *testing.T) {
 }
 
 func TestConfigDrainShorterThanReclaim(t *testing.T) {
-	deps := delivery.Deps{Queue: delivery.NewMemoryQueue(), Ledger: delivery.NewMemoryLedger(), Store: memory.New(), Senders: map[string]core.Sender{"tg": delivery.NewSink(delivery.Limits{}, 1)}}
+	deps := delivery.Deps{Queue: delivery.NewMemoryQueue(), Ledger: delivery.NewMemoryLedger(), Store: memory.New(), Senders: map[string]core.Sender{"tg": deliverytest.NewSink(delivery.Limits{}, 1)}}
 	tests := []struct {
 		name   string
 		cfg    delivery.Config
@@ -256,7 +257,7 @@ func TestFinishRetried(t *testing.T) {
 	}
 	led := &flakyLedger{Ledger: delivery.NewMemoryLedger()}
 	led.fails.Store(3)
-	sink := delivery.NewSink(delivery.Limits{}, 1)
+	sink := deliverytest.NewSink(delivery.Limits{}, 1)
 	e, err := delivery.New(delivery.Config{Consumer: "a", ReclaimAfter: 300 * time.Millisecond, Block: 20 * time.Millisecond, Backoff: 10 * time.Millisecond},
 		delivery.Deps{Queue: delivery.NewMemoryQueue(), Ledger: led, Store: st, Senders: map[string]core.Sender{"tg": sink}})
 	if err != nil {
@@ -296,7 +297,7 @@ func TestRateLimitedNeverGivesUpEarly(t *testing.T) {
 			if _, err := st.Subscribe(ctx, chat, content.Breaking); err != nil {
 				t.Fatal(err)
 			}
-			sink := delivery.NewSink(delivery.Limits{}, 1)
+			sink := deliverytest.NewSink(delivery.Limits{}, 1)
 			sink.Fail = func(op string, c core.ChatRef, n int) error {
 				if n <= tt.floods {
 					return &core.DeliveryError{Class: core.DeliveryRetryAfter, RetryAfter: tt.retryAfter, Reason: "flood"}

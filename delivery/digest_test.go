@@ -11,6 +11,7 @@ import (
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/delivery"
+	"github.com/newsbot/newsbot/delivery/deliverytest"
 	"github.com/newsbot/newsbot/locales"
 	"github.com/newsbot/newsbot/store/redis"
 	"github.com/newsbot/newsbot/store/redis/redistest"
@@ -119,7 +120,7 @@ func TestDigestThroughDelivery(t *testing.T) {
 type process struct {
 	e    *delivery.Engine
 	core *core.Engine
-	sink *delivery.Sink
+	sink *deliverytest.Sink
 }
 
 func TestDigestTwoEnginesOneRedis(t *testing.T) {
@@ -156,7 +157,7 @@ func TestDigestTwoEnginesOneRedis(t *testing.T) {
 	clock := &testClock{t: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)}
 	var procs []process
 	for p := range 2 {
-		sink := delivery.NewSink(delivery.Limits{}, 1)
+		sink := deliverytest.NewSink(delivery.Limits{}, 1)
 		e, err := delivery.New(delivery.Config{Consumer: fmt.Sprint("p", p), Workers: 4, ReclaimAfter: 2 * time.Second, Block: 50 * time.Millisecond},
 			delivery.Deps{Queue: delivery.NewRedisQueue(st.Client(), prefix), Ledger: delivery.NewRedisLedger(st.Client(), prefix, time.Hour),
 				Senders: map[string]core.Sender{"tg": sink}, Store: st})

@@ -14,6 +14,7 @@ import (
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/delivery"
+	"github.com/newsbot/newsbot/delivery/deliverytest"
 	"github.com/newsbot/newsbot/locales"
 	"github.com/newsbot/newsbot/store/memory"
 	"github.com/newsbot/newsbot/store/redis/redistest"
@@ -24,7 +25,7 @@ import (
 type rig struct {
 	t     *testing.T
 	e     *delivery.Engine
-	sink  *delivery.Sink
+	sink  *deliverytest.Sink
 	store *memory.Store
 	core  *core.Engine
 	chats []core.ChatRef
@@ -46,9 +47,9 @@ func newRig(t *testing.T, be backend, chats int) *rig {
 
 // newRigSender is newRig whose platform sender is wrap(sink) when wrap is
 // set.
-func newRigSender(t *testing.T, be backend, chats int, wrap func(*delivery.Sink) core.Sender) *rig {
+func newRigSender(t *testing.T, be backend, chats int, wrap func(*deliverytest.Sink) core.Sender) *rig {
 	t.Helper()
-	r := &rig{t: t, store: memory.New(), sink: delivery.NewSink(delivery.Limits{}, 1)}
+	r := &rig{t: t, store: memory.New(), sink: deliverytest.NewSink(delivery.Limits{}, 1)}
 	ctx := context.Background()
 	for i := range chats {
 		c := core.ChatRef{Platform: "tg", ID: fmt.Sprint(i + 1)}

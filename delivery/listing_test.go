@@ -15,6 +15,7 @@ import (
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/delivery"
+	"github.com/newsbot/newsbot/delivery/deliverytest"
 	"github.com/newsbot/newsbot/store/memory"
 )
 
@@ -61,7 +62,7 @@ func TestListingRetried(t *testing.T) {
 	mem, chats := subscribed(t, 20)
 	st := &brokenStore{Store: mem, failAt: 2}
 	st.failures.Store(2)
-	sink := delivery.NewSink(delivery.Limits{}, 1)
+	sink := deliverytest.NewSink(delivery.Limits{}, 1)
 	e, err := delivery.New(delivery.Config{Consumer: "a", ListBatch: 5, Block: 20 * time.Millisecond, Backoff: 10 * time.Millisecond},
 		delivery.Deps{Queue: delivery.NewMemoryQueue(), Ledger: delivery.NewMemoryLedger(), Store: st, Senders: map[string]core.Sender{"tg": sink}})
 	if err != nil {
@@ -94,7 +95,7 @@ func TestListingResumedByAnotherProcess(t *testing.T) {
 	q, led := delivery.NewRedisQueue(c, prefix), delivery.NewRedisLedger(c, prefix, time.Hour)
 	cfg := delivery.Config{ListBatch: 5, ReclaimAfter: 600 * time.Millisecond, Block: 20 * time.Millisecond}
 	cfg.Consumer = "A"
-	sinkA, sinkB := delivery.NewSink(delivery.Limits{}, 1), delivery.NewSink(delivery.Limits{}, 1)
+	sinkA, sinkB := deliverytest.NewSink(delivery.Limits{}, 1), deliverytest.NewSink(delivery.Limits{}, 1)
 	a, err := delivery.New(cfg, delivery.Deps{Queue: q, Ledger: led, Store: broken, Senders: map[string]core.Sender{"tg": sinkA}})
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/delivery"
+	"github.com/newsbot/newsbot/delivery/deliverytest"
 	"github.com/newsbot/newsbot/store/memory"
 )
 
@@ -30,7 +31,7 @@ func TestMovedChatWithItsOwnJob(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			sink := delivery.NewSink(delivery.Limits{}, 1)
+			sink := deliverytest.NewSink(delivery.Limits{}, 1)
 			sink.Fail = func(op string, c core.ChatRef, n int) error {
 				switch c.ID {
 				case "5":

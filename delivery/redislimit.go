@@ -70,8 +70,8 @@ func (l *RedisLimiter) run(ctx context.Context, chat core.ChatRef, mode string, 
 	g := lim.Global
 	base := l.prefix + "rl:{" + chat.Platform + "}:"
 	res, err := gcraScript.Run(ctx, l.c, []string{base + "g", base + "c:" + chat.ID},
-		g.interval().Microseconds(), g.tolerance().Microseconds(), c.interval().Microseconds(), c.tolerance().Microseconds(),
-		mode, penalty.Microseconds(), penaltySends).Int64Slice()
+		g.Interval().Microseconds(), g.Tolerance().Microseconds(), c.Interval().Microseconds(), c.Tolerance().Microseconds(),
+		mode, penalty.Microseconds(), PenaltySends).Int64Slice()
 	if err != nil {
 		return 0, false, err
 	}

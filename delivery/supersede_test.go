@@ -8,6 +8,7 @@ import (
 
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/delivery"
+	"github.com/newsbot/newsbot/delivery/deliverytest"
 )
 
 func TestSupersededDuringFanout(t *testing.T) {
@@ -24,7 +25,7 @@ func TestSupersededDuringFanout(t *testing.T) {
 			st, chats := subscribed(t, 40)
 			// 40 chats at 20 a second: the fan-out takes two seconds.
 			lim := delivery.TelegramLimits(20)
-			sink := delivery.NewSink(lim, 20)
+			sink := deliverytest.NewSink(lim, 20)
 			e, err := delivery.New(delivery.Config{Consumer: "a", Block: 20 * time.Millisecond, ProgressEvery: 50 * time.Millisecond},
 				delivery.Deps{Queue: delivery.NewMemoryQueue(), Ledger: delivery.NewMemoryLedger(), Limiter: delivery.NewMemoryLimiter(map[string]delivery.Limits{"tg": lim}),
 					Senders: map[string]core.Sender{"tg": sink}, Store: st})

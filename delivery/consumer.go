@@ -171,7 +171,7 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 	keepAlive.Wait()
 }
 
-// consumerForgetter is a Queue that keeps named consumers (RedisQueue).
+// consumerForgetter is a Queue that keeps named consumers (delivery/redis).
 type consumerForgetter interface {
 	ForgetConsumers(ctx context.Context, platform, keep string, idle time.Duration) (int, error)
 }

@@ -3,7 +3,6 @@ package delivery_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -31,51 +30,6 @@ func redisClient(t *testing.T) (*goredis.Client, string) {
 	c := goredis.NewClient(opts)
 	t.Cleanup(func() { c.Close() })
 	return c, prefix
-}
-
-// enqueueHook queues a job right after the first non-blocking XREADGROUP,
-// as another process starting a broadcast between Fetch's quick look at the
-// breaking stream and its blocking read of both.
-type enqueueHook struct {
-	q     *delivery.RedisQueue
-	job   delivery.Job
-	fired atomic.Bool
-}
-
-func (h *enqueueHook) DialHook(n goredis.DialHook) goredis.DialHook { return n }
-func (h *enqueueHook) ProcessPipelineHook(n goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
-	return n
-}
-func (h *enqueueHook) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
-	return func(ctx context.Context, cmd goredis.Cmder) error {
-		err := next(ctx, cmd)
-		args := strings.ToLower(fmt.Sprint(cmd.Args()))
-		if strings.EqualFold(cmd.Name(), "xreadgroup") && !strings.Contains(args, "block") && h.fired.CompareAndSwap(false, true) {
-			_ = h.q.Enqueue(context.WithoutCancel(ctx), h.job)
-		}
-		return err
-	}
-}
-
-func TestRedisFetchHonoursMax(t *testing.T) {
-	c, prefix := redisClient(t)
-	q := delivery.NewRedisQueue(c, prefix)
-	ctx := context.Background()
-	chat := core.ChatRef{Platform: "tg", ID: "1"}
-	if err := q.Enqueue(ctx, delivery.Job{Broadcast: "lo", Chat: chat}, delivery.Job{Broadcast: "lo", Chat: chat}); err != nil {
-		t.Fatal(err)
-	}
-	c.AddHook(&enqueueHook{q: q, job: delivery.Job{Broadcast: "hi", Chat: chat, Priority: core.PriorityBreaking}})
-	ds, err := q.Fetch(ctx, "tg", "a", 1, 100*time.Millisecond)
-	if err != nil || len(ds) != 1 || ds[0].Broadcast != "hi" {
-		t.Fatalf("Fetch(max=1) = %+v, %v; want the breaking job alone", ds, err)
-	}
-	// The routine job read along with it is handed back: another consumer
-	// reclaims it at once, whatever the idle time asked.
-	got, err := q.Reclaim(ctx, "tg", "b", time.Hour, 10)
-	if err != nil || len(got) != 1 || got[0].Broadcast != "lo" {
-		t.Fatalf("reclaim after an over-read: %+v, %v; want the released routine job", got, err)
-	}
 }
 
 // overQueue hands out one job more than asked, as a queue that reads
@@ -207,34 +161,6 @@ func TestConfigDrainShorterThanReclaim(t *testing.T) {
 	}
 }
 
-func TestRedisTouchKeepsOthersJobs(t *testing.T) {
-	c, prefix := redisClient(t)
-	q := delivery.NewRedisQueue(c, prefix)
-	ctx := context.Background()
-	if err := q.Enqueue(ctx, delivery.Job{Broadcast: "b", Chat: core.ChatRef{Platform: "tg", ID: "1"}}); err != nil {
-		t.Fatal(err)
-	}
-	ds, err := q.Fetch(ctx, "tg", "a", 10, 10*time.Millisecond)
-	if err != nil || len(ds) != 1 {
-		t.Fatalf("fetch %+v %v", ds, err)
-	}
-	time.Sleep(30 * time.Millisecond)
-	if got, err := q.Reclaim(ctx, "tg", "b", 20*time.Millisecond, 10); err != nil || len(got) != 1 {
-		t.Fatalf("reclaim %+v %v", got, err)
-	}
-	// a, slow, still thinks it holds the job.
-	if err := q.Touch(ctx, "tg", "a", ds...); err != nil {
-		t.Fatal(err)
-	}
-	p, err := c.XPendingExt(ctx, &goredis.XPendingExtArgs{Stream: q.Stream("tg", core.PriorityRoutine), Group: delivery.Group, Start: "-", End: "+", Count: 10}).Result()
-	if err != nil || len(p) != 1 {
-		t.Fatalf("pending %+v %v", p, err)
-	}
-	if p[0].Consumer != "b" {
-		t.Errorf("the job is pending on %q after a's touch, want b (who reclaimed it)", p[0].Consumer)
-	}
-}
-
 // flakyLedger fails the first fails calls of Finish, like a Redis blip.
 type flakyLedger struct {
 	delivery.Ledger
@@ -331,42 +257,4 @@ func TestRateLimitedNeverGivesUpEarly(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestRedisReclaimReachesEveryPending(t *testing.T) {
-	c, prefix := redisClient(t)
-	q := delivery.NewRedisQueue(c, prefix)
-	ctx := context.Background()
-	chat := core.ChatRef{Platform: "tg", ID: "1"}
-	// A live consumer holds 40 jobs; a dead one holds the 2 behind them.
-	var jobs []delivery.Job
-	for i := range 42 {
-		jobs = append(jobs, delivery.Job{Broadcast: fmt.Sprint("b", i), Chat: chat})
-	}
-	if err := q.Enqueue(ctx, jobs...); err != nil {
-		t.Fatal(err)
-	}
-	live, err := q.Fetch(ctx, "tg", "live", 40, 10*time.Millisecond)
-	if err != nil || len(live) != 40 {
-		t.Fatalf("fetch live: %d %v", len(live), err)
-	}
-	if dead, err := q.Fetch(ctx, "tg", "dead", 2, 10*time.Millisecond); err != nil || len(dead) != 2 {
-		t.Fatalf("fetch dead: %d %v", len(dead), err)
-	}
-	time.Sleep(60 * time.Millisecond)
-	got := 0
-	for range 8 {
-		if err := q.Touch(ctx, "tg", "live", live...); err != nil {
-			t.Fatal(err)
-		}
-		ds, err := q.Reclaim(ctx, "tg", "other", 50*time.Millisecond, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got += len(ds)
-		if got == 2 {
-			return
-		}
-	}
-	t.Errorf("8 reclaims of 1 took %d of the dead consumer's 2 jobs", got)
 }

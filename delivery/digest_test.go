@@ -12,6 +12,7 @@ import (
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/delivery"
 	"github.com/newsbot/newsbot/delivery/deliverytest"
+	dredis "github.com/newsbot/newsbot/delivery/redis"
 	"github.com/newsbot/newsbot/locales"
 	"github.com/newsbot/newsbot/store/redis"
 	"github.com/newsbot/newsbot/store/redis/redistest"
@@ -159,7 +160,7 @@ func TestDigestTwoEnginesOneRedis(t *testing.T) {
 	for p := range 2 {
 		sink := deliverytest.NewSink(delivery.Limits{}, 1)
 		e, err := delivery.New(delivery.Config{Consumer: fmt.Sprint("p", p), Workers: 4, ReclaimAfter: 2 * time.Second, Block: 50 * time.Millisecond},
-			delivery.Deps{Queue: delivery.NewRedisQueue(st.Client(), prefix), Ledger: delivery.NewRedisLedger(st.Client(), prefix, time.Hour),
+			delivery.Deps{Queue: dredis.NewQueue(st.Client(), prefix), Ledger: dredis.NewLedger(st.Client(), prefix, time.Hour),
 				Senders: map[string]core.Sender{"tg": sink}, Store: st})
 		if err != nil {
 			t.Fatal(err)

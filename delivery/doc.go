@@ -4,7 +4,7 @@
 //
 // A broadcast becomes one job per (broadcast, chat) on a durable Queue:
 // Redis Streams with one consumer group per platform in production
-// (NewRedisQueue), an in-memory queue with the same behaviour embedded
+// (delivery/redis), an in-memory queue with the same behaviour embedded
 // (NewMemoryQueue). Breaking news has its own stream, always read first.
 // Any number of processes may run an Engine on the same Redis: each one is a
 // consumer of every platform's group, and jobs left pending by a dead

@@ -15,6 +15,7 @@ import (
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/delivery"
 	"github.com/newsbot/newsbot/delivery/deliverytest"
+	dredis "github.com/newsbot/newsbot/delivery/redis"
 	"github.com/newsbot/newsbot/locales"
 	"github.com/newsbot/newsbot/store/memory"
 	"github.com/newsbot/newsbot/store/redis/redistest"
@@ -78,8 +79,8 @@ func newRigSender(t *testing.T, be backend, chats int, wrap func(*deliverytest.S
 		}
 		c := goredis.NewClient(opts)
 		t.Cleanup(func() { c.Close() })
-		deps.Queue, deps.Ledger = delivery.NewRedisQueue(c, prefix), delivery.NewRedisLedger(c, prefix, time.Hour)
-		deps.Limiter = delivery.NewRedisLimiter(c, prefix, map[string]delivery.Limits{"tg": {Global: delivery.Rate{Count: 1000, Per: time.Second}}})
+		deps.Queue, deps.Ledger = dredis.NewQueue(c, prefix), dredis.NewLedger(c, prefix, time.Hour)
+		deps.Limiter = dredis.NewLimiter(c, prefix, map[string]delivery.Limits{"tg": {Global: delivery.Rate{Count: 1000, Per: time.Second}}})
 	}
 	e, err := delivery.New(delivery.Config{Consumer: "test", Workers: 8, ReclaimAfter: 600 * time.Millisecond, Block: 50 * time.Millisecond,
 		ProgressEvery: 20 * time.Millisecond, MaxAttempts: 3}, deps)
@@ -306,53 +307,6 @@ func TestPriority(t *testing.T) {
 	}
 }
 
-func TestRedisQueue(t *testing.T) {
-	url := redistest.URL(t)
-	prefix := redistest.Prefix(t)
-	redistest.CleanPrefix(t, url, prefix)
-	opts, _ := goredis.ParseURL(url)
-	c := goredis.NewClient(opts)
-	defer c.Close()
-	q := delivery.NewRedisQueue(c, prefix)
-	ctx := context.Background()
-	chat := core.ChatRef{Platform: "tg", ID: "1"}
-	if err := q.Enqueue(ctx, delivery.Job{Broadcast: "routine", Chat: chat}, delivery.Job{Broadcast: "urgent", Chat: chat, Priority: core.PriorityBreaking}); err != nil {
-		t.Fatal(err)
-	}
-	ds, err := q.Fetch(ctx, "tg", "a", 10, 10*time.Millisecond)
-	if err != nil || len(ds) != 1 || ds[0].Broadcast != "urgent" {
-		t.Fatalf("first fetch %+v %v, want the breaking job alone", ds, err)
-	}
-	more, _ := q.Fetch(ctx, "tg", "a", 10, 10*time.Millisecond)
-	if len(more) != 1 || more[0].Broadcast != "routine" {
-		t.Fatalf("second fetch %+v", more)
-	}
-	if n, _ := q.Depth(ctx, "tg"); n != 2 {
-		t.Errorf("depth %d, want 2 pending", n)
-	}
-	// Consumer a dies; b reclaims only after the idle time.
-	if got, _ := q.Reclaim(ctx, "tg", "b", time.Hour, 10); len(got) != 0 {
-		t.Errorf("reclaimed fresh jobs: %+v", got)
-	}
-	time.Sleep(30 * time.Millisecond)
-	if err := q.Touch(ctx, "tg", "a", ds...); err != nil {
-		t.Fatal(err)
-	}
-	got, err := q.Reclaim(ctx, "tg", "b", 20*time.Millisecond, 10)
-	if err != nil || len(got) != 1 || got[0].Broadcast != "routine" {
-		t.Fatalf("reclaim %+v %v, want the untouched routine job", got, err)
-	}
-	if err := q.Ack(ctx, "tg", append(ds, got...)...); err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := q.Depth(ctx, "tg"); n != 0 {
-		t.Errorf("depth %d after ack", n)
-	}
-	if none, err := q.Fetch(ctx, "tg", "a", 10, 10*time.Millisecond); err != nil || len(none) != 0 {
-		t.Errorf("empty fetch: %+v %v", none, err)
-	}
-}
-
 func TestLimiters(t *testing.T) {
 	limits := map[string]delivery.Limits{"tg": delivery.TelegramLimits(100)}
 	url := redistest.URL(t)
@@ -361,7 +315,7 @@ func TestLimiters(t *testing.T) {
 	opts, _ := goredis.ParseURL(url)
 	c := goredis.NewClient(opts)
 	defer c.Close()
-	for name, l := range map[string]delivery.Limiter{"memory": delivery.NewMemoryLimiter(limits), "redis": delivery.NewRedisLimiter(c, prefix, limits)} {
+	for name, l := range map[string]delivery.Limiter{"memory": delivery.NewMemoryLimiter(limits), "redis": dredis.NewLimiter(c, prefix, limits)} {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			var last time.Duration

@@ -43,6 +43,3 @@ func (l *MemoryLedger) SetNow(now func() time.Time) { l.now = now }
 // Kept returns how many broadcasts l keeps outcomes of, and how many it
 // lists as recent.
 func (l *MemoryLedger) Kept() (outcomes, recent int) { return len(l.done), len(l.order) }
-
-// Stream returns the key of platform's stream for priority p.
-func (q *RedisQueue) Stream(platform string, p core.Priority) string { return q.stream(platform, p) }

@@ -4,18 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	goredis "github.com/redis/go-redis/v9"
-
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/delivery"
 	"github.com/newsbot/newsbot/delivery/deliverytest"
+	dredis "github.com/newsbot/newsbot/delivery/redis"
 	"github.com/newsbot/newsbot/store/memory"
 )
 
@@ -92,7 +90,7 @@ func TestListingResumedByAnotherProcess(t *testing.T) {
 	mem, chats := subscribed(t, 20)
 	broken := &brokenStore{Store: mem, failAt: 3, hang: true}
 	broken.failures.Store(1)
-	q, led := delivery.NewRedisQueue(c, prefix), delivery.NewRedisLedger(c, prefix, time.Hour)
+	q, led := dredis.NewQueue(c, prefix), dredis.NewLedger(c, prefix, time.Hour)
 	cfg := delivery.Config{ListBatch: 5, ReclaimAfter: 600 * time.Millisecond, Block: 20 * time.Millisecond}
 	cfg.Consumer = "A"
 	sinkA, sinkB := deliverytest.NewSink(delivery.Limits{}, 1), deliverytest.NewSink(delivery.Limits{}, 1)
@@ -140,54 +138,9 @@ func TestListingResumedByAnotherProcess(t *testing.T) {
 	}
 }
 
-// failOnceHook fails the first script call, or pipeline of HSETs, like a
-// connection lost in the middle of Create.
-type failOnceHook struct{ fired atomic.Bool }
-
-func (h *failOnceHook) DialHook(n goredis.DialHook) goredis.DialHook { return n }
-func (h *failOnceHook) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []goredis.Cmder) error {
-		if len(cmds) > 0 && cmds[0].Name() == "hset" && h.fired.CompareAndSwap(false, true) {
-			return errors.New("connection lost")
-		}
-		return next(ctx, cmds)
-	}
-}
-func (h *failOnceHook) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
-	return func(ctx context.Context, cmd goredis.Cmder) error {
-		if strings.HasPrefix(strings.ToLower(cmd.Name()), "eval") && h.fired.CompareAndSwap(false, true) {
-			return errors.New("connection lost")
-		}
-		return next(ctx, cmd)
-	}
-}
-
-func TestRedisCreateAtomic(t *testing.T) {
-	c, prefix := redisClient(t)
-	ctx := context.Background()
-	led := delivery.NewRedisLedger(c, prefix, time.Hour)
-	c.AddHook(&failOnceHook{})
-	b := breaking("batomic", "x")
-	if created, err := led.Create(ctx, b); err == nil {
-		t.Fatalf("Create through a lost connection: created %v, no error", created)
-	}
-	// Retried, as core retries a failed Start: it is created now, whole.
-	created, err := led.Create(ctx, b)
-	if err != nil || !created {
-		t.Fatalf("retried Create: created %v, %v; want a fresh creation (nothing half-recorded)", created, err)
-	}
-	recent, err := led.Recent(ctx, 10)
-	if err != nil || len(recent) != 1 || recent[0].Broadcast.ID != "batomic" {
-		t.Errorf("recent %+v %v", recent, err)
-	}
-	if ids, err := led.Unlisted(ctx); err != nil || len(ids) != 1 {
-		t.Errorf("unlisted %v %v", ids, err)
-	}
-}
-
 func TestLedgerListingLock(t *testing.T) {
 	c, prefix := redisClient(t)
-	for name, led := range map[string]delivery.Ledger{"memory": delivery.NewMemoryLedger(), "redis": delivery.NewRedisLedger(c, prefix, time.Hour)} {
+	for name, led := range map[string]delivery.Ledger{"memory": delivery.NewMemoryLedger(), "redis": dredis.NewLedger(c, prefix, time.Hour)} {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
 			if _, err := led.Create(ctx, breaking("block", "x")); err != nil {
@@ -269,46 +222,6 @@ func TestMemoryLedgerPrunes(t *testing.T) {
 				t.Errorf("%d outcome maps and %d recent entries for %d broadcasts", outcomes, recent, len(s.kept))
 			}
 		})
-	}
-}
-
-func TestRedisForgetsIdleConsumers(t *testing.T) {
-	c, prefix := redisClient(t)
-	q := delivery.NewRedisQueue(c, prefix)
-	ctx := context.Background()
-	chat := core.ChatRef{Platform: "tg", ID: "1"}
-	if err := q.Enqueue(ctx, delivery.Job{Broadcast: "b", Chat: chat}); err != nil {
-		t.Fatal(err)
-	}
-	// "busy" holds a job, "gone" and "me" hold none.
-	if ds, err := q.Fetch(ctx, "tg", "busy", 1, 10*time.Millisecond); err != nil || len(ds) != 1 {
-		t.Fatalf("fetch %v %v", ds, err)
-	}
-	for _, name := range []string{"gone", "me"} {
-		for _, p := range []core.Priority{core.PriorityBreaking, core.PriorityRoutine} {
-			if err := c.XGroupCreateConsumer(ctx, q.Stream("tg", p), delivery.Group, name).Err(); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	time.Sleep(60 * time.Millisecond)
-	n, err := q.ForgetConsumers(ctx, "tg", "me", 50*time.Millisecond)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var left []string
-	for _, p := range []core.Priority{core.PriorityBreaking, core.PriorityRoutine} {
-		cs, err := c.XInfoConsumers(ctx, q.Stream("tg", p), delivery.Group).Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range cs {
-			left = append(left, c.Name)
-		}
-	}
-	// "gone" is in both streams' groups; "busy" holds a routine job.
-	if n != 2 || !slices.Contains(left, "busy") || slices.Contains(left, "gone") || !slices.Contains(left, "me") {
-		t.Errorf("forgot %d, left %v; want gone forgotten in both groups, busy and me kept", n, left)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/delivery"
 	"github.com/newsbot/newsbot/delivery/deliverytest"
+	dredis "github.com/newsbot/newsbot/delivery/redis"
 	"github.com/newsbot/newsbot/store/memory"
 )
 
@@ -44,7 +45,7 @@ func TestMovedChatWithItsOwnJob(t *testing.T) {
 			deps := delivery.Deps{Queue: delivery.NewMemoryQueue(), Ledger: delivery.NewMemoryLedger(), Store: st, Senders: map[string]core.Sender{"tg": sink}}
 			if be == "redis" {
 				c, prefix := redisClient(t)
-				deps.Queue, deps.Ledger = delivery.NewRedisQueue(c, prefix), delivery.NewRedisLedger(c, prefix, time.Hour)
+				deps.Queue, deps.Ledger = dredis.NewQueue(c, prefix), dredis.NewLedger(c, prefix, time.Hour)
 			}
 			e, err := delivery.New(delivery.Config{Consumer: "a", Workers: 1, Block: 20 * time.Millisecond}, deps)
 			if err != nil {

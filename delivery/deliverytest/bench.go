@@ -13,6 +13,7 @@ import (
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/delivery"
+	"github.com/newsbot/newsbot/delivery/redis"
 	"github.com/newsbot/newsbot/store/memory"
 )
 
@@ -109,9 +110,9 @@ func BenchFanout(ctx context.Context, cfg BenchConfig, w io.Writer) error {
 			opts.PoolSize = 128
 			c := goredis.NewClient(opts)
 			clients = append(clients, c)
-			deps.Queue = delivery.NewRedisQueue(c, prefix)
-			deps.Ledger = delivery.NewRedisLedger(c, prefix, time.Hour)
-			deps.Limiter = delivery.NewRedisLimiter(c, prefix, map[string]delivery.Limits{platform: limits})
+			deps.Queue = redis.NewQueue(c, prefix)
+			deps.Ledger = redis.NewLedger(c, prefix, time.Hour)
+			deps.Limiter = redis.NewLimiter(c, prefix, map[string]delivery.Limits{platform: limits})
 		}
 		if k != nil {
 			k.wrap(&deps)

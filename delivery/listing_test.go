@@ -138,48 +138,6 @@ func TestListingResumedByAnotherProcess(t *testing.T) {
 	}
 }
 
-func TestLedgerListingLock(t *testing.T) {
-	c, prefix := redisClient(t)
-	for name, led := range map[string]delivery.Ledger{"memory": delivery.NewMemoryLedger(), "redis": dredis.NewLedger(c, prefix, time.Hour)} {
-		t.Run(name, func(t *testing.T) {
-			ctx := context.Background()
-			if _, err := led.Create(ctx, breaking("block", "x")); err != nil {
-				t.Fatal(err)
-			}
-			steps := []struct {
-				owner string
-				want  bool
-			}{{"a", true}, {"b", false}, {"a", true}}
-			for _, s := range steps {
-				if ok, err := led.LockListing(ctx, "block", s.owner, 100*time.Millisecond); err != nil || ok != s.want {
-					t.Fatalf("lock by %s: %v %v, want %v", s.owner, ok, err, s.want)
-				}
-			}
-			time.Sleep(150 * time.Millisecond)
-			if ok, _ := led.LockListing(ctx, "block", "b", time.Second); !ok {
-				t.Error("an expired lock was not taken over")
-			}
-			es := []delivery.ListEntry{{Chat: core.ChatRef{Platform: "tg", ID: "1"}, Lang: "ro"}, {Chat: core.ChatRef{Platform: "tg", ID: "2"}, Held: true}}
-			if err := led.MarkListed(ctx, "block", es); err != nil {
-				t.Fatal(err)
-			}
-			got, err := led.ListedChats(ctx, "block", []core.ChatRef{es[1].Chat, {Platform: "tg", ID: "3"}, es[0].Chat})
-			if err != nil || len(got) != 2 || got[0] != es[1] || got[1] != es[0] {
-				t.Errorf("listed chats %+v %v", got, err)
-			}
-			if err := led.Listed(ctx, "block", 1, nil); err != nil {
-				t.Fatal(err)
-			}
-			if got, _ := led.ListedChats(ctx, "block", []core.ChatRef{es[0].Chat}); len(got) != 0 {
-				t.Errorf("entries kept after Listed: %+v", got)
-			}
-			if ids, _ := led.Unlisted(ctx); len(ids) != 0 {
-				t.Errorf("unlisted after Listed: %v", ids)
-			}
-		})
-	}
-}
-
 func TestMemoryLedgerPrunes(t *testing.T) {
 	ctx := context.Background()
 	l := delivery.NewMemoryLedger()

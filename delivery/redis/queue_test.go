@@ -92,44 +92,6 @@ func TestTouchKeepsOthersJobs(t *testing.T) {
 	}
 }
 
-func TestReclaimReachesEveryPending(t *testing.T) {
-	c, prefix := redisClient(t)
-	q := redis.NewQueue(c, prefix)
-	ctx := context.Background()
-	chat := core.ChatRef{Platform: "tg", ID: "1"}
-	// A live consumer holds 40 jobs; a dead one holds the 2 behind them.
-	var jobs []delivery.Job
-	for i := range 42 {
-		jobs = append(jobs, delivery.Job{Broadcast: fmt.Sprint("b", i), Chat: chat})
-	}
-	if err := q.Enqueue(ctx, jobs...); err != nil {
-		t.Fatal(err)
-	}
-	live, err := q.Fetch(ctx, "tg", "live", 40, 10*time.Millisecond)
-	if err != nil || len(live) != 40 {
-		t.Fatalf("fetch live: %d %v", len(live), err)
-	}
-	if dead, err := q.Fetch(ctx, "tg", "dead", 2, 10*time.Millisecond); err != nil || len(dead) != 2 {
-		t.Fatalf("fetch dead: %d %v", len(dead), err)
-	}
-	time.Sleep(60 * time.Millisecond)
-	got := 0
-	for range 8 {
-		if err := q.Touch(ctx, "tg", "live", live...); err != nil {
-			t.Fatal(err)
-		}
-		ds, err := q.Reclaim(ctx, "tg", "other", 50*time.Millisecond, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got += len(ds)
-		if got == 2 {
-			return
-		}
-	}
-	t.Errorf("8 reclaims of 1 took %d of the dead consumer's 2 jobs", got)
-}
-
 func TestQueue(t *testing.T) {
 	url := redistest.URL(t)
 	prefix := redistest.Prefix(t)

@@ -15,8 +15,8 @@ import (
 // Sink is a fake platform for benchmarks and tests: it accepts messages as
 // a platform would, enforcing delivery.Limits with its own buckets and
 // answering 429 with a whole-second retry_after (as Telegram does) beyond
-// them, and counts what each chat got. It implements core.Sender, core.Editor and
-// core.Deleter, and is safe for concurrent use.
+// them, and counts what each chat got. It implements core.Sender,
+// core.Editor and core.Deleter, and is safe for concurrent use.
 type Sink struct {
 	// Latency is how long each call takes, like a round trip to the
 	// platform. The message counts as delivered when the call starts, so a

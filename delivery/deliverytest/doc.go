@@ -5,6 +5,6 @@
 // every implementation of delivery.Queue, delivery.Ledger and
 // delivery.Limiter passes.
 //
-// It is for tests and for the bot's benchmark subcommands; no production
-// package imports it.
+// It is for tests and for the bot's benchmark subcommand (bot
+// bench-fanout); the packages the bot runs on do not import it.
 package deliverytest

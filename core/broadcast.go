@@ -22,15 +22,35 @@ const (
 	BroadcastRetract BroadcastKind = "retract"
 )
 
-// Priority orders deliveries: breaking news and its corrections go before
-// routine alerts.
+// Priority orders the messages sent to a platform: interactive replies
+// first, then breaking news and its corrections, then routine alerts and
+// digests. A higher value goes first.
 type Priority int
 
 // The priorities.
 const (
 	PriorityRoutine  Priority = 0
 	PriorityBreaking Priority = 1
+	// PriorityReply is an answer to a user's command or button press. It is
+	// never queued as a broadcast; it orders the platform's shared limiter.
+	PriorityReply Priority = 2
 )
+
+type priorityKey struct{}
+
+// WithPriority returns ctx carrying p. A Sender that sends one reply as
+// several messages spaces the later ones at the priority ctx carries
+// (PriorityOf).
+func WithPriority(ctx context.Context, p Priority) context.Context {
+	return context.WithValue(ctx, priorityKey{}, p)
+}
+
+// PriorityOf returns the priority ctx carries (WithPriority), or
+// PriorityRoutine when none.
+func PriorityOf(ctx context.Context) Priority {
+	p, _ := ctx.Value(priorityKey{}).(Priority)
+	return p
+}
 
 // Broadcast is one fan-out: the same news to many chats, each in its own
 // language. The engine builds it (rendering every message up front, so that

@@ -338,6 +338,9 @@ func (e *Engine) deliver(ctx context.Context, b core.Broadcast, d Delivery) (Out
 			return sender.Send(ctx, chat, b.Message(lang))
 		}
 	}
+	// The sender spaces the later parts of a long message at the
+	// broadcast's priority.
+	ctx = core.WithPriority(ctx, b.Priority)
 	version := "" // the correction whose text is sent, if any
 	var (
 		attempts int
@@ -348,7 +351,7 @@ func (e *Engine) deliver(ctx context.Context, b core.Broadcast, d Delivery) (Out
 		since = e.now()
 	}
 	for {
-		if err := e.wait(ctx, chat); err != nil {
+		if err := e.wait(ctx, chat, b.Priority); err != nil {
 			return Outcome{}, errAbandoned
 		}
 		// Look again right before sending, after the wait for the limiter:
@@ -499,13 +502,13 @@ func (e *Engine) backoff(n int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// wait blocks until the limiter lets a send to chat go.
-func (e *Engine) wait(ctx context.Context, chat core.ChatRef) error {
+// wait blocks until the limiter lets a send to chat at priority p go.
+func (e *Engine) wait(ctx context.Context, chat core.ChatRef, p core.Priority) error {
 	if e.limiter == nil {
 		return ctx.Err()
 	}
 	for {
-		w, ok, err := e.limiter.Reserve(ctx, chat)
+		w, ok, err := e.limiter.Reserve(ctx, chat, p)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()

@@ -59,17 +59,36 @@ func LimitsByName(ps ...core.Platform) map[string]Limits {
 }
 
 // Limiter spaces sends so that no platform limit is exceeded, across every
-// process that shares it. Implementations are safe for concurrent use.
+// process that shares it: interactive replies, breaking news and routine
+// alerts alike, replies first. Implementations are safe for concurrent use.
 type Limiter interface {
-	// Reserve asks to send to chat. When reserved is true a send slot is
-	// taken: send after wait. When false, the chat's own limit is in the
-	// way and nothing is taken: ask again after wait.
-	Reserve(ctx context.Context, chat core.ChatRef) (wait time.Duration, reserved bool, err error)
+	// Reserve asks to send to chat at priority p. When reserved is true a
+	// send slot is taken: send after wait. When false nothing is taken: the
+	// chat's own limit is in the way, or the platform's shared bucket is
+	// booked further ahead than p may book (Horizon); ask again after wait.
+	Reserve(ctx context.Context, chat core.ChatRef, p core.Priority) (wait time.Duration, reserved bool, err error)
 	// Penalize records that the platform answered 429 for chat with
 	// retry_after d: the chat gets nothing for d, and the platform's shared
 	// bucket loses its burst allowance plus ten sends' worth of time, so
 	// every process slows down.
 	Penalize(ctx context.Context, chat core.ChatRef, d time.Duration) error
+}
+
+// Horizon is how far ahead of now a send of priority p may book its
+// platform's shared (global) bucket; negative means no bound. Replies have
+// none: they take the next free slot, however far, so a reply waits at most
+// the horizon of the broadcasts running (250ms) plus the replies before it,
+// while a broadcast waits for the replies already booked. Breaking news may
+// book further ahead than routine alerts, so that it takes the slots first
+// when both run. Every Limiter applies the same horizons.
+func Horizon(p core.Priority) time.Duration {
+	switch {
+	case p >= core.PriorityReply:
+		return -1
+	case p == core.PriorityBreaking:
+		return 250 * time.Millisecond
+	}
+	return 100 * time.Millisecond
 }
 
 // PenaltySends is how many global send slots a 429 costs (see
@@ -106,7 +125,7 @@ func NewMemoryLimiter(limits map[string]Limits) *MemoryLimiter {
 }
 
 // Reserve implements Limiter.
-func (l *MemoryLimiter) Reserve(_ context.Context, chat core.ChatRef) (time.Duration, bool, error) {
+func (l *MemoryLimiter) Reserve(_ context.Context, chat core.ChatRef, p core.Priority) (time.Duration, bool, error) {
 	lim, ok := l.limits[chat.Platform]
 	if !ok {
 		return 0, true, nil
@@ -128,6 +147,11 @@ func (l *MemoryLimiter) Reserve(_ context.Context, chat core.ChatRef) (time.Dura
 		if cAt := l.tat[ck].Add(-c.Tolerance()); cAt.After(gAt) {
 			return cAt.Sub(now), false, nil
 		}
+	}
+	if h := Horizon(p); h >= 0 && gAt.Sub(now) > h {
+		return gAt.Sub(now) - h, false, nil
+	}
+	if c.Interval() > 0 {
 		l.tat[ck] = later(l.tat[ck], gAt).Add(c.Interval())
 	}
 	if g.Interval() > 0 {

@@ -39,7 +39,8 @@ func (e *Engine) progress(ctx context.Context, b core.Broadcast) {
 		}
 		first, last = false, st
 		r := e.report(b.ReportLang, st)
-		if err := e.wait(ctx, ref.Chat); err != nil {
+		// The moderator watching the report is an interactive user.
+		if err := e.wait(ctx, ref.Chat, core.PriorityReply); err != nil {
 			return
 		}
 		if err := ed.Edit(ctx, ref, r); err != nil {

@@ -43,8 +43,10 @@ type Parts struct {
 //     an outcome, whichever comes last. Times are kept to the millisecond.
 //   - A limiter follows delivery.Rate's GCRA arithmetic: sends are spaced
 //     by Rate.Interval, with bursts of up to Rate.Tolerance ahead, and a
-//     penalty costs the platform delivery.PenaltySends sends. The limiter
-//     cases measure waits, so they run one at a time.
+//     penalty costs the platform delivery.PenaltySends sends. A send books
+//     the shared bucket no further ahead than its priority's
+//     delivery.Horizon (replies: any), and a refused send takes nothing.
+//     The limiter cases measure waits, so they run one at a time.
 //
 // The queue and ledger cases run in parallel, each on a part of its own.
 func Run(t *testing.T, p Parts) {
@@ -115,6 +117,7 @@ var limiterCases = []struct {
 	{"GroupBurst", limiterGroupBurst},
 	{"PenaltySlowsThePlatform", limiterPenaltySlowsThePlatform},
 	{"Unlimited", limiterUnlimited},
+	{"Priorities", limiterPriorities},
 }
 
 // contractLimits are the limiter cases' limits, shaped like a messaging
@@ -724,13 +727,56 @@ func ledgerRecent(t *testing.T, l delivery.Ledger) {
 	}
 }
 
-// reserve asks l for n sends to chat and returns the last wait; each must be
-// reserved.
+// reserve asks l for a send to chat at the highest priority, which books
+// the shared bucket however far ahead.
 func reserve(t *testing.T, l delivery.Limiter, chat core.ChatRef) (time.Duration, bool) {
 	t.Helper()
-	w, ok, err := l.Reserve(context.Background(), chat)
+	w, ok, err := l.Reserve(context.Background(), chat, core.PriorityReply)
 	must(t, err)
 	return w, ok
+}
+
+func limiterPriorities(t *testing.T, l delivery.Limiter) {
+	ask := func(id string, p core.Priority) (time.Duration, bool) {
+		t.Helper()
+		w, ok, err := l.Reserve(context.Background(), tg(id), p)
+		must(t, err)
+		return w, ok
+	}
+	// Breaking news books the shared bucket up to its horizon, 250ms: 26
+	// sends of 10ms (a few more as time passes), then it is refused.
+	n := 0
+	for ; n < 100; n++ {
+		if _, ok := ask(fmt.Sprint("b", n), core.PriorityBreaking); !ok {
+			break
+		}
+	}
+	if n < 25 || n > 31 {
+		t.Errorf("breaking news booked %d sends of 10ms ahead, want about 26 (a 250ms horizon)", n)
+	}
+	// The refused send took nothing: its chat's own slot is still free.
+	if _, ok := ask(fmt.Sprint("b", n), core.PriorityReply); !ok {
+		t.Errorf("a reply to the chat whose breaking send was refused: refused")
+	}
+	// Routine alerts book less far ahead (100ms): with about 270ms booked
+	// they are refused for about 170ms.
+	if w, ok := ask("r1", core.PriorityRoutine); ok || w < 100*time.Millisecond || w > 230*time.Millisecond {
+		t.Errorf("a routine send with ~270ms booked: wait %s reserved %v, want refused for about 170ms", w, ok)
+	}
+	// A reply takes the next slot however far: after the broadcast's.
+	if w, ok := ask("u0", core.PriorityReply); !ok || w < 200*time.Millisecond || w > 330*time.Millisecond {
+		t.Errorf("a reply with ~270ms booked: wait %s reserved %v, want about 270ms", w, ok)
+	}
+	for i := range 30 {
+		if _, ok := ask(fmt.Sprint("u", i+1), core.PriorityReply); !ok {
+			t.Fatalf("reply %d refused", i+1)
+		}
+	}
+	// Breaking news now waits for the replies booked before it: ~580ms
+	// booked, it may book 250ms of it.
+	if w, ok := ask("late", core.PriorityBreaking); ok || w < 250*time.Millisecond || w > 400*time.Millisecond {
+		t.Errorf("a breaking send behind ~580ms of replies: wait %s reserved %v, want refused for about 330ms", w, ok)
+	}
 }
 
 func limiterSpacing(t *testing.T, l delivery.Limiter) {

@@ -117,11 +117,11 @@ type killableLimiter struct {
 	k *killer
 }
 
-func (l killableLimiter) Reserve(ctx context.Context, chat core.ChatRef) (time.Duration, bool, error) {
+func (l killableLimiter) Reserve(ctx context.Context, chat core.ChatRef, p core.Priority) (time.Duration, bool, error) {
 	if l.k.dead() {
 		return 0, false, errKilled
 	}
-	return l.Limiter.Reserve(ctx, chat)
+	return l.Limiter.Reserve(ctx, chat, p)
 }
 
 func (l killableLimiter) Penalize(ctx context.Context, chat core.ChatRef, d time.Duration) error {

@@ -32,8 +32,9 @@ func NewLimiter(c goredis.UniversalClient, prefix string, limits map[string]deli
 
 // gcraScript reserves (or penalizes) a send. Times are microseconds.
 // KEYS: global, chat. ARGV: global interval, global tolerance, chat
-// interval, chat tolerance, mode ("r" or "p"), penalty, penalty sends.
-// It returns {wait, reserved}.
+// interval, chat tolerance, mode ("r" or "p"), penalty, penalty sends,
+// horizon (negative: none; see delivery.Horizon). It returns {wait,
+// reserved}.
 var gcraScript = goredis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -54,13 +55,15 @@ if gi > 0 then gat = math.max(now, gtat - gt) end
 if ci > 0 then
   local cat = ctat - ct
   if cat > gat then return {cat - now, 0} end
-  put(KEYS[2], math.max(ctat, gat) + ci)
 end
+local h = tonumber(ARGV[8])
+if h >= 0 and gat - now > h then return {gat - now - h, 0} end
+if ci > 0 then put(KEYS[2], math.max(ctat, gat) + ci) end
 if gi > 0 then put(KEYS[1], math.max(gtat, now) + gi) end
 return {gat - now, 1}
 `)
 
-func (l *Limiter) run(ctx context.Context, chat core.ChatRef, mode string, penalty time.Duration) (time.Duration, bool, error) {
+func (l *Limiter) run(ctx context.Context, chat core.ChatRef, mode string, penalty, horizon time.Duration) (time.Duration, bool, error) {
 	lim, ok := l.limits[chat.Platform]
 	if !ok {
 		return 0, true, nil
@@ -70,10 +73,14 @@ func (l *Limiter) run(ctx context.Context, chat core.ChatRef, mode string, penal
 		c = lim.Chat(chat)
 	}
 	g := lim.Global
+	h := int64(-1) // no horizon
+	if horizon >= 0 {
+		h = horizon.Microseconds()
+	}
 	base := l.prefix + "rl:{" + chat.Platform + "}:"
 	res, err := gcraScript.Run(ctx, l.c, []string{base + "g", base + "c:" + chat.ID},
 		g.Interval().Microseconds(), g.Tolerance().Microseconds(), c.Interval().Microseconds(), c.Tolerance().Microseconds(),
-		mode, penalty.Microseconds(), delivery.PenaltySends).Int64Slice()
+		mode, penalty.Microseconds(), delivery.PenaltySends, h).Int64Slice()
 	if err != nil {
 		return 0, false, err
 	}
@@ -81,12 +88,12 @@ func (l *Limiter) run(ctx context.Context, chat core.ChatRef, mode string, penal
 }
 
 // Reserve implements delivery.Limiter.
-func (l *Limiter) Reserve(ctx context.Context, chat core.ChatRef) (time.Duration, bool, error) {
-	return l.run(ctx, chat, "r", 0)
+func (l *Limiter) Reserve(ctx context.Context, chat core.ChatRef, p core.Priority) (time.Duration, bool, error) {
+	return l.run(ctx, chat, "r", 0, delivery.Horizon(p))
 }
 
 // Penalize implements delivery.Limiter.
 func (l *Limiter) Penalize(ctx context.Context, chat core.ChatRef, d time.Duration) error {
-	_, _, err := l.run(ctx, chat, "p", d)
+	_, _, err := l.run(ctx, chat, "p", d, -1)
 	return err
 }

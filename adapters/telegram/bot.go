@@ -53,6 +53,7 @@ type Bot struct {
 	acceptMu sync.Mutex
 	stopping bool   // Run is not running: the webhook refuses updates
 	engine   Engine // the engine Run was given
+	stats    replyStats
 }
 
 var (

@@ -42,7 +42,9 @@ type Config struct {
 	// AdminCacheTTL is how long a group's administrator list is cached;
 	// one minute when zero.
 	AdminCacheTTL time.Duration
-	// Workers bounds how many updates are handled at once; 8 when zero.
+	// Workers bounds how many updates are handled at once; 64 when zero,
+	// for replies may wait their turn in the shared limiter while a
+	// broadcast runs.
 	Workers int
 	// PartGap is the wait between the parts of a message too long for one
 	// in a private chat, where Telegram allows about one message a second;
@@ -55,6 +57,15 @@ type Config struct {
 	// pass, beyond their spacing; 2 minutes when zero. Parts still unsent
 	// then are given up (see Bot.Send).
 	PartsWait time.Duration
+	// Gate is Telegram's shared limiter, the one delivery uses: replies,
+	// button answers' edits and the later parts of long messages take
+	// their slots from it (see Gate). nil sends them without it, held to
+	// Telegram's limits only by the 429 retries.
+	Gate Gate
+	// ReplyDeadline bounds how long a reply may wait for Telegram's limits
+	// and retry after 429s (REPLY_DEADLINE); DefaultReplyDeadline when
+	// zero. A reply still unsent then is given up and counted.
+	ReplyDeadline time.Duration
 }
 
 // Enabled reports whether the Telegram bot should run: a token is set.
@@ -155,7 +166,10 @@ func (c Config) withDefaults() Config {
 		c.AdminCacheTTL = time.Minute
 	}
 	if c.Workers <= 0 {
-		c.Workers = 8
+		c.Workers = 64
+	}
+	if c.ReplyDeadline <= 0 {
+		c.ReplyDeadline = DefaultReplyDeadline
 	}
 	if c.PartGap <= 0 {
 		c.PartGap = time.Second

@@ -40,7 +40,7 @@ func (b *Bot) Send(ctx context.Context, chat core.ChatRef, r core.Reply) (core.S
 	if len(out.Chunks) == 0 {
 		return core.SentRef{}, &core.DeliveryError{Class: core.DeliveryRejected, Reason: "empty", Err: errors.New("telegram: the reply renders to no text")}
 	}
-	first, err := b.sendChunks(ctx, chat.ID, out)
+	first, err := b.sendChunks(ctx, chat.ID, out, false)
 	if first == 0 {
 		return core.SentRef{}, err
 	}
@@ -49,15 +49,24 @@ func (b *Bot) Send(ctx context.Context, chat core.ChatRef, r core.Reply) (core.S
 
 // sendChunks sends rendered messages to chat and returns the first
 // message's ID, 0 when the first failed; errors are classified, and never
-// retryable once the first message is out (see Send).
-func (b *Bot) sendChunks(ctx context.Context, chat string, out rendered) (int, error) {
+// retryable once the first message is out (see Send). A reply's first
+// message goes through the gate and its retries (sendReply); a
+// broadcast's was spaced by delivery, which retries it. The later parts go
+// through the gate at the priority ctx carries (core.PriorityOf).
+func (b *Bot) sendChunks(ctx context.Context, chat string, out rendered, reply bool) (int, error) {
 	m, err := chunkMessage(chat, out, 0)
 	if err != nil {
 		return 0, err
 	}
-	sent, err := b.send(ctx, m)
+	var sent tgbotapi.Message
+	if reply {
+		sent, err = b.sendReply(ctx, chat, m)
+	} else {
+		sent, err = b.send(ctx, m)
+		err = classify(err)
+	}
 	if err != nil {
-		return 0, classify(err)
+		return 0, err
 	}
 	return sent.MessageID, b.sendRest(ctx, chat, out, 1)
 }
@@ -67,29 +76,36 @@ func (b *Bot) sendChunks(ctx context.Context, chat string, out rendered) (int, e
 const maxPartFailures = 3
 
 // sendRest sends out.Chunks[from:] to chat, the parts before from being
-// out already: each after the chat's gap, retried in place on 429 and
+// out already: each through the gate at the priority ctx carries (or,
+// without a gate, after the chat's gap), retried in place on 429 and
 // server errors within Config.PartsWait. Its errors are DeliveryGone or
 // DeliveryRejected "partial_…" (see Send).
 func (b *Bot) sendRest(ctx context.Context, chat string, out rendered, from int) error {
 	giveUp := time.Now().Add(b.cfg.PartsWait)
 	last := time.Now() // when the previous part went out
 	moved := false
+	prio := core.PriorityOf(ctx)
 	for i := from; i < len(out.Chunks); i++ {
-		wait := b.partGap(chat) - time.Since(last)
+		var wait time.Duration
+		if b.cfg.Gate == nil {
+			wait = b.partGap(chat) - time.Since(last)
+		}
 		failures := 0
 		var lastErr *core.DeliveryError // the part's last failure
 		for {
-			if wait > 0 {
-				if err := pause(ctx, wait, giveUp); err != nil {
-					if lastErr == nil {
-						reason := "cancelled"
-						if errors.Is(err, errWaitTooLong) {
-							reason = "timeout"
-						}
-						lastErr = &core.DeliveryError{Class: core.DeliveryTransient, Reason: reason, Err: err}
+			err := pause(ctx, wait, giveUp)
+			if err == nil {
+				err = b.pass(ctx, chat, prio, giveUp)
+			}
+			if err != nil {
+				if lastErr == nil {
+					reason := "cancelled"
+					if errors.Is(err, errWaitTooLong) {
+						reason = "timeout"
 					}
-					return b.partFailed(chat, i, len(out.Chunks), lastErr)
+					lastErr = &core.DeliveryError{Class: core.DeliveryTransient, Reason: reason, Err: err}
 				}
+				return b.partFailed(chat, i, len(out.Chunks), lastErr)
 			}
 			m, err := chunkMessage(chat, out, i)
 			if err != nil {
@@ -105,7 +121,11 @@ func (b *Bot) sendRest(ctx context.Context, chat string, out rendered, from int)
 			lastErr = de
 			switch de.Class {
 			case core.DeliveryRetryAfter:
-				wait = max(de.RetryAfter, b.partGap(chat))
+				b.penalize(ctx, chat, de.RetryAfter)
+				wait = de.RetryAfter
+				if b.cfg.Gate == nil {
+					wait = max(wait, b.partGap(chat))
+				}
 			case core.DeliveryTransient:
 				failures++
 				if failures > maxPartFailures {
@@ -152,8 +172,12 @@ func (b *Bot) partGap(chat string) time.Duration {
 var errWaitTooLong = errors.New("telegram: the rest of the message would wait too long")
 
 // pause waits d, unless that ends after giveUp or ctx's deadline (it
-// returns errWaitTooLong at once) or ctx ends first (ctx's error).
+// returns errWaitTooLong at once) or ctx ends first (ctx's error). A d of
+// 0 or less returns ctx's error at once.
 func pause(ctx context.Context, d time.Duration, giveUp time.Time) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
 	end := time.Now().Add(d)
 	if dl, ok := ctx.Deadline(); end.After(giveUp) || (ok && end.After(dl)) {
 		return errWaitTooLong
@@ -199,10 +223,12 @@ func (b *Bot) Edit(ctx context.Context, ref core.SentRef, r core.Reply) error {
 	if len(out.Chunks) != 1 {
 		return &core.DeliveryError{Class: core.DeliveryRejected, Reason: "too_long", Err: fmt.Errorf("telegram: an edit must fit one message, the reply needs %d", len(out.Chunks))}
 	}
-	return b.editMessage(ctx, ref.Chat.ID, ref.MessageID, out.Chunks[0], out)
+	return b.editMessage(ctx, ref.Chat.ID, ref.MessageID, out.Chunks[0], out, false)
 }
 
-func (b *Bot) editMessage(ctx context.Context, chat, messageID, text string, out rendered) error {
+// editMessage edits a message of chat; a reply's edit goes through the gate
+// and its retries (sendReply), delivery's was spaced by delivery.
+func (b *Bot) editMessage(ctx context.Context, chat, messageID, text string, out rendered, reply bool) error {
 	id, err1 := strconv.ParseInt(chat, 10, 64)
 	mid, err2 := strconv.Atoi(messageID)
 	if err1 != nil || err2 != nil {
@@ -214,6 +240,10 @@ func (b *Bot) editMessage(ctx context.Context, chat, messageID, text string, out
 	// Without reply_markup Telegram removes the keyboard, which is what an
 	// edit to a reply without buttons means.
 	e.ReplyMarkup = out.Keyboard
+	if reply {
+		_, err := b.sendReply(ctx, chat, e)
+		return err
+	}
 	_, err := b.send(ctx, e)
 	return classify(err)
 }

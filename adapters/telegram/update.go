@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"runtime/debug"
 	"strconv"
@@ -18,7 +19,8 @@ import (
 // are ignored should they come anyway.
 var allowedUpdates = []string{"message", "callback_query", "my_chat_member"}
 
-// handleTimeout bounds the handling of one update, including its replies.
+// handleTimeout bounds the handling of one update before its replies,
+// which have Config.ReplyDeadline more.
 const handleTimeout = 30 * time.Second
 
 // dispatch handles u on a worker, waiting for a free one until ctx ends
@@ -51,7 +53,7 @@ func (b *Bot) dispatch(ctx context.Context, u tgbotapi.Update) bool {
 			<-b.work
 			b.handled.Done()
 		}()
-		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout)
+		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout+b.cfg.ReplyDeadline)
 		defer cancel()
 		b.handleUpdate(hctx, u)
 	}()
@@ -184,15 +186,41 @@ func (b *Bot) allow(ctx context.Context, req core.Request, user, chat int64) boo
 	return false
 }
 
-// reply sends r to chat; failures are logged with their delivery class.
+// reply sends r to chat through the gate, first among the bot's messages,
+// waiting out Telegram's 429s within Config.ReplyDeadline. A reply given
+// up is counted by reason (ReplyStats) and logged once.
 func (b *Bot) reply(ctx context.Context, chat int64, r core.Reply) {
 	out := render(b.engine.Catalog(), r)
 	if len(out.Chunks) == 0 {
 		return
 	}
-	if _, err := b.sendChunks(ctx, strconv.FormatInt(chat, 10), out); err != nil {
-		b.logDelivery("sending a reply", chat, err)
+	ctx, cancel := b.replyContext(ctx)
+	defer cancel()
+	if _, err := b.sendChunks(ctx, strconv.FormatInt(chat, 10), out, true); err != nil {
+		b.replyDropped("sending a reply", chat, err)
+		return
 	}
+	b.stats.sent.Add(1)
+}
+
+// replyContext is ctx for sending one reply: at PriorityReply, ending at
+// the reply deadline.
+func (b *Bot) replyContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(core.WithPriority(ctx, core.PriorityReply), b.cfg.ReplyDeadline)
+}
+
+// replyDropped counts and logs a reply given up with err.
+func (b *Bot) replyDropped(what string, chat int64, err error) {
+	reason := "deadline"
+	if !errors.Is(err, errReplyDeadline) {
+		class, _ := core.ClassifyDelivery(err)
+		reason = string(class)
+		if class == core.DeliveryRetryAfter {
+			reason = "deadline"
+		}
+	}
+	b.stats.drop(reason)
+	b.logDelivery(what+" (given up: "+reason+")", chat, err)
 }
 
 func (b *Bot) logDelivery(what string, chat int64, err error) {
@@ -275,13 +303,17 @@ func (b *Bot) editInPlace(ctx context.Context, chat int64, messageID int, r core
 	if len(out.Chunks) > 1 {
 		first.Keyboard = nil
 	}
-	if err := b.editMessage(ctx, strconv.FormatInt(chat, 10), strconv.Itoa(messageID), out.Chunks[0], first); err != nil {
-		b.logDelivery("editing a message", chat, err)
+	ctx, cancel := b.replyContext(ctx)
+	defer cancel()
+	if err := b.editMessage(ctx, strconv.FormatInt(chat, 10), strconv.Itoa(messageID), out.Chunks[0], first, true); err != nil {
+		b.replyDropped("editing a message", chat, err)
 		return
 	}
 	if err := b.sendRest(ctx, strconv.FormatInt(chat, 10), out, 1); err != nil {
-		b.logDelivery("sending the rest of an edited reply", chat, err)
+		b.replyDropped("sending the rest of an edited reply", chat, err)
+		return
 	}
+	b.stats.sent.Add(1)
 }
 
 // handleMyChatMember follows the bot's own membership: removed from a

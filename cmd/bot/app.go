@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/newsbot/newsbot/adapters/telegram"
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/content/feed"
 	"github.com/newsbot/newsbot/content/search"
@@ -37,6 +38,9 @@ type app struct {
 	Queue    delivery.Queue
 	// Platforms are the names of the platforms served.
 	Platforms []string
+	// Replies are the reply counts of the adapters that keep them, by
+	// platform.
+	Replies map[string]func() telegram.ReplyStats
 	// Locker lets one process of many poll each feed; nil polls always.
 	Locker feed.Locker
 	// Listeners hear of every new article from the feeds.
@@ -44,11 +48,14 @@ type app struct {
 	closers   []func() error
 }
 
-// platform is one platform the bot serves: its traits, and the adapter's
-// sender that delivery uses.
+// platform is one platform the bot serves: its traits, the adapter's
+// sender that delivery uses, and its reply counts.
 type platform struct {
 	Traits core.Platform
 	Sender core.Sender
+	// Replies counts the adapter's replies, for the metrics; nil when it
+	// counts none.
+	Replies func() telegram.ReplyStats
 }
 
 // Close releases the parts in reverse order of opening.
@@ -73,7 +80,9 @@ func loadCatalog(cfg config) (*locales.Catalog, error) {
 
 // build opens the store, loads content and builds the engines for the
 // given platforms, whose adapters exist already. Nothing runs yet.
-func build(ctx context.Context, cfg config, log *slog.Logger, cat *locales.Catalog, platforms ...platform) (_ *app, err error) {
+// lim is the platforms' shared limiter (openLimiter), built before the
+// adapters.
+func build(ctx context.Context, cfg config, log *slog.Logger, cat *locales.Catalog, lim delivery.Limiter, platforms ...platform) (_ *app, err error) {
 	a := &app{Catalog: cat}
 	defer func() {
 		if err != nil {
@@ -114,7 +123,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, cat *locales.Catal
 	if err != nil {
 		return nil, err
 	}
-	if err := a.openDelivery(log, chats, render, platforms); err != nil {
+	if err := a.openDelivery(log, chats, render, lim, platforms); err != nil {
 		return nil, err
 	}
 	a.Desk, err = push.New(push.Config{}, push.Deps{
@@ -180,24 +189,24 @@ func (a *app) openStore(ctx context.Context, cfg config, log *slog.Logger) error
 }
 
 // openDelivery builds the delivery engine on the store's kind of queue,
-// with the platforms' senders and limits.
-func (a *app) openDelivery(log *slog.Logger, chats *core.Chats, render *core.Renderer, platforms []platform) error {
-	limits := map[string]delivery.Limits{}
+// with the platforms' senders and their shared limiter.
+func (a *app) openDelivery(log *slog.Logger, chats *core.Chats, render *core.Renderer, lim delivery.Limiter, platforms []platform) error {
 	senders := map[string]core.Sender{}
+	a.Replies = map[string]func() telegram.ReplyStats{}
 	for _, p := range platforms {
 		a.Platforms = append(a.Platforms, p.Traits.Name)
-		limits[p.Traits.Name] = delivery.LimitsOf(p.Traits)
 		senders[p.Traits.Name] = p.Sender
+		if p.Replies != nil {
+			a.Replies[p.Traits.Name] = p.Replies
+		}
 	}
-	deps := delivery.Deps{Senders: senders, Store: a.Store, Chats: chats, Report: render.BroadcastReport, Logger: log}
+	deps := delivery.Deps{Senders: senders, Store: a.Store, Chats: chats, Report: render.BroadcastReport, Logger: log, Limiter: lim}
 	if st, ok := a.Store.(*redisstore.Store); ok {
 		deps.Queue = redis.NewQueue(st.Client(), st.Prefix())
 		deps.Ledger = redis.NewLedger(st.Client(), st.Prefix(), 0)
-		deps.Limiter = redis.NewLimiter(st.Client(), st.Prefix(), limits)
 	} else {
 		deps.Queue = delivery.NewMemoryQueue()
 		deps.Ledger = delivery.NewMemoryLedger()
-		deps.Limiter = delivery.NewMemoryLimiter(limits)
 	}
 	d, err := delivery.New(delivery.Config{}, deps)
 	if err != nil {

@@ -32,6 +32,7 @@ type config struct {
 	DiscordRate   int           // DISCORD_RATE_GLOBAL, requests per second
 	AlertGrace    time.Duration // NEWSBOT_ALERT_GRACE: wait for sibling editions
 	RedisWait     time.Duration // how long to retry an unreachable Redis at start
+	HA            haConfig      // replies under load, several processes (ha.go)
 	getenv        func(string) string
 }
 
@@ -114,6 +115,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.Telegram, err = telegram.ConfigFromEnv(getenv); err != nil {
 		return c, &configError{"", err.Error()}
 	}
+	if c.HA, err = haConfigFromEnv(getenv); err != nil {
+		return c, err
+	}
+	c.Telegram.ReplyDeadline = c.HA.ReplyDeadline
 	if path := getenv("NEWSBOT_CONFIG"); path != "" {
 		f, err := os.Open(path)
 		if err != nil {

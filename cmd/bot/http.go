@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/newsbot/newsbot/adapters/telegram"
 	"github.com/newsbot/newsbot/core"
 )
 
@@ -50,6 +51,18 @@ func (a *app) metrics() *prometheus.Registry {
 			}
 			return float64(n)
 		})
+	}
+	for platform, stats := range a.Replies {
+		labels := prometheus.Labels{"platform": platform}
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "newsbot", Name: "replies_sent_total",
+			Help: "Replies sent in full.", ConstLabels: labels}, func() float64 { return float64(stats().Sent) }))
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "newsbot", Name: "replies_rate_limited_total",
+			Help: "429 answers to replies, each retried after retry_after.", ConstLabels: labels}, func() float64 { return float64(stats().RateLimited) }))
+		for _, reason := range telegram.DropReasons {
+			reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "newsbot", Name: "replies_dropped_total",
+				Help: "Replies given up, by reason.", ConstLabels: prometheus.Labels{"platform": platform, "reason": reason}},
+				func() float64 { return float64(stats().Dropped[reason]) }))
+		}
 	}
 	if c, ok := a.Store.(cacheCounter); ok {
 		gauge("cache_hit_ratio", "Share of cache lookups (summaries, searches) that hit.", nil, c.HitRatio)

@@ -88,25 +88,38 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 	}
 	// Adapters first: each gives its traits and its sender; the engine
 	// built from them is handed to the adapter when it runs.
+	// The shared limiter comes before them: every message to a platform,
+	// reply or broadcast, takes its slot there.
 	var (
 		bot  *telegram.Bot
 		chat *console.Chat
 		p    platform
 	)
+	traits := console.Traits
+	if cfg.Telegram.Enabled() {
+		traits = telegram.Traits
+		traits.Global.Count = cfg.TelegramRate
+	}
+	lim, closeLimiter, err := openLimiter(cfg, traits)
+	if err != nil {
+		fmt.Fprintf(stderr, "newsbot: invalid configuration: %v\n", err)
+		return 2
+	}
+	defer closeLimiter()
 	if cfg.Telegram.Enabled() {
 		tgcfg := cfg.Telegram
 		tgcfg.HTTPAddr = "" // one HTTP server serves metrics, health and the webhook
+		tgcfg.Gate = lim
 		if bot, err = telegram.New(ctx, tgcfg, cat, log); err != nil {
 			fmt.Fprintf(stderr, "newsbot: telegram: %v\n", err)
 			return 1
 		}
-		p = platform{Traits: telegram.Traits, Sender: bot}
-		p.Traits.Global.Count = cfg.TelegramRate
+		p = platform{Traits: traits, Sender: bot, Replies: bot.ReplyStats}
 	} else {
 		chat = console.New(console.Options{Locale: *locale, Moderator: *moderator, Prompt: prompt(stdin)})
-		p = platform{Traits: console.Traits, Sender: chat}
+		p = platform{Traits: traits, Sender: chat}
 	}
-	app, err := build(ctx, cfg, log, cat, p)
+	app, err := build(ctx, cfg, log, cat, lim, p)
 	if err != nil {
 		var ce *configError
 		if errors.As(err, &ce) {
@@ -200,7 +213,13 @@ func runIngest(ctx context.Context, cfg config, log *slog.Logger, args []string,
 		fmt.Fprintf(stderr, "newsbot: invalid configuration: %v\n", err)
 		return 2
 	}
-	app, err := build(ctx, cfg, log, cat, platform{Traits: console.Traits, Sender: console.New(console.Options{})})
+	lim, closeLimiter, err := openLimiter(cfg, console.Traits)
+	if err != nil {
+		fmt.Fprintf(stderr, "newsbot: invalid configuration: %v\n", err)
+		return 2
+	}
+	defer closeLimiter()
+	app, err := build(ctx, cfg, log, cat, lim, platform{Traits: console.Traits, Sender: console.New(console.Options{})})
 	if err != nil {
 		fmt.Fprintf(stderr, "newsbot: %v\n", err)
 		return 1

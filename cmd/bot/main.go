@@ -9,6 +9,7 @@
 //	bot summarize -lang xx FILE|-  summarize a plain-text article
 //	bot eval-summaries         ROUGE of the summarizer against Lead-3
 //	bot bench-fanout [-chats N -rate N -consumers N -crash F]  delivery benchmark
+//	bot bench-replies [-users N -rate N -chats N]  replies under load, with a broadcast
 //
 // Configuration comes from the environment; see README.md.
 package main
@@ -64,8 +65,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runEvalSummaries(args, stdout, stderr)
 	case "bench-fanout":
 		return runBenchFanout(ctx, cfg, args, stdout, stderr)
+	case "bench-replies":
+		return runBenchReplies(ctx, cfg, args, stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "newsbot: unknown subcommand %q (expected run, ingest, summarize, eval-summaries or bench-fanout)\n", sub)
+		fmt.Fprintf(stderr, "newsbot: unknown subcommand %q (expected run, ingest, summarize, eval-summaries, bench-fanout or bench-replies)\n", sub)
 		return 2
 	}
 }

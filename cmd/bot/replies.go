@@ -1,0 +1,258 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+	"golang.org/x/time/rate"
+
+	"github.com/newsbot/newsbot/adapters/telegram"
+	"github.com/newsbot/newsbot/adapters/telegram/telegramtest"
+	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/core"
+)
+
+// repliesBench configures benchReplies.
+type repliesBench struct {
+	Users    int           // users sending a command at once (600)
+	Rate     int           // the fake Bot API's global limit, messages per second (100)
+	Chats    int           // chats of a breaking-news broadcast running meanwhile (0: none)
+	RedisURL string        // the store, queue and limiter on Redis; "" in memory
+	Settle   time.Duration // how long the broadcast runs before the users send (2s)
+}
+
+// runBenchReplies is `bot bench-replies`: the real Telegram adapter, engine
+// and delivery against the fake Bot API with Telegram's limits (the global
+// one set by -rate, one message a second per private chat with bursts of
+// 3, 429 with retry_after beyond them); -users users send /subscribe at
+// once, optionally while a -chats broadcast runs at the global limit. Its
+// last line is the figure.
+func runBenchReplies(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench-replies", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	rb := repliesBench{RedisURL: cfg.RedisURL, Settle: 2 * time.Second}
+	fs.IntVar(&rb.Users, "users", 600, "users sending a command at the same time")
+	fs.IntVar(&rb.Rate, "rate", 100, "the fake Bot API's global limit, messages per second")
+	fs.IntVar(&rb.Chats, "chats", 0, "chats of a breaking-news broadcast running meanwhile (0: none)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if rb.Users < 1 || rb.Rate < 1 || rb.Chats < 0 {
+		fmt.Fprintln(stderr, "usage: bot bench-replies [-users N ≥ 1] [-rate N ≥ 1] [-chats N ≥ 0]")
+		return 2
+	}
+	if err := benchReplies(ctx, rb, stdout); err != nil {
+		fmt.Fprintf(stderr, "newsbot: bench-replies: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// benchReplies runs the bench and prints, last,
+//
+//	replies: users=U answered=A dropped=D p50=… p99=… 429s=N
+//
+// where a reply's latency runs from the user's message reaching the Bot
+// API to the bot's answer being accepted there, dropped counts the replies
+// the bot gave up (ReplyStats), and 429s every 429 the Bot API answered.
+// With a broadcast, a line before it gives the broadcast's figures.
+func benchReplies(ctx context.Context, rb repliesBench, w io.Writer) error {
+	srv := telegramtest.NewServer(telegramtest.Options{PerChat: 1, PerChatBurst: 3, Global: rate.Limit(rb.Rate), GlobalBurst: rb.Rate})
+	defer srv.Close()
+	prefix := fmt.Sprintf("bench-replies:%d:", time.Now().UnixNano())
+	vars := map[string]string{
+		"TELEGRAM_BOT_TOKEN": srv.Token(), "TELEGRAM_API_ENDPOINT": srv.Endpoint(),
+		"TELEGRAM_RATE_GLOBAL": strconv.Itoa(rb.Rate), "REDIS_URL": rb.RedisURL, "REDIS_PREFIX": prefix,
+	}
+	cfg, err := loadConfig(func(k string) string { return vars[k] })
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.DiscardHandler)
+	cat, err := loadCatalog(cfg)
+	if err != nil {
+		return err
+	}
+	traits := telegram.Traits
+	traits.Global.Count = rb.Rate
+	lim, closeLimiter, err := openLimiter(cfg, traits)
+	if err != nil {
+		return err
+	}
+	defer closeLimiter()
+	tgcfg := cfg.Telegram
+	tgcfg.Gate, tgcfg.PollTimeout = lim, time.Second
+	bot, err := telegram.New(ctx, tgcfg, cat, log)
+	if err != nil {
+		return err
+	}
+	app, err := build(ctx, cfg, log, cat, lim, platform{Traits: traits, Sender: bot, Replies: bot.ReplyStats})
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	if rb.RedisURL != "" {
+		defer deleteKeys(rb.RedisURL, prefix)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	waitDelivery := app.runDelivery(runCtx, log)
+	botDone := make(chan error, 1)
+	go func() { botDone <- bot.Run(runCtx, app.Engine) }()
+	defer func() {
+		stop()
+		<-botDone
+		waitDelivery()
+	}()
+
+	// The broadcast's chats, and the users: different chats.
+	isUser := map[string]bool{}
+	for i := range rb.Users {
+		isUser[strconv.Itoa(1_000_000+i)] = true
+	}
+	for i := range rb.Chats {
+		id := int64(2_000_000 + i)
+		srv.AddChat(telegramtest.Chat{ID: id, Type: "private"})
+		if _, err := app.Store.Subscribe(ctx, core.ChatRef{Platform: telegram.Platform, ID: strconv.FormatInt(id, 10)}, content.Breaking); err != nil {
+			return err
+		}
+	}
+	backend := "memory"
+	if rb.RedisURL != "" {
+		backend = "redis"
+	}
+	fmt.Fprintf(w, "bench: %d users at once, Bot API limits %d/s global and 1/s per chat (burst 3), broadcast to %d chats, store=%s\n",
+		rb.Users, rb.Rate, rb.Chats, backend)
+
+	var b core.Broadcast
+	start := time.Now()
+	if rb.Chats > 0 {
+		b = core.Broadcast{
+			ID: "bench" + strconv.FormatInt(start.UnixNano(), 36), Kind: core.BroadcastBreaking, Priority: core.PriorityBreaking,
+			Section: content.Breaking, Fallback: "en", Confirmed: start,
+			Messages: map[string]core.Reply{"en": {Title: "Bench", Text: []string{"Breaking bench news."}}},
+		}
+		if err := app.Delivery.Start(ctx, b); err != nil {
+			return err
+		}
+		time.Sleep(rb.Settle) // the broadcast reaches the global limit
+	}
+	asked := map[string]time.Time{}
+	var mu sync.Mutex
+	for i := range rb.Users {
+		u := telegramtest.User{ID: int64(1_000_000 + i), FirstName: "U" + strconv.Itoa(i), LanguageCode: []string{"ro", "ru", "en"}[i%3]}
+		mu.Lock()
+		asked[strconv.FormatInt(u.ID, 10)] = time.Now()
+		mu.Unlock()
+		srv.UserMessage(u.ID, u, "/subscribe international")
+	}
+	asking := time.Now()
+
+	// Replies: the first message accepted in each user's chat.
+	deadline := asking.Add(cfg.HA.ReplyDeadline + 15*time.Second)
+	var lat []time.Duration
+	for {
+		lat = lat[:0]
+		for _, c := range srv.Calls("sendMessage") {
+			id := c.Params.Get("chat_id")
+			if c.Code != 200 || !isUser[id] {
+				continue
+			}
+			if t, ok := asked[id]; ok {
+				lat = append(lat, c.Time.Sub(t))
+			}
+		}
+		st := bot.ReplyStats()
+		dropped := int64(0)
+		for _, n := range st.Dropped {
+			dropped += n
+		}
+		if len(lat) >= rb.Users || int64(len(lat))+dropped >= int64(rb.Users) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	repliesDone := time.Now()
+
+	if rb.Chats > 0 {
+		for {
+			st, err := app.Delivery.Status(ctx, b.ID)
+			if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+				return err
+			}
+			if st.Done() {
+				break
+			}
+			if time.Since(start) > 3*time.Duration(rb.Chats/rb.Rate+1)*time.Second+time.Minute {
+				return fmt.Errorf("the broadcast did not finish: %+v", st)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		got := map[string]int{}
+		var first, last time.Time
+		repliesMeanwhile := 0
+		for _, c := range srv.Calls("sendMessage") {
+			if c.Code != 200 {
+				continue
+			}
+			id := c.Params.Get("chat_id")
+			if isUser[id] {
+				repliesMeanwhile++
+				continue
+			}
+			got[id]++
+			if first.IsZero() {
+				first = c.Time
+			}
+			last = c.Time
+		}
+		dup := 0
+		for _, n := range got {
+			dup += n - 1
+		}
+		elapsed := last.Sub(start)
+		left := float64(rb.Rate)*elapsed.Seconds() - float64(repliesMeanwhile)
+		fmt.Fprintf(w, "broadcast: chats=%d reached=%d dup=%d elapsed=%.1fs ideal=%.1fs (its chats and the replies at %d/s) efficiency=%.2f\n",
+			rb.Chats, len(got), dup, elapsed.Seconds(), float64(rb.Chats+repliesMeanwhile)/float64(rb.Rate), rb.Rate, float64(len(got)+dup)/left)
+	}
+	slices.Sort(lat)
+	pct := func(p float64) time.Duration {
+		if len(lat) == 0 {
+			return 0
+		}
+		return lat[min(len(lat)-1, int(p*float64(len(lat))))].Round(time.Millisecond)
+	}
+	st := bot.ReplyStats()
+	dropped := int64(0)
+	for _, n := range st.Dropped {
+		dropped += n
+	}
+	fmt.Fprintf(w, "replies: all answered %.1fs after the first command; 429s on replies %d, replies given up %v\n",
+		repliesDone.Sub(asking).Seconds(), st.RateLimited, st.Dropped)
+	fmt.Fprintf(w, "replies: users=%d answered=%d dropped=%d p50=%s p99=%s 429s=%d\n",
+		rb.Users, len(lat), dropped, pct(0.50), pct(0.99), srv.RateLimited())
+	return nil
+}
+
+// deleteKeys removes the bench's keys from Redis.
+func deleteKeys(url, prefix string) {
+	opts, err := goredis.ParseURL(url)
+	if err != nil {
+		return
+	}
+	c := goredis.NewClient(opts)
+	defer c.Close()
+	ctx := context.Background()
+	iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+	for iter.Next(ctx) {
+		c.Unlink(ctx, iter.Val())
+	}
+}

@@ -89,7 +89,15 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 				defer wg.Done()
 				defer func() { <-slots }()
 				defer e.metrics.inFlight.Add(-1)
-				e.handle(jobCtx, platform, d)
+				// A job left unfinished because a dependency failed (Redis
+				// restarting) is tried again here, kept alive meanwhile,
+				// rather than left for a reclaim; when stopping, it stays
+				// pending.
+				for attempt := 1; !e.handle(jobCtx, platform, d) && ctx.Err() == nil && jobCtx.Err() == nil; attempt++ {
+					if sleep(ctx, retryOwn(attempt)) != nil {
+						break
+					}
+				}
 				mu.Lock()
 				delete(inFlight, d.ID)
 				mu.Unlock()
@@ -106,12 +114,17 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 		defer keepAlive.Done()
 		touch := time.NewTicker(e.cfg.ReclaimAfter / 3)
 		defer touch.Stop()
+		beat := time.NewTicker(e.cfg.Liveness / 3)
+		defer beat.Stop()
 		for {
 			select {
 			case <-workersDone:
 				return
 			case <-jobCtx.Done():
 				return
+			case <-beat.C:
+				e.heartbeat(jobCtx, platform)
+				continue
 			case <-touch.C:
 			}
 			mu.Lock()
@@ -127,7 +140,10 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 			}
 		}
 	}()
-	lastReclaim, lastForget := time.Now(), time.Time{}
+	// Alive before the first fetch; the jobs of dead consumers are claimed
+	// at once.
+	e.heartbeat(ctx, platform)
+	lastReclaim, lastForget, lastClaim := time.Now(), time.Time{}, time.Time{}
 	for ctx.Err() == nil {
 		if f, ok := e.q.(consumerForgetter); ok && time.Since(lastForget) >= forgetConsumersAfter {
 			lastForget = time.Now()
@@ -147,7 +163,14 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 			ds  []Delivery
 			err error
 		)
-		if time.Since(lastReclaim) >= e.cfg.ReclaimAfter/3 {
+		if time.Since(lastClaim) >= e.cfg.Liveness/3 {
+			// Take over the jobs of consumers whose heartbeat lapsed.
+			lastClaim = time.Now()
+			ds, err = e.q.ClaimDead(ctx, platform, e.cfg.Consumer, n)
+			if len(ds) > 0 {
+				e.log.Info("claimed jobs of a dead consumer", slog.String("platform", platform), slog.Int("jobs", len(ds)))
+			}
+		} else if time.Since(lastReclaim) >= e.cfg.ReclaimAfter/3 {
 			// Take over the jobs of dead consumers.
 			lastReclaim = time.Now()
 			ds, err = e.q.Reclaim(ctx, platform, e.cfg.Consumer, e.cfg.ReclaimAfter, n)
@@ -169,6 +192,21 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 	wg.Wait()
 	close(workersDone)
 	keepAlive.Wait()
+}
+
+// heartbeat renews this consumer's liveness for platform.
+func (e *Engine) heartbeat(ctx context.Context, platform string) {
+	if err := e.q.Heartbeat(ctx, platform, e.cfg.Consumer, e.cfg.Liveness); err != nil && ctx.Err() == nil {
+		e.log.Warn("consumer heartbeat", slog.String("platform", platform), slog.Any("err", err))
+	}
+}
+
+// retryOwn is the wait before a consumer's try n (1, 2, …) of a job it
+// left unfinished: 250ms doubling up to 2s, with jitter, so that jobs
+// resume within seconds of a dependency coming back.
+func retryOwn(n int) time.Duration {
+	d := min(250*time.Millisecond<<min(n-1, 4), 2*time.Second)
+	return d/2 + rand.N(d/2+1)
 }
 
 // consumerForgetter is a Queue that keeps named consumers (delivery/redis).
@@ -203,44 +241,44 @@ func (e *Engine) give(slots chan struct{}, n int) {
 }
 
 // handle works on one job: skip it when its outcome is recorded, else
-// deliver, record, acknowledge.
-func (e *Engine) handle(ctx context.Context, platform string, d Delivery) {
+// deliver, record, acknowledge. It reports false when the job was left
+// pending unfinished (a dependency failed, or ctx ended): trying it again
+// is safe, its recorded outcome is never sent twice.
+func (e *Engine) handle(ctx context.Context, platform string, d Delivery) bool {
 	b, err := e.broadcast(ctx, d.Broadcast)
 	if core.ErrorCode(err) == core.CodeNotFound {
 		e.log.Warn("job of an unknown broadcast dropped", slog.String("broadcast", d.Broadcast))
-		e.ack(ctx, platform, d)
-		return
+		return e.ack(ctx, platform, d)
 	}
 	if err != nil {
-		return
+		return false
 	}
 	if prev, done, err := e.ledger.Outcome(ctx, b.ID, d.Chat); err != nil {
-		return
+		return false
 	} else if done {
 		if prev.Alias {
 			// The chat got the message as the new ID of a moved chat: its own
 			// job counts it, once.
 			prev.Alias = false
 			if !e.finish(ctx, b.ID, d.Chat, prev) {
-				return
+				return false
 			}
 		}
 		e.metrics.skipped.Add(1)
-		e.ack(ctx, platform, d)
-		return
+		return e.ack(ctx, platform, d)
 	}
 	o, err := e.deliver(ctx, b, d)
 	if err != nil {
-		return
+		return false
 	}
 	o.At = e.now()
 	if !e.finish(ctx, b.ID, d.Chat, o) {
-		return
+		return false
 	}
 	if o.Failed == "" && !b.Confirmed.IsZero() {
 		e.metrics.lag(o.At.Sub(b.Confirmed))
 	}
-	e.ack(ctx, platform, d)
+	return e.ack(ctx, platform, d)
 }
 
 // supersededBy returns the correction or retraction that superseded b, if
@@ -285,10 +323,15 @@ func (e *Engine) finish(ctx context.Context, id string, chat core.ChatRef, o Out
 	}
 }
 
-func (e *Engine) ack(ctx context.Context, platform string, d Delivery) {
-	if err := e.q.Ack(ctx, platform, d); err != nil && ctx.Err() == nil {
-		e.log.Warn("acknowledging a job", slog.String("platform", platform), slog.Any("err", err))
+// ack acknowledges d; it reports whether that worked.
+func (e *Engine) ack(ctx context.Context, platform string, d Delivery) bool {
+	if err := e.q.Ack(ctx, platform, d); err != nil {
+		if ctx.Err() == nil {
+			e.log.Warn("acknowledging a job", slog.String("platform", platform), slog.Any("err", err))
+		}
+		return false
 	}
+	return true
 }
 
 // deliver sends, edits or deletes one message, acting on failures by

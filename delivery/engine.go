@@ -51,6 +51,12 @@ type Config struct {
 	Drain time.Duration
 	// ListBatch is how many chats are listed and queued at once (500).
 	ListBatch int
+	// Liveness is how long a consumer's heartbeat lasts (3s); it is renewed
+	// three times as often, and every process claims the jobs of consumers
+	// whose heartbeat lapsed that often too (Queue.ClaimDead), so that the
+	// jobs of a process that died move within about 4/3 Liveness.
+	// ReclaimAfter stays the backstop for a consumer alive but stuck.
+	Liveness time.Duration
 }
 
 func (c *Config) defaults() {
@@ -80,6 +86,7 @@ func (c *Config) defaults() {
 	def(&c.Block, time.Second)
 	def(&c.ProgressEvery, 2*time.Second)
 	def(&c.Drain, c.ReclaimAfter*2/3)
+	def(&c.Liveness, 3*time.Second)
 }
 
 // validate reports a Config whose parts contradict each other.

@@ -20,6 +20,7 @@ type MemoryQueue struct {
 	seq       uint64
 	wake      chan struct{} // closed and replaced on every Enqueue
 	now       func() time.Time
+	alive     map[string]time.Time // platform + "\x00" + consumer -> end of its heartbeat
 }
 
 type memPlatform struct {
@@ -35,7 +36,7 @@ type memPending struct {
 
 // NewMemoryQueue returns an empty queue.
 func NewMemoryQueue() *MemoryQueue {
-	return &MemoryQueue{platforms: map[string]*memPlatform{}, wake: make(chan struct{}), now: time.Now}
+	return &MemoryQueue{platforms: map[string]*memPlatform{}, wake: make(chan struct{}), now: time.Now, alive: map[string]time.Time{}}
 }
 
 func (q *MemoryQueue) platform(p string) *memPlatform {
@@ -117,6 +118,36 @@ func (q *MemoryQueue) Reclaim(_ context.Context, platform, consumer string, minI
 			break
 		}
 		if now.Sub(p.since) >= minIdle {
+			p.consumer, p.since = consumer, now
+			out = append(out, p.d)
+		}
+	}
+	return out, nil
+}
+
+// Heartbeat marks consumer alive for ttl.
+func (q *MemoryQueue) Heartbeat(_ context.Context, platform, consumer string, ttl time.Duration) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.alive[platform+"\x00"+consumer] = q.now().Add(ttl)
+	return nil
+}
+
+// ClaimDead takes over jobs pending with consumers whose heartbeat lapsed.
+func (q *MemoryQueue) ClaimDead(_ context.Context, platform, consumer string, max int) ([]Delivery, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	mp := q.platform(platform)
+	now := q.now()
+	var out []Delivery
+	for i := 1; i >= 0; i-- {
+		for _, p := range mp.pending {
+			if len(out) >= max {
+				return out, nil
+			}
+			if prioIndex(p.d.Priority) != i || p.consumer == consumer || now.Before(q.alive[platform+"\x00"+p.consumer]) {
+				continue
+			}
 			p.consumer, p.since = consumer, now
 			out = append(out, p.d)
 		}

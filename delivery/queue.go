@@ -38,6 +38,14 @@ type Queue interface {
 	// Reclaim takes over up to max jobs of platform that another consumer
 	// took and left unacknowledged for longer than minIdle.
 	Reclaim(ctx context.Context, platform, consumer string, minIdle time.Duration, max int) ([]Delivery, error)
+	// Heartbeat tells the queue that consumer works on platform's jobs for
+	// ttl more; a consumer whose heartbeat lapsed is dead (ClaimDead).
+	Heartbeat(ctx context.Context, platform, consumer string, ttl time.Duration) error
+	// ClaimDead takes over up to max pending jobs of platform held by
+	// consumers other than consumer whose heartbeat lapsed or never came,
+	// breaking news first. Jobs of live consumers stay with them, and two
+	// consumers claiming at once never get the same job.
+	ClaimDead(ctx context.Context, platform, consumer string, max int) ([]Delivery, error)
 	// Touch tells the queue that consumer still works on ds, so that they
 	// are not reclaimed.
 	Touch(ctx context.Context, platform, consumer string, ds ...Delivery) error

@@ -38,6 +38,8 @@ type Parts struct {
 //     job arrives. Touch by a consumer that lost a job to a reclaim leaves
 //     the job with the one that reclaimed it, and repeated Reclaims of a
 //     few jobs reach every idle job, however many live ones come first.
+//     ClaimDead takes the jobs of consumers whose heartbeat lapsed or never
+//     came, breaking news first, and never those of a live consumer.
 //   - A ledger counts each (broadcast, chat) once, keeps the first outcome,
 //     and records Finished once the broadcast is listed and every job has
 //     an outcome, whichever comes last. Times are kept to the millisecond.
@@ -92,6 +94,7 @@ var queueCases = []struct {
 	{"PendingReclaimAck", queuePendingReclaimAck},
 	{"TouchAfterReclaim", queueTouchAfterReclaim},
 	{"ReclaimReachesEveryPending", queueReclaimReachesEveryPending},
+	{"ClaimDead", queueClaimDead},
 }
 
 var ledgerCases = []struct {
@@ -844,4 +847,65 @@ func limiterUnlimited(t *testing.T, l delivery.Limiter) {
 	if w, ok := reserve(t, l, free); !ok || w != 0 {
 		t.Errorf("a platform without limits after a 429: wait %s reserved %v", w, ok)
 	}
+}
+
+func queueClaimDead(t *testing.T, q delivery.Queue) {
+	ctx := context.Background()
+	hold := func(consumer string, ids ...string) {
+		t.Helper()
+		for _, id := range ids {
+			p := core.PriorityRoutine
+			if strings.HasPrefix(id, "h") {
+				p = core.PriorityBreaking
+			}
+			must(t, q.Enqueue(ctx, delivery.Job{Broadcast: id, Chat: tg(id), Priority: p}))
+		}
+		if ds := fetchAll(t, q, "tg", consumer, len(ids)); len(ds) != len(ids) {
+			t.Fatalf("%s fetched %s, want %s", consumer, broadcasts(ds), strings.Join(ids, ","))
+		}
+	}
+	claim := func(consumer string, max int) string {
+		t.Helper()
+		ds, err := q.ClaimDead(ctx, "tg", consumer, max)
+		must(t, err)
+		return broadcasts(ds)
+	}
+	for _, c := range []string{"live", "claimer", "other"} {
+		must(t, q.Heartbeat(ctx, "tg", c, time.Hour))
+	}
+	must(t, q.Heartbeat(ctx, "tg", "short", time.Second))
+	hold("live", "l1", "l2")
+	hold("dead", "d1", "hd2") // never heartbeats
+	hold("short", "s1", "s2")
+	// The dead consumer's jobs, breaking news first, max at a time.
+	if got := claim("claimer", 1); got != "hd2" {
+		t.Errorf("first claim of 1: %q, want hd2 (breaking first)", got)
+	}
+	if got := claim("claimer", 10); got != "d1" {
+		t.Errorf("second claim: %q, want d1", got)
+	}
+	// Now held by a live consumer: nobody takes them again.
+	if got := claim("other", 10); got != "" {
+		t.Errorf("claim while every holder is alive: %q", got)
+	}
+	if !sleepUntil(func() bool { return claim("other", 10) != "" }, 5*time.Second) {
+		t.Fatal("the jobs of a consumer whose heartbeat lapsed were never claimed")
+	}
+	// The claim that succeeded took s1 and s2; the live consumer keeps its own.
+	if got := claim("claimer", 10); got != "" {
+		t.Errorf("claim after the lapsed consumer's jobs moved: %q", got)
+	}
+	if n, err := q.Depth(ctx, "tg"); err != nil || n != 6 {
+		t.Errorf("depth %d %v, want the 6 jobs pending", n, err)
+	}
+}
+
+// sleepUntil polls cond every 20ms until it holds (true) or d passed.
+func sleepUntil(cond func() bool, d time.Duration) bool {
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return false
 }

@@ -44,8 +44,8 @@ func (k *killer) wrap(deps *delivery.Deps) {
 	deps.Senders = senders
 }
 
-// killableQueue refuses to hand out, keep alive or acknowledge jobs once
-// killed.
+// killableQueue refuses to hand out, keep alive or acknowledge jobs, and
+// stops its heartbeat, once killed.
 type killableQueue struct {
 	delivery.Queue
 	k *killer
@@ -63,6 +63,20 @@ func (q killableQueue) Reclaim(ctx context.Context, platform, consumer string, m
 		return nil, errKilled
 	}
 	return q.Queue.Reclaim(ctx, platform, consumer, minIdle, max)
+}
+
+func (q killableQueue) Heartbeat(ctx context.Context, platform, consumer string, ttl time.Duration) error {
+	if q.k.dead() {
+		return errKilled
+	}
+	return q.Queue.Heartbeat(ctx, platform, consumer, ttl)
+}
+
+func (q killableQueue) ClaimDead(ctx context.Context, platform, consumer string, max int) ([]delivery.Delivery, error) {
+	if q.k.dead() {
+		return nil, errKilled
+	}
+	return q.Queue.ClaimDead(ctx, platform, consumer, max)
 }
 
 func (q killableQueue) Touch(ctx context.Context, platform, consumer string, ds ...delivery.Delivery) error {

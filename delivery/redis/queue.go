@@ -224,6 +224,91 @@ func (q *Queue) Reclaim(ctx context.Context, platform, consumer string, minIdle 
 	return out, nil
 }
 
+func (q *Queue) aliveKey(platform, consumer string) string {
+	return q.prefix + "dq:" + platform + ":alive:" + consumer
+}
+
+// Heartbeat implements delivery.Queue: a key P dq:{platform}:alive:{consumer}
+// that expires after ttl.
+func (q *Queue) Heartbeat(ctx context.Context, platform, consumer string, ttl time.Duration) error {
+	return q.c.Set(ctx, q.aliveKey(platform, consumer), 1, ttl).Err()
+}
+
+// claimScript moves every entry pending with one consumer to another, at
+// once, so that two consumers claiming the same dead one never share an
+// entry. KEYS: stream. ARGV: group, dead consumer, new consumer, count.
+var claimScript = goredis.NewScript(`
+local p = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', tonumber(ARGV[4]), ARGV[2])
+if #p == 0 then return {} end
+local ids = {}
+for i, e in ipairs(p) do ids[i] = e[1] end
+return redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[3], 0, unpack(ids))
+`)
+
+// ClaimDead implements delivery.Queue: for each consumer of the group with
+// pending entries (XINFO CONSUMERS) whose alive key is gone, its entries
+// move to consumer (XPENDING + XCLAIM in one script), breaking news first.
+func (q *Queue) ClaimDead(ctx context.Context, platform, consumer string, max int) ([]delivery.Delivery, error) {
+	var out []delivery.Delivery
+	for _, p := range []core.Priority{core.PriorityBreaking, core.PriorityRoutine} {
+		s := q.stream(platform, p)
+		cs, err := q.c.XInfoConsumers(ctx, s, Group).Result()
+		if err != nil {
+			if strings.HasPrefix(err.Error(), "NOGROUP") || strings.Contains(err.Error(), "no such key") {
+				continue
+			}
+			return out, err
+		}
+		for _, c := range cs {
+			if len(out) >= max {
+				return out, nil
+			}
+			if c.Name == consumer || c.Pending == 0 {
+				continue
+			}
+			if n, err := q.c.Exists(ctx, q.aliveKey(platform, c.Name)).Result(); err != nil {
+				return out, err
+			} else if n > 0 {
+				continue
+			}
+			res, err := claimScript.Run(ctx, q.c, []string{s}, Group, c.Name, consumer, max-len(out)).Slice()
+			if err != nil {
+				return out, err
+			}
+			for _, d := range decode(claimed(res)) {
+				if d.Broadcast == "" {
+					q.c.XAck(ctx, s, Group, d.ID)
+					continue
+				}
+				d.Priority = p
+				out = append(out, d)
+			}
+		}
+	}
+	return out, nil
+}
+
+// claimed reads XCLAIM's reply as a script returns it: entries of an ID
+// and a flat list of fields, nil for an entry deleted meanwhile.
+func claimed(res []any) []goredis.XMessage {
+	var msgs []goredis.XMessage
+	for _, r := range res {
+		e, ok := r.([]any)
+		if !ok || len(e) != 2 {
+			continue
+		}
+		id, _ := e[0].(string)
+		m := goredis.XMessage{ID: id, Values: map[string]any{}}
+		fields, _ := e[1].([]any)
+		for i := 0; i+1 < len(fields); i += 2 {
+			k, _ := fields[i].(string)
+			m.Values[k] = fields[i+1]
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs
+}
+
 // touchScript resets the idle time of the entries consumer still holds,
 // leaving alone those another consumer reclaimed meanwhile.
 // KEYS: stream. ARGV: group, consumer, entry IDs.

@@ -10,6 +10,7 @@
 //	bot eval-summaries         ROUGE of the summarizer against Lead-3
 //	bot bench-fanout [-chats N -rate N -consumers N -crash F]  delivery benchmark
 //	bot bench-replies [-users N -rate N -chats N]  replies under load, with a broadcast
+//	bot bench-crash [-chats N -rate N]  bot processes killed with SIGKILL mid-broadcast (REDIS_URL)
 //
 // Configuration comes from the environment; see README.md.
 package main
@@ -67,8 +68,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBenchFanout(ctx, cfg, args, stdout, stderr)
 	case "bench-replies":
 		return runBenchReplies(ctx, cfg, args, stdout, stderr)
+	case "bench-crash":
+		return runBenchCrash(ctx, cfg, args, stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "newsbot: unknown subcommand %q (expected run, ingest, summarize, eval-summaries, bench-fanout or bench-replies)\n", sub)
+		fmt.Fprintf(stderr, "newsbot: unknown subcommand %q (expected run, ingest, summarize, eval-summaries, bench-fanout, bench-replies or bench-crash)\n", sub)
 		return 2
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -54,6 +55,8 @@ type Bot struct {
 	stopping bool   // Run is not running: the webhook refuses updates
 	engine   Engine // the engine Run was given
 	stats    replyStats
+	holder   string       // this process's name for the polling lease
+	polling  atomic.Value // string: PollingState
 }
 
 var (
@@ -97,6 +100,7 @@ func New(ctx context.Context, cfg Config, cat *locales.Catalog, log *slog.Logger
 		flood:      newFloodGuard(cfg.FloodPerMinute, time.Now),
 		work:       make(chan struct{}, cfg.Workers),
 		seen:       newRecentUpdates(1024),
+		holder:     holderName(),
 	}
 	b.admins = newAdminCache(cfg.AdminCacheTTL, b.fetchAdmins)
 	for _, id := range cfg.Moderators {

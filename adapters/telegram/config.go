@@ -66,6 +66,13 @@ type Config struct {
 	// and retry after 429s (REPLY_DEADLINE); DefaultReplyDeadline when
 	// zero. A reply still unsent then is given up and counted.
 	ReplyDeadline time.Duration
+	// Lease, when set, lets one process of many poll for updates at a
+	// time (long polling only; in webhook mode every process serves
+	// updates). nil polls always: one process. LeaseTTL is how long the
+	// lease lasts unless renewed (renewed every fifth of it);
+	// DefaultLeaseTTL when zero.
+	Lease    Lease
+	LeaseTTL time.Duration
 }
 
 // Enabled reports whether the Telegram bot should run: a token is set.
@@ -170,6 +177,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ReplyDeadline <= 0 {
 		c.ReplyDeadline = DefaultReplyDeadline
+	}
+	if c.LeaseTTL <= 0 {
+		c.LeaseTTL = DefaultLeaseTTL
 	}
 	if c.PartGap <= 0 {
 		c.PartGap = time.Second

@@ -38,6 +38,9 @@ func (b *Bot) Run(ctx context.Context, engine Engine) error {
 		return errors.New("telegram: Run needs an engine")
 	}
 	b.start(engine)
+	if b.cfg.WebhookURL == "" {
+		b.polling.Store(PollingStarting)
+	}
 	if err := b.setCommands(ctx); err != nil {
 		b.log.Warn("setting the command menus", slog.Any("err", err))
 	}
@@ -57,6 +60,17 @@ func (b *Bot) runPolling(ctx context.Context) error {
 		b.log.Warn("deleting the webhook before polling", slog.Any("err", err))
 	}
 	b.log.Info("taking updates by long polling", slog.Duration("timeout", b.cfg.PollTimeout))
+	if b.cfg.Lease != nil {
+		return b.pollUnderLease(ctx)
+	}
+	b.polling.Store(PollingHolding)
+	defer b.polling.Store(PollingOff)
+	return b.poll(ctx)
+}
+
+// poll takes updates by long polling until ctx ends, then confirms those
+// taken.
+func (b *Bot) poll(ctx context.Context) error {
 	offset, failures := 0, 0
 	backoff := minBackoff
 	for ctx.Err() == nil {

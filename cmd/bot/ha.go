@@ -35,33 +35,48 @@ func haConfigFromEnv(getenv func(string) string) (haConfig, error) {
 	return c, nil
 }
 
-// openLimiter builds the platforms' shared limiter, before the adapters
-// (which take their replies' slots from it) and delivery (which takes its
-// sends'): on Redis when REDIS_URL is set, shared by every process under
-// the store's key prefix, else in memory. close releases its connections.
-func openLimiter(cfg config, platforms ...core.Platform) (_ delivery.Limiter, close func() error, _ error) {
+// shared are the parts every process on one Redis shares, built before
+// the adapters: the platforms' limiter (the adapters take their replies'
+// slots from it, delivery its sends') and Telegram's polling lease.
+type shared struct {
+	Limiter delivery.Limiter
+	// PollLease lets one process poll Telegram; nil without Redis.
+	PollLease telegram.Lease
+	close     func() error
+}
+
+// Close releases the shared parts' connections.
+func (s shared) Close() error { return s.close() }
+
+// openShared builds the shared parts: on Redis when REDIS_URL is set,
+// under the store's key prefix, else in memory for this process alone.
+func openShared(cfg config, platforms ...core.Platform) (shared, error) {
 	limits := delivery.LimitsByName(platforms...)
 	if cfg.RedisURL == "" {
-		return delivery.NewMemoryLimiter(limits), func() error { return nil }, nil
+		return shared{Limiter: delivery.NewMemoryLimiter(limits), close: func() error { return nil }}, nil
 	}
 	rcfg, err := redisstore.ConfigFromEnv(cfg.getenv)
 	if err != nil {
-		return nil, nil, &configError{"", err.Error()}
+		return shared{}, &configError{"", err.Error()}
 	}
 	opts, err := goredis.ParseURL(rcfg.URL)
 	if err != nil {
-		return nil, nil, &configError{"REDIS_URL", "expected redis://[user:password@]host:port[/db] or rediss://… for TLS"}
+		return shared{}, &configError{"REDIS_URL", "expected redis://[user:password@]host:port[/db] or rediss://… for TLS"}
 	}
 	// A limiter that cannot answer quickly is passed by (replies go without
-	// it); never wait long on it.
+	// it), and a lease renewal must not hang: never wait long.
 	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout, opts.PoolTimeout = time.Second, time.Second, time.Second, time.Second
 	opts.ContextTimeoutEnabled = true
 	opts.MaxRetries = 1
-	opts.ClientName = "newsbot-limiter"
+	opts.ClientName = "newsbot-shared"
 	prefix := rcfg.Prefix
 	if prefix == "" {
 		prefix = redisstore.DefaultPrefix
 	}
 	c := goredis.NewClient(opts)
-	return redis.NewLimiter(c, prefix, limits), c.Close, nil
+	return shared{
+		Limiter:   redis.NewLimiter(c, prefix, limits),
+		PollLease: redisstore.NewLease(c, prefix, "telegram-polling"),
+		close:     c.Close,
+	}, nil
 }

@@ -106,16 +106,16 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 		traits = telegram.Traits
 		traits.Global.Count = cfg.TelegramRate
 	}
-	lim, closeLimiter, err := openLimiter(cfg, traits)
+	sh, err := openShared(cfg, traits)
 	if err != nil {
 		fmt.Fprintf(stderr, "newsbot: invalid configuration: %v\n", err)
 		return 2
 	}
-	defer closeLimiter()
+	defer sh.Close()
 	if cfg.Telegram.Enabled() {
 		tgcfg := cfg.Telegram
 		tgcfg.HTTPAddr = "" // one HTTP server serves metrics, health and the webhook
-		tgcfg.Gate = lim
+		tgcfg.Gate, tgcfg.Lease = sh.Limiter, sh.PollLease
 		if bot, err = telegram.New(ctx, tgcfg, cat, log); err != nil {
 			fmt.Fprintf(stderr, "newsbot: telegram: %v\n", err)
 			return 1
@@ -125,7 +125,7 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 		chat = console.New(console.Options{Locale: *locale, Moderator: *moderator, Prompt: prompt(stdin)})
 		p = platform{Traits: traits, Sender: chat}
 	}
-	app, err := build(ctx, cfg, log, cat, lim, p)
+	app, err := build(ctx, cfg, log, cat, sh.Limiter, p)
 	if err != nil {
 		var ce *configError
 		if errors.As(err, &ce) {
@@ -219,13 +219,13 @@ func runIngest(ctx context.Context, cfg config, log *slog.Logger, args []string,
 		fmt.Fprintf(stderr, "newsbot: invalid configuration: %v\n", err)
 		return 2
 	}
-	lim, closeLimiter, err := openLimiter(cfg, console.Traits)
+	sh, err := openShared(cfg, console.Traits)
 	if err != nil {
 		fmt.Fprintf(stderr, "newsbot: invalid configuration: %v\n", err)
 		return 2
 	}
-	defer closeLimiter()
-	app, err := build(ctx, cfg, log, cat, lim, platform{Traits: console.Traits, Sender: console.New(console.Options{})})
+	defer sh.Close()
+	app, err := build(ctx, cfg, log, cat, sh.Limiter, platform{Traits: console.Traits, Sender: console.New(console.Options{})})
 	if err != nil {
 		fmt.Fprintf(stderr, "newsbot: %v\n", err)
 		return 1

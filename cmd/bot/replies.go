@@ -84,13 +84,14 @@ func benchReplies(ctx context.Context, rb repliesBench, w io.Writer) error {
 	}
 	traits := telegram.Traits
 	traits.Global.Count = rb.Rate
-	lim, closeLimiter, err := openLimiter(cfg, traits)
+	sh, err := openShared(cfg, traits)
 	if err != nil {
 		return err
 	}
-	defer closeLimiter()
+	defer sh.Close()
+	lim := sh.Limiter
 	tgcfg := cfg.Telegram
-	tgcfg.Gate, tgcfg.PollTimeout = lim, time.Second
+	tgcfg.Gate, tgcfg.Lease, tgcfg.PollTimeout = lim, sh.PollLease, time.Second
 	bot, err := telegram.New(ctx, tgcfg, cat, log)
 	if err != nil {
 		return err

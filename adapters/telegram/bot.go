@@ -57,6 +57,8 @@ type Bot struct {
 	stats    replyStats
 	holder   string       // this process's name for the polling lease
 	polling  atomic.Value // string: PollingState
+	// pollFailing is set while getUpdates fails.
+	pollFailing atomic.Bool
 }
 
 var (

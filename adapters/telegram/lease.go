@@ -98,3 +98,28 @@ func (b *Bot) pollUnderLease(ctx context.Context) error {
 	b.polling.Store(PollingOff)
 	return nil
 }
+
+// Ready reports whether the bot takes updates or stands by for them, and
+// what it does, in words: in webhook mode, once Run serves; with long
+// polling, while its getUpdates succeed, or while another process holds
+// the polling lease.
+func (b *Bot) Ready() (bool, string) {
+	if b.cfg.WebhookURL != "" {
+		if b.isStopping() {
+			return false, "not serving the webhook"
+		}
+		return true, "serving the webhook"
+	}
+	switch b.PollingState() {
+	case PollingHolding:
+		if b.pollFailing.Load() {
+			return false, "polling, but getUpdates fails"
+		}
+		return true, "polling"
+	case PollingWaiting:
+		return true, "standing by: another process holds the polling lease"
+	case PollingStarting:
+		return false, "starting"
+	}
+	return false, "not polling"
+}

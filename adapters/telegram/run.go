@@ -88,6 +88,7 @@ func (b *Bot) poll(ctx context.Context) error {
 				return fmt.Errorf("telegram: getUpdates: the token was rejected: %w", err)
 			}
 			failures++
+			b.pollFailing.Store(true)
 			delay := backoff
 			var te *tgbotapi.Error
 			if errors.As(err, &te) && te.RetryAfter > 0 {
@@ -100,6 +101,7 @@ func (b *Bot) poll(ctx context.Context) error {
 			backoff = min(backoff*2, maxBackoff)
 			continue
 		}
+		b.pollFailing.Store(false)
 		if failures > 0 {
 			b.log.Info("getUpdates recovered", slog.Int("failures", failures))
 			failures, backoff = 0, minBackoff

@@ -45,7 +45,9 @@ type app struct {
 	Locker feed.Locker
 	// Listeners hear of every new article from the feeds.
 	Listeners []feed.Listener
-	closers   []func() error
+	// Ready are /readyz's checks beyond the store's (ready.go).
+	Ready   readiness
+	closers []func() error
 }
 
 // platform is one platform the bot serves: its traits, the adapter's

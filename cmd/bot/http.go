@@ -84,6 +84,7 @@ func (a *app) serveHTTP(ctx context.Context, addr string, webhook http.Handler, 
 		}
 		w.Write([]byte("ok\n"))
 	})
+	mux.HandleFunc("GET /readyz", a.readyz)
 	if webhook != nil {
 		mux.Handle("/", webhook)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -177,6 +178,27 @@ func TestTelegramEndToEnd(t *testing.T) {
 	}
 	if resp, err := http.Get("http://" + addr + "/healthz"); err != nil || resp.StatusCode != http.StatusOK {
 		t.Errorf("/healthz: %v %v", resp, err)
+	}
+	if !strings.Contains(string(body), `newsbot_replies_dropped_total{platform="telegram",reason="deadline"} 0`) {
+		t.Errorf("/metrics lacks the dropped replies by reason:\n%.3000s", body)
+	}
+	resp, err = http.Get("http://" + addr + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ready struct {
+		Ready  bool              `json:"ready"`
+		Checks map[string]string `json:"checks"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&ready)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || !ready.Ready || ready.Checks["store"] == "" || ready.Checks["telegram"] != "polling" {
+		t.Errorf("/readyz: %d %+v %v, want 200, ready, the store answering and Telegram polling", resp.StatusCode, ready, err)
+	}
+	// The same service with the healthcheck subcommand, as the container runs it.
+	var hout, herr bytes.Buffer
+	if code := run(context.Background(), []string{"healthcheck"}, strings.NewReader(""), &hout, &herr, env(map[string]string{"HTTP_ADDR": addr})); code != 0 {
+		t.Errorf("healthcheck: exit %d: %s %s", code, hout.String(), herr.String())
 	}
 	time.Sleep(300 * time.Millisecond)
 	if n := len(srv.Messages(reader.ID)); n != 2 {

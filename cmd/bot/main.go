@@ -11,6 +11,7 @@
 //	bot bench-fanout [-chats N -rate N -consumers N -crash F]  delivery benchmark
 //	bot bench-replies [-users N -rate N -chats N]  replies under load, with a broadcast
 //	bot bench-crash [-chats N -rate N]  bot processes killed with SIGKILL mid-broadcast (REDIS_URL)
+//	bot healthcheck [-path /readyz]  exit 0 when the running bot is ready (HTTP_ADDR)
 //
 // Configuration comes from the environment; see README.md.
 package main
@@ -70,8 +71,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBenchReplies(ctx, cfg, args, stdout, stderr)
 	case "bench-crash":
 		return runBenchCrash(ctx, cfg, args, stdout, stderr)
+	case "healthcheck":
+		return runHealthcheck(ctx, cfg, args, stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "newsbot: unknown subcommand %q (expected run, ingest, summarize, eval-summaries, bench-fanout, bench-replies or bench-crash)\n", sub)
+		fmt.Fprintf(stderr, "newsbot: unknown subcommand %q (expected run, ingest, summarize, eval-summaries, bench-fanout, bench-replies, bench-crash or healthcheck)\n", sub)
 		return 2
 	}
 }
@@ -150,6 +153,7 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 	}()
 	if len(cfg.Feeds.Sources) > 0 {
 		poller := feed.NewPoller(cfg.Feeds, app.articleSink(log), app.feedOptions(log)...)
+		app.Ready.add("feeds", feedsReady(poller, cfg.Feeds, time.Now))
 		go func() {
 			if err := poller.Run(ctx); err != nil && ctx.Err() == nil {
 				log.Error("feed poller stopped", slog.Any("err", err))
@@ -157,6 +161,9 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 		}()
 	}
 
+	if bot != nil {
+		app.Ready.add(telegram.Platform, func(context.Context) (bool, string) { return bot.Ready() })
+	}
 	var webhook http.Handler
 	if bot != nil && cfg.Telegram.WebhookURL != "" {
 		webhook = bot.Handler()

@@ -67,7 +67,9 @@ func (e *Engine) listing(ctx context.Context, b core.Broadcast, resume, retry bo
 		}
 		e.log.Warn("listing a broadcast's audience; retrying", slog.String("broadcast", b.ID), slog.Int("attempt", attempt), slog.Any("err", err))
 		resume = true
-		if e.sleep(ctx, e.backoff(min(attempt, 16))) != nil {
+		// At most 2s apart: a listing cut by a Redis restart goes on
+		// within seconds of Redis being back.
+		if e.sleep(ctx, min(e.backoff(min(attempt, 16)), 2*time.Second)) != nil {
 			return ctx.Err()
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -90,6 +91,7 @@ type crashRig struct {
 }
 
 func newCrashRig(ctx context.Context, url string, chats, perSec int, w io.Writer) (*crashRig, error) {
+	goredis.SetLogger(redisLogger{slog.New(slog.DiscardHandler)}) // the rig's own dial failures are expected
 	r := &crashRig{url: url, chats: chats, rate: perSec, w: w, prefix: fmt.Sprintf("bench-crash:%d:", time.Now().UnixNano())}
 	r.srv = telegramtest.NewServer(telegramtest.Options{Global: rate.Limit(perSec), GlobalBurst: perSec, PerChat: 1, PerChatBurst: 3})
 	var err error
@@ -115,9 +117,14 @@ func newCrashRig(ctx context.Context, url string, chats, perSec int, w io.Writer
 	if err != nil {
 		return nil, err
 	}
+	startLog, err := os.Create(filepath.Join(r.dir, "starter.log"))
+	if err != nil {
+		return nil, err
+	}
 	r.starter, err = delivery.New(delivery.Config{Consumer: "bench-crash-starter"}, delivery.Deps{
 		Queue: redis.NewQueue(r.c, r.prefix), Ledger: redis.NewLedger(r.c, r.prefix, time.Hour),
 		Senders: map[string]core.Sender{telegram.Platform: nowhere{}}, Store: r.st, Chats: pol,
+		Logger: slog.New(slog.NewTextHandler(startLog, nil)),
 	})
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@
 //	bot bench-fanout [-chats N -rate N -consumers N -crash F]  delivery benchmark
 //	bot bench-replies [-users N -rate N -chats N]  replies under load, with a broadcast
 //	bot bench-crash [-chats N -rate N]  bot processes killed with SIGKILL mid-broadcast (REDIS_URL)
+//	bot bench-redis-restart [-chats N -rate N -down D]  Redis stopped and restarted mid-broadcast
 //	bot healthcheck [-path /readyz]  exit 0 when the running bot is ready (HTTP_ADDR)
 //
 // Configuration comes from the environment; see README.md.
@@ -71,10 +72,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBenchReplies(ctx, cfg, args, stdout, stderr)
 	case "bench-crash":
 		return runBenchCrash(ctx, cfg, args, stdout, stderr)
+	case "bench-redis-restart":
+		return runBenchRedisRestart(ctx, cfg, args, stdout, stderr)
 	case "healthcheck":
 		return runHealthcheck(ctx, cfg, args, stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "newsbot: unknown subcommand %q (expected run, ingest, summarize, eval-summaries, bench-fanout, bench-replies, bench-crash or healthcheck)\n", sub)
+		fmt.Fprintf(stderr, "newsbot: unknown subcommand %q (expected run, ingest, summarize, eval-summaries, bench-fanout, bench-replies, bench-crash, bench-redis-restart or healthcheck)\n", sub)
 		return 2
 	}
 }

@@ -12,6 +12,7 @@
 //	bot bench-replies [-users N -rate N -chats N]  replies under load, with a broadcast
 //	bot bench-crash [-chats N -rate N]  bot processes killed with SIGKILL mid-broadcast (REDIS_URL)
 //	bot bench-redis-restart [-chats N -rate N -down D]  Redis stopped and restarted mid-broadcast
+//	bot soak [-users N -every D -duration D -rate N]  many users' commands for a while: latency, memory, goroutines
 //	bot healthcheck [-path /readyz]  exit 0 when the running bot is ready (HTTP_ADDR)
 //
 // Configuration comes from the environment; see README.md.
@@ -74,10 +75,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBenchCrash(ctx, cfg, args, stdout, stderr)
 	case "bench-redis-restart":
 		return runBenchRedisRestart(ctx, cfg, args, stdout, stderr)
+	case "soak":
+		return runSoak(ctx, cfg, args, stdout, stderr)
 	case "healthcheck":
 		return runHealthcheck(ctx, cfg, args, stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "newsbot: unknown subcommand %q (expected run, ingest, summarize, eval-summaries, bench-fanout, bench-replies, bench-crash, bench-redis-restart or healthcheck)\n", sub)
+		fmt.Fprintf(stderr, "newsbot: unknown subcommand %q (expected run, ingest, summarize, eval-summaries, bench-fanout, bench-replies, bench-crash, bench-redis-restart, soak or healthcheck)\n", sub)
 		return 2
 	}
 }

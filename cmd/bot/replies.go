@@ -66,53 +66,12 @@ func runBenchReplies(ctx context.Context, cfg config, args []string, stdout, std
 // the bot gave up (ReplyStats), and 429s every 429 the Bot API answered.
 // With a broadcast, a line before it gives the broadcast's figures.
 func benchReplies(ctx context.Context, rb repliesBench, w io.Writer) error {
-	srv := telegramtest.NewServer(telegramtest.Options{PerChat: 1, PerChatBurst: 3, Global: rate.Limit(rb.Rate), GlobalBurst: rb.Rate})
-	defer srv.Close()
-	prefix := fmt.Sprintf("bench-replies:%d:", time.Now().UnixNano())
-	vars := map[string]string{
-		"TELEGRAM_BOT_TOKEN": srv.Token(), "TELEGRAM_API_ENDPOINT": srv.Endpoint(),
-		"TELEGRAM_RATE_GLOBAL": strconv.Itoa(rb.Rate), "REDIS_URL": rb.RedisURL, "REDIS_PREFIX": prefix,
-	}
-	cfg, err := loadConfig(func(k string) string { return vars[k] })
+	rig, err := startReplyRig(ctx, rb.Rate, rb.RedisURL)
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.DiscardHandler)
-	cat, err := loadCatalog(cfg)
-	if err != nil {
-		return err
-	}
-	traits := telegram.Traits
-	traits.Global.Count = rb.Rate
-	sh, err := openShared(cfg, traits)
-	if err != nil {
-		return err
-	}
-	defer sh.Close()
-	lim := sh.Limiter
-	tgcfg := cfg.Telegram
-	tgcfg.Gate, tgcfg.Lease, tgcfg.PollTimeout = lim, sh.PollLease, time.Second
-	bot, err := telegram.New(ctx, tgcfg, cat, log)
-	if err != nil {
-		return err
-	}
-	app, err := build(ctx, cfg, log, cat, lim, platform{Traits: traits, Sender: bot, Replies: bot.ReplyStats})
-	if err != nil {
-		return err
-	}
-	defer app.Close()
-	if rb.RedisURL != "" {
-		defer deleteKeys(rb.RedisURL, prefix)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	waitDelivery := app.runDelivery(runCtx, log)
-	botDone := make(chan error, 1)
-	go func() { botDone <- bot.Run(runCtx, app.Engine) }()
-	defer func() {
-		stop()
-		<-botDone
-		waitDelivery()
-	}()
+	defer rig.close()
+	srv, bot, app, cfg := rig.srv, rig.bot, rig.app, rig.cfg
 
 	// The broadcast's chats, and the users: different chats.
 	isUser := map[string]bool{}
@@ -256,4 +215,75 @@ func deleteKeys(url, prefix string) {
 	for iter.Next(ctx) {
 		c.Unlink(ctx, iter.Val())
 	}
+}
+
+// replyRig is the real bot (Telegram adapter, engine, delivery) running
+// against the fake Bot API with Telegram's limits at a global rate.
+type replyRig struct {
+	srv   *telegramtest.Server
+	bot   *telegram.Bot
+	app   *app
+	cfg   config
+	close func()
+}
+
+// startReplyRig starts the bot on the store of redisURL under a fresh
+// prefix ("" in memory); close stops it and removes the keys.
+func startReplyRig(ctx context.Context, perSec int, redisURL string) (_ *replyRig, err error) {
+	r := &replyRig{}
+	var closers []func()
+	r.close = func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			r.close()
+		}
+	}()
+	r.srv = telegramtest.NewServer(telegramtest.Options{PerChat: 1, PerChatBurst: 3, Global: rate.Limit(perSec), GlobalBurst: perSec})
+	closers = append(closers, r.srv.Close)
+	prefix := fmt.Sprintf("bench-replies:%d:", time.Now().UnixNano())
+	vars := map[string]string{
+		"TELEGRAM_BOT_TOKEN": r.srv.Token(), "TELEGRAM_API_ENDPOINT": r.srv.Endpoint(),
+		"TELEGRAM_RATE_GLOBAL": strconv.Itoa(perSec), "REDIS_URL": redisURL, "REDIS_PREFIX": prefix,
+	}
+	if r.cfg, err = loadConfig(func(k string) string { return vars[k] }); err != nil {
+		return nil, err
+	}
+	log := slog.New(slog.DiscardHandler)
+	cat, err := loadCatalog(r.cfg)
+	if err != nil {
+		return nil, err
+	}
+	traits := telegram.Traits
+	traits.Global.Count = perSec
+	sh, err := openShared(r.cfg, traits)
+	if err != nil {
+		return nil, err
+	}
+	closers = append(closers, func() { sh.Close() })
+	tgcfg := r.cfg.Telegram
+	tgcfg.Gate, tgcfg.Lease, tgcfg.PollTimeout = sh.Limiter, sh.PollLease, time.Second
+	if r.bot, err = telegram.New(ctx, tgcfg, cat, log); err != nil {
+		return nil, err
+	}
+	if r.app, err = build(ctx, r.cfg, log, cat, sh.Limiter, platform{Traits: traits, Sender: r.bot, Replies: r.bot.ReplyStats}); err != nil {
+		return nil, err
+	}
+	closers = append(closers, func() { r.app.Close() })
+	if redisURL != "" {
+		closers = append(closers, func() { deleteKeys(redisURL, prefix) })
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	waitDelivery := r.app.runDelivery(runCtx, log)
+	botDone := make(chan error, 1)
+	go func() { botDone <- r.bot.Run(runCtx, r.app.Engine) }()
+	closers = append(closers, func() {
+		stop()
+		<-botDone
+		waitDelivery()
+	})
+	return r, nil
 }

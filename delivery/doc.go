@@ -7,8 +7,14 @@
 // (redis.Queue, in delivery/redis), an in-memory queue with the same
 // behaviour embedded (NewMemoryQueue). Breaking news has its own stream, always read first.
 // Any number of processes may run an Engine on the same Redis: each one is a
-// consumer of every platform's group, and jobs left pending by a dead
-// consumer are reclaimed (XAUTOCLAIM) after Config.ReclaimAfter. Consumers
+// consumer of every platform's group. Each consumer renews a heartbeat
+// (Queue.Heartbeat, Config.Liveness) and every process claims, at start and
+// every third of Liveness, the jobs pending with consumers whose heartbeat
+// lapsed (Queue.ClaimDead), so a dead process's jobs move within seconds;
+// jobs left idle by a consumer alive but stuck are reclaimed (XAUTOCLAIM)
+// after Config.ReclaimAfter. A job left unfinished because a dependency
+// failed (Redis restarting) is retried by its own consumer within seconds,
+// kept alive meanwhile, not left for a reclaim. Consumers
 // silent for an hour with no pending job are deleted from the groups, so
 // that restarts do not pile up consumer names.
 //
@@ -41,7 +47,9 @@
 //
 // Sends go through a Limiter that spaces them per platform and per chat,
 // shared by every process (a GCRA token bucket in a Redis Lua script,
-// redis.Limiter, or in memory). Failures are acted on by the class the adapter gave them (see
+// redis.Limiter, or in memory), with priorities: the adapters' interactive
+// replies book the shared bucket however far ahead, breaking news up to
+// 250ms and routine alerts up to 100ms (Horizon), so replies go first. Failures are acted on by the class the adapter gave them (see
 // core.DeliveryError): retry after exactly the time asked (and slow the
 // shared bucket) however many 429s come, for up to Config.RateLimitedFor
 // after the job was queued, retry transient ones with exponential backoff

@@ -300,12 +300,17 @@ func (r *crashRig) twoProcesses(ctx context.Context, at float64) (bool, error) {
 	if err := r.broadcast(ctx, id); err != nil {
 		return false, err
 	}
+	// The one killed is the one polling Telegram, so that the lease's
+	// takeover is measured too.
+	leaseKey := r.prefix + "lease:telegram-polling"
+	if held, _ := r.c.Get(ctx, leaseKey).Result(); strings.Contains(held, "-"+strconv.Itoa(b.Process.Pid)+"-") {
+		a, b = b, a
+	}
 	sent, victim, pending, err := r.killAt(ctx, a, id, at)
 	if err != nil {
 		return false, err
 	}
 	killed := time.Now()
-	leaseKey := r.prefix + "lease:telegram-polling"
 	held, _ := r.c.Get(ctx, leaseKey).Result()
 	victimHeld := strings.Contains(held, "-"+strconv.Itoa(a.Process.Pid)+"-")
 	moved, takeover := time.Duration(-1), time.Duration(-1)

@@ -79,6 +79,29 @@ func TestRedisUnreachable(t *testing.T) {
 	}
 }
 
+// TestRedisRefuses: a Redis that answers and refuses (a database that does
+// not exist, a wrong password) is a configuration error at once, not an
+// outage to wait for.
+func TestRedisRefuses(t *testing.T) {
+	url := redistest.URL(t)
+	base := strings.TrimSuffix(strings.TrimPrefix(url, "redis://"), "/0")
+	if strings.Contains(base, "/") || strings.Contains(base, "@") {
+		t.Skipf("REDIS_URL %s is not of the form redis://host:port/0", url)
+	}
+	for name, u := range map[string]string{
+		"no such db":     "redis://" + base + "/99",
+		"wrong password": "redis://nosuchuser:wrong@" + base + "/0",
+	} {
+		t.Run(name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(context.Background(), nil, strings.NewReader("/help\n"), &out, &errb, env(map[string]string{"REDIS_URL": u, "REDIS_WAIT": "1m"}))
+			if code != 2 || strings.Count(errb.String(), "\n") != 1 || !strings.Contains(errb.String(), "REDIS_URL:") {
+				t.Errorf("exit %d, stderr %q", code, errb.String())
+			}
+		})
+	}
+}
+
 // syncBuffer is a bytes.Buffer safe for one writer and concurrent readers.
 type syncBuffer struct {
 	mu  sync.Mutex

@@ -97,6 +97,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	logOut := &logWriter{w: stderr}
 	log := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
+	// Parts that log through slog's default (the search index) follow the
+	// same level and stay out of the terminal chat's replies too.
+	slog.SetDefault(log)
 	switch sub {
 	case "", "run":
 		return runBot(ctx, cfg, log, logOut, args, stdin, stdout, stderr)

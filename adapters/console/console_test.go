@@ -114,7 +114,7 @@ func TestNotAButton(t *testing.T) {
 // says in the alert's language.
 func TestPushedInWords(t *testing.T) {
 	s := &script{replies: map[string]core.Reply{
-		"/latest": {Lang: "en", Title: "Latest", Buttons: [][]core.Button{{{Label: "More", Data: "m"}}}},
+		"/latest":  {Lang: "en", Title: "Latest", Buttons: [][]core.Button{{{Label: "More", Data: "m"}}}},
 		"button:m": {Lang: "en", Title: "Latest", Edit: true},
 	}}
 	in, feed := io.Pipe()

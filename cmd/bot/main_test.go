@@ -9,8 +9,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-
-	"gopkg.in/yaml.v3"
 )
 
 func env(m map[string]string) func(string) string {
@@ -117,45 +115,6 @@ func TestUnknownSubcommand(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := run(context.Background(), []string{"frobnicate"}, strings.NewReader(""), &out, &errb, env(nil)); code != 2 {
 		t.Errorf("exit %d", code)
-	}
-}
-
-// TestComposeFile checks the production shape: Redis keeps data (append-only
-// file on a named volume) and the bot waits for it to be healthy.
-func TestComposeFile(t *testing.T) {
-	buf, err := os.ReadFile("../../docker-compose.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c struct {
-		Services map[string]struct {
-			Image       string
-			Command     []string
-			Volumes     []string
-			Healthcheck struct{ Test []string }
-			DependsOn   map[string]struct{ Condition string } `yaml:"depends_on"`
-			Environment map[string]string
-		}
-		Volumes map[string]any
-	}
-	if err := yaml.Unmarshal(buf, &c); err != nil {
-		t.Fatal(err)
-	}
-	redis, bot := c.Services["redis"], c.Services["bot"]
-	if !strings.Contains(strings.Join(redis.Command, " "), "--appendonly yes") {
-		t.Errorf("redis without appendonly: %v", redis.Command)
-	}
-	if len(redis.Healthcheck.Test) == 0 || len(redis.Volumes) == 0 {
-		t.Errorf("redis needs a healthcheck and a volume")
-	}
-	if _, ok := c.Volumes["redis-data"]; !ok {
-		t.Errorf("no named volume redis-data")
-	}
-	if bot.DependsOn["redis"].Condition != "service_healthy" {
-		t.Errorf("bot does not wait for a healthy redis")
-	}
-	if !strings.HasPrefix(bot.Environment["REDIS_URL"], "redis://redis:") {
-		t.Errorf("bot REDIS_URL %q", bot.Environment["REDIS_URL"])
 	}
 }
 
@@ -361,5 +320,17 @@ func TestHealthcheck(t *testing.T) {
 	}
 	if code := run(context.Background(), []string{"healthcheck"}, strings.NewReader(""), &out, &errb, env(nil)); code != 2 {
 		t.Errorf("no HTTP_ADDR: exit %d", code)
+	}
+}
+
+// TestFeedsExample: the README's example NEWSBOT_CONFIG file is one the
+// bot accepts.
+func TestFeedsExample(t *testing.T) {
+	cfg, err := loadConfig(env(map[string]string{"NEWSBOT_CONFIG": "../../docs/feeds.example.yaml"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Feeds.Sources) < 3 {
+		t.Errorf("the example has %d feeds", len(cfg.Feeds.Sources))
 	}
 }

@@ -438,7 +438,7 @@ func TestTimes(t *testing.T) {
 		t.Errorf("ru time: %s", all(r))
 	}
 	r = h.do(private("timer", "en", "/latest politics 1"))
-	if len(r.Items) != 1 || r.Items[0].Time != "Nov 28, 2026 12:00" {
+	if len(r.Items) != 1 || r.Items[0].Time != "28 Nov 2026, 12:00" {
 		t.Errorf("en date: %s", all(r))
 	}
 }

@@ -253,6 +253,11 @@ func TestLangFlag(t *testing.T) {
 	if code != 2 || !strings.Contains(errb.String(), "ro, ru, en") {
 		t.Errorf("-lang xx: exit %d, stderr %q", code, errb.String())
 	}
+	out.Reset()
+	// British English writes the day first.
+	if code := run(context.Background(), []string{"-lang", "en-GB"}, strings.NewReader("/read heat-en\n"), &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "27 Nov 2026") {
+		t.Errorf("-lang en-GB: exit %d, output %q", code, out.String())
+	}
 	errb.Reset()
 	// A system locale the bot does not speak is no error: the default
 	// language answers.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -127,7 +126,7 @@ func (a *app) openStore(ctx context.Context, cfg config, log *slog.Logger) error
 		if !redisUnreachable(err) {
 			// Redis answered and refused (a wrong DB or password, not
 			// Redis at all): no wait fixes that.
-			return &configError{"REDIS_URL", fmt.Sprintf("the server refused the connection: %v", errors.Unwrap(err))}
+			return &configError{"REDIS_URL", "the server refused the connection: " + redisReason(err)}
 		}
 		if time.Now().After(deadline) {
 			break

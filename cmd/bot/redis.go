@@ -28,3 +28,16 @@ func redisUnreachable(err error) bool {
 	var nerr net.Error
 	return errors.As(err, &nerr) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
+
+// redisReason is what the server or the connection said, without the
+// "redis: " prefixes that the store and go-redis each add.
+func redisReason(err error) string {
+	if u := errors.Unwrap(err); u != nil {
+		err = u // core.Error's own text is its code and key
+	}
+	msg := err.Error()
+	for strings.HasPrefix(msg, "redis: ") {
+		msg = strings.TrimPrefix(msg, "redis: ")
+	}
+	return msg
+}

@@ -49,11 +49,13 @@ type configError struct {
 	Var, Msg string
 }
 
+// Error is one line, even when the cause (a YAML parser's) has several.
 func (e *configError) Error() string {
+	msg := strings.Join(strings.Fields(e.Msg), " ")
 	if e.Var == "" {
-		return e.Msg // the message names the variable itself
+		return msg // the message names the variable itself
 	}
-	return e.Var + ": " + e.Msg
+	return e.Var + ": " + msg
 }
 
 // loadConfig reads the configuration from getenv. It never reads a file:

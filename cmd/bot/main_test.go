@@ -338,4 +338,14 @@ func TestFeedsExample(t *testing.T) {
 	if len(cfg.Feeds.Sources) < 3 {
 		t.Errorf("the example has %d feeds", len(cfg.Feeds.Sources))
 	}
+	// A file with several mistakes is still reported in one line.
+	bad := t.TempDir() + "/feeds.yaml"
+	if err := os.WriteFile(bad, []byte("feeds:\n  - lang: ro\n    url: https://example.com/ro.xml\n    colour: red\nintervl: 5m\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	code := run(context.Background(), nil, strings.NewReader(""), &out, &errb, env(map[string]string{"NEWSBOT_CONFIG": bad}))
+	if code != 2 || strings.Count(errb.String(), "\n") != 1 || !strings.Contains(errb.String(), "colour") || !strings.Contains(errb.String(), "intervl") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
 }

@@ -25,24 +25,22 @@ import (
 
 // config is everything the bot reads from the environment, validated once.
 type config struct {
-	RedisURL      string
-	RedisPrefix   string
-	ContentDir    string
-	Feeds         feed.Config // NEWSBOT_CONFIG's feeds plus NEWSBOT_FEEDS
-	DataDir       string
-	Langs         []string
-	DefaultLang   string
-	Location      *time.Location
-	TelegramToken string
-	DiscordToken  string
-	HTTPAddr      string
-	LogLevel      slog.Level
-	Telegram      telegram.Config
-	TelegramRate  int           // TELEGRAM_RATE_GLOBAL, messages per second
-	DiscordRate   int           // DISCORD_RATE_GLOBAL, requests per second
-	AlertGrace    time.Duration // NEWSBOT_ALERT_GRACE: wait for sibling editions
-	RedisWait     time.Duration // how long to retry an unreachable Redis at start
-	getenv        func(string) string
+	RedisURL     string
+	ContentDir   string
+	Feeds        feed.Config // NEWSBOT_CONFIG's feeds plus NEWSBOT_FEEDS
+	DataDir      string
+	Langs        []string
+	DefaultLang  string
+	Location     *time.Location
+	DiscordToken string
+	HTTPAddr     string
+	LogLevel     slog.Level
+	Telegram     telegram.Config
+	TelegramRate int           // TELEGRAM_RATE_GLOBAL, messages per second
+	DiscordRate  int           // DISCORD_RATE_GLOBAL, requests per second
+	AlertGrace   time.Duration // NEWSBOT_ALERT_GRACE: wait for sibling editions
+	RedisWait    time.Duration // how long to retry an unreachable Redis at start
+	getenv       func(string) string
 }
 
 // configError names the variable that is wrong and what it expects.
@@ -63,17 +61,15 @@ func (e *configError) Error() string {
 // secrets come from the environment only.
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
-		RedisURL:      getenv("REDIS_URL"),
-		RedisPrefix:   orDefault(getenv("REDIS_PREFIX"), "newsbot:"),
-		ContentDir:    getenv("NEWSBOT_CONTENT"),
-		DataDir:       getenv("NEWSBOT_DATA"),
-		DefaultLang:   strings.ToLower(orDefault(getenv("NEWSBOT_DEFAULT_LANG"), "ro")),
-		TelegramToken: getenv("TELEGRAM_BOT_TOKEN"),
-		DiscordToken:  getenv("DISCORD_BOT_TOKEN"),
-		HTTPAddr:      getenv("HTTP_ADDR"),
-		getenv:        getenv,
-		RedisWait:     30 * time.Second,
-		AlertGrace:    push.DefaultAlertGrace,
+		RedisURL:     getenv("REDIS_URL"),
+		ContentDir:   getenv("NEWSBOT_CONTENT"),
+		DataDir:      getenv("NEWSBOT_DATA"),
+		DefaultLang:  strings.ToLower(orDefault(getenv("NEWSBOT_DEFAULT_LANG"), "ro")),
+		DiscordToken: getenv("DISCORD_BOT_TOKEN"),
+		HTTPAddr:     getenv("HTTP_ADDR"),
+		getenv:       getenv,
+		RedisWait:    30 * time.Second,
+		AlertGrace:   push.DefaultAlertGrace,
 	}
 	available := locales.Available()
 	for _, l := range strings.Split(orDefault(getenv("NEWSBOT_LANGS"), "ro,ru,en"), ",") {

@@ -16,6 +16,10 @@
 //	P latest:s:{section}               zset    the same, per section
 //	P latest:ls:{lang}:{section}       zset    the same, per language and section
 //	P group:{group}                    set     IDs of a translation group's editions
+//	P urls                             hash    article URL (normalized, see
+//	                                           core.ArticleStore.ArticleByURL) -> the
+//	                                           ID of the article last saved with it
+//	P feeds:polled                     hash    feed URL -> its first full poll (Unix ms)
 //	P user:{platform}:{id}             string  core.UserSettings as JSON
 //	P chat:{platform}:{id}             string  core.ChatSettings as JSON
 //	P subs:chats:{b}                   hash    chat bucket b: "{platform}:{id}" ->

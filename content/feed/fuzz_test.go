@@ -39,13 +39,13 @@ func FuzzFeed(f *testing.F) {
 		store := newMapStore()
 		p := NewPoller(Config{Sources: []Source{{Lang: "ro", URL: feedURL}}}, store, WithSectionNames(testNames))
 		src := &p.feeds[0].src
-		if _, err := p.ingestBody(ctx, src, seed, feedURL); err != nil {
+		if _, err := p.ingestBody(ctx, src, seed, feedURL, true); err != nil {
 			t.Fatal(err)
 		}
 		before := store.all()
 
 		slow := time.AfterFunc(5*time.Second, func() { panic(fmt.Sprintf("ingesting %d bytes took over 5s: %q", len(body), body)) })
-		_, _ = p.ingestBody(ctx, src, body, feedURL)
+		_, _ = p.ingestBody(ctx, src, body, feedURL, true)
 		slow.Stop()
 
 		for id, old := range before {

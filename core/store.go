@@ -66,12 +66,13 @@ type ArticleStore interface {
 // backlog) are stored without being announced. Implementations are safe
 // for concurrent use.
 type FeedLog interface {
-	// FeedPolled returns when the feed (by URL) was first polled in full,
-	// or the zero time if never.
-	FeedPolled(ctx context.Context, feedURL string) (time.Time, error)
+	// FeedPolled returns when the feed was first polled in full, or the
+	// zero time if never. The caller names the feed (the poller: its
+	// language and URL).
+	FeedPolled(ctx context.Context, feed string) (time.Time, error)
 	// MarkFeedPolled records t as the feed's first full poll unless one is
 	// recorded already, and returns the recorded time.
-	MarkFeedPolled(ctx context.Context, feedURL string, t time.Time) (time.Time, error)
+	MarkFeedPolled(ctx context.Context, feed string, t time.Time) (time.Time, error)
 }
 
 // UserSettings are a user's choices.

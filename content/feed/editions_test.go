@@ -307,6 +307,18 @@ func TestNoBacklogFlood(t *testing.T) {
 	if got := got.list(); !slices.Equal(got, []string{fresh.Title, newer.Title}) {
 		t.Errorf("announced %q, want %q then %q", got, fresh.Title, newer.Title)
 	}
+
+	// A feed moved to another edition in the configuration: its items are
+	// new articles of that edition, and its backlog.
+	cfg := room.config()
+	cfg.Sources = []Source{{Lang: "en", URL: room.URL + "/ro/rss.xml"}}
+	moved := NewPoller(cfg, store, withClock(clock.now), WithListener(got.listener()))
+	if st := pollOnce(t, moved); st.New == 0 || st.Quiet != st.New {
+		t.Errorf("poll of a feed moved to another edition: %+v, want every new item quiet", st)
+	}
+	if n := len(got.list()); n != 2 {
+		t.Errorf("%d announcements after the feed moved, want still 2", n)
+	}
 }
 
 func TestFeedLogOption(t *testing.T) {
@@ -320,10 +332,10 @@ func TestFeedLogOption(t *testing.T) {
 		t.Fatalf("stats = %+v, want the backlog quiet", st)
 	}
 	ctx := context.Background()
-	if at, err := log.FeedPolled(ctx, room.URL+"/ro/rss.xml"); err != nil || !at.Equal(clock.now().Truncate(time.Millisecond)) {
+	if at, err := log.FeedPolled(ctx, "ro "+room.URL+"/ro/rss.xml"); err != nil || !at.Equal(clock.now().Truncate(time.Millisecond)) {
 		t.Errorf("feed log says %v (%v), want %v", at, err, clock.now())
 	}
-	if at, _ := store.FeedPolled(ctx, room.URL+"/ro/rss.xml"); !at.IsZero() {
+	if at, _ := store.FeedPolled(ctx, "ro "+room.URL+"/ro/rss.xml"); !at.IsZero() {
 		t.Errorf("the store's own feed log was written (%v) though WithFeedLog chose another", at)
 	}
 }

@@ -370,7 +370,7 @@ func (p *Poller) poll(ctx context.Context, fs *feedState) (Stats, error) {
 		return st, fs.invalid
 	}
 	if !fs.polled {
-		first, err := p.feedLog.FeedPolled(ctx, fs.src.URL)
+		first, err := p.feedLog.FeedPolled(ctx, fs.logKey())
 		if err != nil {
 			return st, fmt.Errorf("reading the feed log: %w", err)
 		}
@@ -393,7 +393,7 @@ func (p *Poller) poll(ctx context.Context, fs *feedState) (Stats, error) {
 		fs.v = resp.validators
 	}
 	if !fs.polled {
-		if _, err := p.feedLog.MarkFeedPolled(ctx, fs.src.URL, p.now()); err != nil {
+		if _, err := p.feedLog.MarkFeedPolled(ctx, fs.logKey(), p.now()); err != nil {
 			return st, fmt.Errorf("writing the feed log: %w", err)
 		}
 		fs.polled = true
@@ -401,25 +401,30 @@ func (p *Poller) poll(ctx context.Context, fs *feedState) (Stats, error) {
 	return st, nil
 }
 
+// logKey names the feed in the feed log: its language and URL, so that a
+// feed moved to another edition in the configuration, whose items become
+// new articles, counts as a new feed.
+func (fs *feedState) logKey() string { return fs.src.Lang + " " + fs.src.URL }
+
 // memFeedLog is the feed log of a poller whose store keeps none.
 type memFeedLog struct {
 	mu     sync.Mutex
 	polled map[string]time.Time
 }
 
-func (l *memFeedLog) FeedPolled(_ context.Context, feedURL string) (time.Time, error) {
+func (l *memFeedLog) FeedPolled(_ context.Context, feed string) (time.Time, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.polled[feedURL], nil
+	return l.polled[feed], nil
 }
 
-func (l *memFeedLog) MarkFeedPolled(_ context.Context, feedURL string, t time.Time) (time.Time, error) {
+func (l *memFeedLog) MarkFeedPolled(_ context.Context, feed string, t time.Time) (time.Time, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if first, ok := l.polled[feedURL]; ok {
+	if first, ok := l.polled[feed]; ok {
 		return first, nil
 	}
-	l.polled[feedURL] = t
+	l.polled[feed] = t
 	return t, nil
 }
 

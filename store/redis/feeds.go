@@ -11,8 +11,8 @@ import (
 
 // FeedPolled returns when the feed was first polled in full, or the zero
 // time (see core.FeedLog).
-func (s *Store) FeedPolled(ctx context.Context, feedURL string) (time.Time, error) {
-	v, err := s.rdb.HGet(ctx, s.key("feeds", "polled"), feedURL).Result()
+func (s *Store) FeedPolled(ctx context.Context, feed string) (time.Time, error) {
+	v, err := s.rdb.HGet(ctx, s.key("feeds", "polled"), feed).Result()
 	if errors.Is(err, goredis.Nil) {
 		return time.Time{}, nil
 	}
@@ -24,12 +24,12 @@ func (s *Store) FeedPolled(ctx context.Context, feedURL string) (time.Time, erro
 
 // MarkFeedPolled records t as the feed's first full poll unless one is
 // recorded (HSETNX), and returns the recorded time, in one round trip.
-func (s *Store) MarkFeedPolled(ctx context.Context, feedURL string, t time.Time) (time.Time, error) {
+func (s *Store) MarkFeedPolled(ctx context.Context, feed string, t time.Time) (time.Time, error) {
 	key := s.key("feeds", "polled")
 	var get *goredis.StringCmd
 	_, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		p.HSetNX(ctx, key, feedURL, t.UnixMilli())
-		get = p.HGet(ctx, key, feedURL)
+		p.HSetNX(ctx, key, feed, t.UnixMilli())
+		get = p.HGet(ctx, key, feed)
 		return nil
 	})
 	if err != nil {

@@ -19,7 +19,8 @@
 //	P urls                             hash    article URL (normalized, see
 //	                                           core.ArticleStore.ArticleByURL) -> the
 //	                                           ID of the article last saved with it
-//	P feeds:polled                     hash    feed URL -> its first full poll (Unix ms)
+//	P feeds:polled                     hash    feed ("{lang} {URL}" for the poller) ->
+//	                                           its first full poll (Unix ms)
 //	P user:{platform}:{id}             string  core.UserSettings as JSON
 //	P chat:{platform}:{id}             string  core.ChatSettings as JSON
 //	P subs:chats:{b}                   hash    chat bucket b: "{platform}:{id}" ->

@@ -185,9 +185,13 @@ func TestPageGainsAlternatesLater(t *testing.T) {
 	// The Russian item changes: its page is read again, conditionally, and
 	// the edition joins the older story.
 	announcedRu := ru.Title
-	room.edit(ru.Path, "Аэропорт Кишинёва открыл новый терминал")
+	room.edit(ru.Path, "Аэропорт Кишинёва открыл новый терминал",
+		"Терминал, построенный за два года, принял первых пассажиров.")
 	if st := next(t, p, clock); st.Updated != 1 || st.New != 0 {
 		t.Fatalf("stats = %+v, want 1 updated", st)
+	}
+	if a := stored(t, store, ru); !hasParagraphs(a, ru.Body) || slices.Contains(a.Body, "Администрация аэропорта обещает, что ожидание на досмотре сократится до десяти минут.") {
+		t.Errorf("body after the page changed = %q, want the page's new text only", a.Body)
 	}
 	if room.count(room.conditional, ru.Path) != 1 {
 		t.Errorf("the changed item's page was asked for %d times with validators, want once", room.count(room.conditional, ru.Path))

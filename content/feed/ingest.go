@@ -98,11 +98,13 @@ func (p *Poller) ingest(ctx context.Context, src *Source, it item, feedURL strin
 		}
 	}
 	if pageRead && d.excerptOnly && len(pg.body) > 0 {
+		// The page as it is now says more than the excerpt: its text is
+		// the body, also over a body taken from an older page.
 		body := pg.body
 		if body[0] == a.Lead {
 			body = body[1:]
 		}
-		if len(body) > len(a.Body) {
+		if len(body) > len(d.article.Body) {
 			a.Body = body
 		}
 	}

@@ -76,11 +76,15 @@ func (n *newsroom) link(path string, paths ...string) {
 	n.pages[path].alternates = paths
 }
 
-// edit changes a published edition's title in the feed and on its page.
-func (n *newsroom) edit(path, title string) {
+// edit changes a published edition's title in the feed and on its page,
+// and the page's text when body is given.
+func (n *newsroom) edit(path, title string, body ...string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.pages[path].Title = title
+	if body != nil {
+		n.pages[path].Body = body
+	}
 }
 
 func (n *newsroom) count(m map[string]int, path string) int {

@@ -52,7 +52,11 @@
 // editions join, so the first edition's group does not change when the
 // translations arrive. A page that gains alternates later links its article
 // when the item next changes. Groups never hold two editions of one
-// language: a story that would is left apart.
+// language: a story that would is left apart. A poller makes one link at a
+// time; processes that poll different feeds of one store may link at the
+// same moment, and in the rare case that two editions of one story arrive
+// together in two processes, each naming only the other, they can end in
+// two groups until either item changes.
 //
 // The story key of the first two ways is hashed into a group name ("g" and
 // 10 base32 characters). An article that already has a group keeps it, so

@@ -47,10 +47,11 @@
 // groups (editions that arrived unlinked), they merge: the oldest group,
 // the one whose first edition was published first, wins, and every edition
 // of the others moves into it (as Link moves them, saved as new versions).
-// An edition whose page names no stored edition yet (it came first, or its
-// page lists no alternates) gets a group of its own, which the later
-// editions join, so the first edition's group does not change when the
-// translations arrive. A page that gains alternates later links its article
+// An edition whose page names no stored edition yet (it came first, its
+// page lists no alternates, or the page cannot be had) gets a group of its
+// own, which the later editions join, so the first edition's group, and
+// the key of the story's alert, does not change when the translations
+// arrive. A page that gains alternates later links its article
 // when the item next changes. Groups never hold two editions of one
 // language: a story that would is left apart. A poller makes one link at a
 // time; processes that poll different feeds of one store may link at the

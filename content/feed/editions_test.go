@@ -223,6 +223,37 @@ func TestPageGainsAlternatesLater(t *testing.T) {
 	}
 }
 
+func TestFirstPageUnavailable(t *testing.T) {
+	room := newNewsroom(t)
+	store := newMapStore()
+	var got announcements
+	p, clock := newsroomPoller(t, room, store, storyAt.Add(-time.Minute), &got, "ro", "ru")
+
+	// The first edition's page cannot be had: the article is stored as the
+	// feed gives it, under the group it would have had, so that the story
+	// keeps one name when the translations join it.
+	ro := airport("ro", storyAt)
+	room.publish(ro)
+	room.mu.Lock()
+	room.down[ro.Path] = true
+	room.mu.Unlock()
+	next(t, p, clock)
+	first := stored(t, store, ro)
+	if first.Group == "" || len(first.Body) != 0 {
+		t.Fatalf("first edition: group %q, body %q; want a group of its own and the feed's excerpt only", first.Group, first.Body)
+	}
+	ru := airport("ru", storyAt.Add(2*time.Second))
+	room.publish(ru)
+	room.link(ru.Path, paths(ro, ru)...)
+	next(t, p, clock)
+	if a := stored(t, store, ru); a.Group != first.Group {
+		t.Errorf("ru edition group = %q, want the first edition's %q", a.Group, first.Group)
+	}
+	if got.groups[ro.Title] != first.Group || got.groups[ru.Title] != first.Group {
+		t.Errorf("announced with groups %v, want both %q", got.groups, first.Group)
+	}
+}
+
 func TestGroupsMerge(t *testing.T) {
 	room := newNewsroom(t)
 	store := newMapStore()

@@ -95,6 +95,12 @@ func (p *Poller) ingest(ctx context.Context, src *Source, it item, feedURL strin
 		}
 		if wantPage {
 			pg, _, pageRead = p.readPage(ctx, a.URL, false)
+			if !pageRead && !feedKeyed {
+				// The group the article would have had if its page named
+				// no stored edition, so that a story keeps one name (and
+				// one alert) however its editions are linked later.
+				a.Group = editionGroup(a.ID)
+			}
 		}
 	}
 	if pageRead && d.excerptOnly && len(pg.body) > 0 {

@@ -31,6 +31,7 @@ type newsroom struct {
 	// conditional counts the requests for a path that carried validators.
 	conditional map[string]int
 	notModified map[string]int
+	down        map[string]bool // paths that answer 503
 }
 
 // edition is one language edition of a story on the site.
@@ -54,6 +55,7 @@ func newNewsroom(t testing.TB) *newsroom {
 		hits:        map[string]int{},
 		conditional: map[string]int{},
 		notModified: map[string]int{},
+		down:        map[string]bool{},
 	}
 	n.Server = httptest.NewServer(http.HandlerFunc(n.serve))
 	t.Cleanup(n.Close)
@@ -107,6 +109,10 @@ func (n *newsroom) serve(w http.ResponseWriter, r *http.Request) {
 	n.hits[r.URL.Path]++
 	if r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "" {
 		n.conditional[r.URL.Path]++
+	}
+	if n.down[r.URL.Path] {
+		http.Error(w, "maintenance", http.StatusServiceUnavailable)
+		return
 	}
 	var b strings.Builder
 	var err error

@@ -79,6 +79,19 @@ const (
 	Off
 )
 
+// String returns "on", "off" or "default".
+func (s Switch) String() string {
+	switch s {
+	case On:
+		return "on"
+	case Off:
+		return "off"
+	case SwitchDefault:
+		return "default"
+	}
+	return fmt.Sprintf("Switch(%d)", int8(s))
+}
+
 // UnmarshalYAML reads a YAML boolean.
 func (s *Switch) UnmarshalYAML(n *yaml.Node) error {
 	var b bool
@@ -202,7 +215,7 @@ func (c *Config) validate() error {
 	case c.MaxAlertAge < 0:
 		return fmt.Errorf("feed: config max_alert_age %v is negative", c.MaxAlertAge)
 	case c.FetchPages < SwitchDefault || c.FetchPages > Off:
-		return fmt.Errorf("feed: config fetch_pages %d is not a Switch value", c.FetchPages)
+		return fmt.Errorf("feed: config fetch_pages %v is not on, off or default", c.FetchPages)
 	case c.DefaultSection != "" && !knownSection(c.DefaultSection):
 		return fmt.Errorf("feed: config default_section %q is not one of %v", c.DefaultSection, content.DefaultSections)
 	}

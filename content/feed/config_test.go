@@ -130,5 +130,8 @@ feeds:
 		if err := (Config{Sources: []Source{{Lang: "ro", URL: "https://a.md/x", Section: "nope"}}}).Validate(); err == nil {
 			t.Error("Validate accepted an unknown section")
 		}
+		if err := (Config{FetchPages: 7}).Validate(); err == nil || !strings.Contains(err.Error(), "fetch_pages Switch(7)") {
+			t.Errorf("Validate of fetch_pages 7 = %v, want an error naming it", err)
+		}
 	})
 }

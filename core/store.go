@@ -55,9 +55,9 @@ type ArticleStore interface {
 	// particular order; an empty group has none.
 	Editions(ctx context.Context, group string) ([]content.Article, error)
 	// ArticleByURL returns the newest version of the article last saved
-	// with url as its URL, or ErrNotFound. URLs are compared the way a
-	// browser would reach the same page: scheme (http and https alike) and
-	// host in any case, default port, fragment and trailing slash ignored.
+	// with url as its URL, or ErrNotFound. URLs that differ only in scheme
+	// (http or https), host case, a default port, the fragment or a
+	// trailing slash name the same article; the query counts.
 	ArticleByURL(ctx context.Context, url string) (content.Article, error)
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -119,7 +120,18 @@ func TestUnknownSubcommand(t *testing.T) {
 }
 
 func TestIngest(t *testing.T) {
-	srv := httptest.NewServer(http.FileServer(http.Dir("../../content/feed/testdata")))
+	// The feeds' article links are rewritten to this server, so that the
+	// article pages the poller fetches are asked of it, never of the
+	// Internet (it answers them 404).
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := os.ReadFile(filepath.Join("../../content/feed/testdata", filepath.Base(r.URL.Path)))
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(bytes.ReplaceAll(body, []byte("https://news.example.md"), []byte(srv.URL)))
+	}))
 	defer srv.Close()
 	var out, errb bytes.Buffer
 	feeds := "ro=" + srv.URL + "/ro_rss.xml,ru=" + srv.URL + "/ru_atom.xml,en=" + srv.URL + "/en_feed.json"

@@ -21,6 +21,8 @@ type Store struct {
 	mu       sync.RWMutex
 	articles map[string][]content.Article // every version, oldest first
 	groups   map[string]map[string]bool   // translation group -> article IDs
+	urls     map[string]string            // contract.URLKey of a URL -> article ID
+	polled   map[string]time.Time         // feed URL -> its first full poll
 	users    map[core.UserRef]core.UserSettings
 	chats    map[core.ChatRef]core.ChatSettings
 	chatSubs map[core.ChatRef]map[string]bool
@@ -43,6 +45,8 @@ func New() *Store {
 	return &Store{
 		articles: map[string][]content.Article{},
 		groups:   map[string]map[string]bool{},
+		urls:     map[string]string{},
+		polled:   map[string]time.Time{},
 		users:    map[core.UserRef]core.UserSettings{},
 		chats:    map[core.ChatRef]core.ChatSettings{},
 		chatSubs: map[core.ChatRef]map[string]bool{},

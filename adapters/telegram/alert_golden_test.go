@@ -12,7 +12,7 @@ import (
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/locales"
-	"github.com/newsbot/newsbot/push"
+	"github.com/newsbot/newsbot/push/pushtest"
 	"github.com/newsbot/newsbot/store/memory"
 )
 
@@ -56,20 +56,10 @@ func TestGoldenAlerts(t *testing.T) {
 		}
 		byID[a.ID] = a
 	}
-	clock := func() time.Time { return goldenNow }
-	rd, err := core.NewRenderer(core.RenderConfig{Location: goldenNow.Location()}, core.RenderDeps{Catalog: cat, Store: st, Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	chats, err := core.NewChats(core.ChatsConfig{DefaultLang: "ro", Location: goldenNow.Location(), Now: clock}, st, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
 	bc := &captured{}
-	desk, err := push.New(push.Config{}, push.Deps{Store: st, Catalog: cat, Renderer: rd, Chats: chats, Broadcaster: bc, Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
+	desk := pushtest.New(t, st, cat, pushtest.Options{
+		Broadcaster: bc, Now: func() time.Time { return goldenNow }, Location: goldenNow.Location(),
+	}).Desk
 	alerts := desk.Alerts(0)
 	defer alerts.Close()
 	for _, story := range []struct{ name, article string }{{"alert", "heat-ro"}, {"alert_one_edition", "boxer-ru"}} {

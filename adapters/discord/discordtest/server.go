@@ -144,18 +144,18 @@ func (s *Server) notify() {
 	s.changed = make(chan struct{})
 }
 
-// Wait waits until cond, called with the fake locked, holds; the test
-// fails after 10 seconds (a bound on a broken test, not a timing check).
+// Wait waits until cond holds, checking it again at every change of the
+// fake; the test fails after 10 seconds (a bound on a broken test, not a
+// timing check). cond may call the fake's methods.
 func (s *Server) Wait(what string, cond func() bool) {
 	s.t.Helper()
 	deadline := time.NewTimer(10 * time.Second)
 	defer deadline.Stop()
 	for {
 		s.mu.Lock()
-		ok := cond()
 		ch := s.changed
 		s.mu.Unlock()
-		if ok {
+		if cond() {
 			return
 		}
 		select {
@@ -217,7 +217,11 @@ func (s *Server) Heartbeats() int {
 // WaitReady waits until a gateway connection has been sent READY.
 func (s *Server) WaitReady() {
 	s.t.Helper()
-	s.Wait("READY", func() bool { return s.ready })
+	s.Wait("READY", func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.ready
+	})
 }
 
 func (s *Server) id() string {
@@ -239,7 +243,7 @@ func apiPrefix(path string) (string, bool) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/gateway-ws" {
+	if r.URL.Path == "/gateway-ws" || r.URL.Path == "/gateway-ws/" {
 		s.serveGateway(w, r)
 		return
 	}
@@ -576,8 +580,8 @@ func (s *Server) Answer(id string) Answer {
 }
 
 // WaitCallback waits for the response to interaction id.
-func (s *Server) WaitCallback(id string) Answer {
+func (s *Server) WaitCallback(id string) Callback {
 	s.t.Helper()
-	s.Wait("the response to interaction "+id, func() bool { return len(s.callbacks[id]) > 0 })
-	return s.Answer(id)
+	s.Wait("the response to interaction "+id, func() bool { return s.Answer(id).Callback.Type != 0 })
+	return s.Answer(id).Callback
 }

@@ -129,7 +129,7 @@ func applicationCommands(cat *locales.Catalog, infos []core.CommandInfo, def str
 		if info.Moderator {
 			perms = discordgo.PermissionAdministrator
 		}
-		names, descs := localized(cat, base, "dc_name_"+info.Name, "cmd_"+info.Name, log)
+		names, descs := localized(cat, "dc_name_"+info.Name, "cmd_"+info.Name, log)
 		c := &discordgo.ApplicationCommand{
 			Type:                     discordgo.ChatApplicationCommand,
 			Name:                     info.Name,
@@ -151,7 +151,7 @@ func applicationCommands(cat *locales.Catalog, infos []core.CommandInfo, def str
 }
 
 func applicationOption(cat *locales.Catalog, base string, o option, log *slog.Logger) *discordgo.ApplicationCommandOption {
-	names, descs := localized(cat, base, "dc_opt_"+o.name, "dc_optdesc_"+o.desc, log)
+	names, descs := localized(cat, "dc_opt_"+o.name, "dc_optdesc_"+o.desc, log)
 	ao := &discordgo.ApplicationCommandOption{
 		Type:                     o.kind,
 		Name:                     o.name,
@@ -175,8 +175,9 @@ func applicationOption(cat *locales.Catalog, base string, o option, log *slog.Lo
 }
 
 // localized returns the translations of a name and a description for
-// every language but base, under Discord's locale keys.
-func localized(cat *locales.Catalog, base, nameKey, descKey string, log *slog.Logger) (names, descs map[discordgo.Locale]string) {
+// every language of the catalog, under Discord's locale keys (the base
+// language's too: en-US and en-GB are locales of their own).
+func localized(cat *locales.Catalog, nameKey, descKey string, log *slog.Logger) (names, descs map[discordgo.Locale]string) {
 	names, descs = map[discordgo.Locale]string{}, map[discordgo.Locale]string{}
 	for _, l := range cat.Langs() {
 		name, desc := cat.T(l, nameKey, nil), cat.T(l, descKey, nil)
@@ -184,9 +185,6 @@ func localized(cat *locales.Catalog, base, nameKey, descKey string, log *slog.Lo
 		descOK := desc != "" && runes(desc) <= maxDescription
 		if !nameOK || !descOK {
 			log.Warn("a Discord translation breaks Discord's rules; the default is used", slog.String("lang", l), slog.String("name", name), slog.String("description", desc))
-		}
-		if l == base {
-			continue
 		}
 		for _, loc := range discordLocales(l) {
 			if nameOK {

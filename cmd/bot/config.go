@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/newsbot/newsbot/adapters/discord"
 	"github.com/newsbot/newsbot/adapters/telegram"
 	"github.com/newsbot/newsbot/content/feed"
 )
@@ -27,6 +28,7 @@ type config struct {
 	HTTPAddr      string
 	LogLevel      slog.Level
 	Telegram      telegram.Config
+	Discord       discord.Config
 	TelegramRate  int           // TELEGRAM_RATE_GLOBAL, messages per second
 	DiscordRate   int           // DISCORD_RATE_GLOBAL, requests per second
 	AlertGrace    time.Duration // NEWSBOT_ALERT_GRACE: wait for sibling editions
@@ -111,6 +113,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.Telegram, err = telegram.ConfigFromEnv(getenv); err != nil {
 		return c, &configError{"", err.Error()}
+	}
+	if c.Discord, err = discordConfig(getenv); err != nil {
+		return c, err
 	}
 	if path := getenv("NEWSBOT_CONFIG"); path != "" {
 		f, err := os.Open(path)

@@ -28,6 +28,7 @@ import (
 	_ "time/tzdata" // NEWSBOT_TZ works on machines without a zoneinfo database
 
 	"github.com/newsbot/newsbot/adapters/console"
+	"github.com/newsbot/newsbot/adapters/discord"
 	"github.com/newsbot/newsbot/adapters/telegram"
 	"github.com/newsbot/newsbot/content/feed"
 	"github.com/newsbot/newsbot/core"
@@ -78,9 +79,6 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if cfg.DiscordToken != "" {
-		log.Warn("DISCORD_BOT_TOKEN is set, but this version has no Discord adapter yet; it is ignored")
-	}
 	cat, err := loadCatalog(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "newsbot: invalid configuration: %v\n", err)
@@ -88,10 +86,13 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 	}
 	// Adapters first: each gives its traits and its sender; the engine
 	// built from them is handed to the adapter when it runs.
+	// With both tokens, one process serves Telegram and Discord; the
+	// terminal chat only when no platform is set up.
 	var (
-		bot  *telegram.Bot
-		chat *console.Chat
-		p    platform
+		bot       *telegram.Bot
+		dbot      *discord.Bot
+		chat      *console.Chat
+		platforms []platform
 	)
 	if cfg.Telegram.Enabled() {
 		tgcfg := cfg.Telegram
@@ -100,13 +101,23 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 			fmt.Fprintf(stderr, "newsbot: telegram: %v\n", err)
 			return 1
 		}
-		p = platform{Traits: telegram.Traits, Sender: bot}
+		p := platform{Traits: telegram.Traits, Sender: bot}
 		p.Traits.Global.Count = cfg.TelegramRate
-	} else {
-		chat = console.New(console.Options{Locale: *locale, Moderator: *moderator, Prompt: prompt(stdin)})
-		p = platform{Traits: console.Traits, Sender: chat}
+		platforms = append(platforms, p)
 	}
-	app, err := build(ctx, cfg, log, cat, p)
+	if cfg.Discord.Token != "" {
+		var p platform
+		if dbot, p, err = newDiscord(ctx, cfg, cat, log); err != nil {
+			fmt.Fprintf(stderr, "newsbot: %v\n", err)
+			return 1
+		}
+		platforms = append(platforms, p)
+	}
+	if len(platforms) == 0 {
+		chat = console.New(console.Options{Locale: *locale, Moderator: *moderator, Prompt: prompt(stdin)})
+		platforms = append(platforms, platform{Traits: console.Traits, Sender: chat})
+	}
+	app, err := build(ctx, cfg, log, cat, platforms...)
 	if err != nil {
 		var ce *configError
 		if errors.As(err, &ce) {
@@ -153,13 +164,8 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 		return 2
 	}
 
-	if bot != nil {
-		log.Info("telegram bot running")
-		if err := bot.Run(ctx, app.Engine); err != nil {
-			fmt.Fprintf(stderr, "newsbot: telegram: %v\n", err)
-			return 1
-		}
-		return 0
+	if bot != nil || dbot != nil {
+		return runAdapters(ctx, app.Engine, log, stderr, bot, dbot)
 	}
 
 	runErr := chat.Run(ctx, app.Engine, stdin, stdout)

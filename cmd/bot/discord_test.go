@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsbot/newsbot/adapters/discord/discordtest"
+	"github.com/newsbot/newsbot/adapters/telegram/telegramtest"
+)
+
+func TestInvalidDiscordConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"endpoint not http", map[string]string{"DISCORD_API_ENDPOINT": "ftp://discord.example"}, "DISCORD_API_ENDPOINT"},
+		{"endpoint without host", map[string]string{"DISCORD_API_ENDPOINT": "https://"}, "DISCORD_API_ENDPOINT"},
+		{"moderator not an ID", map[string]string{"DISCORD_MODERATORS": "123, @alice"}, "DISCORD_MODERATORS"},
+		{"guild not an ID", map[string]string{"DISCORD_GUILD_ID": "my-server"}, "DISCORD_GUILD_ID"},
+		{"shard without count", map[string]string{"DISCORD_SHARD_ID": "0"}, "DISCORD_SHARD_COUNT"},
+		{"count without shard", map[string]string{"DISCORD_SHARD_COUNT": "2"}, "DISCORD_SHARD_ID"},
+		{"shard past count", map[string]string{"DISCORD_SHARD_ID": "2", "DISCORD_SHARD_COUNT": "2"}, "DISCORD_SHARD_ID"},
+		{"count zero", map[string]string{"DISCORD_SHARD_ID": "0", "DISCORD_SHARD_COUNT": "0"}, "DISCORD_SHARD_COUNT"},
+		{"rate zero", map[string]string{"DISCORD_RATE_GLOBAL": "0"}, "DISCORD_RATE_GLOBAL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(context.Background(), nil, strings.NewReader(""), &out, &errb, env(tt.env))
+			if code != 2 {
+				t.Errorf("exit code %d, want 2; stderr: %s", code, errb.String())
+			}
+			lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
+			if len(lines) != 1 || !strings.Contains(lines[0], tt.want) {
+				t.Errorf("stderr %q is not one line naming %s", errb.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestDiscordConfig(t *testing.T) {
+	c, err := loadConfig(env(map[string]string{
+		"DISCORD_BOT_TOKEN": "tok", "DISCORD_API_ENDPOINT": "http://127.0.0.1:9/proxy/", "DISCORD_MODERATORS": " 11 ,22,",
+		"DISCORD_GUILD_ID": "33", "DISCORD_SHARD_ID": "1", "DISCORD_SHARD_COUNT": "4", "DISCORD_RATE_GLOBAL": "40",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := c.Discord
+	if d.Token != "tok" || d.APIEndpoint != "http://127.0.0.1:9/proxy/" || fmt.Sprint(d.Moderators) != "[11 22]" || d.GuildID != "33" ||
+		d.ShardID != 1 || d.ShardCount != 4 || c.DiscordRate != 40 {
+		t.Errorf("config = %+v, rate %d", d, c.DiscordRate)
+	}
+	c, err = loadConfig(env(nil))
+	if err != nil || c.Discord.APIEndpoint != "https://discord.com/" || c.Discord.Token != "" || c.DiscordRate != 50 {
+		t.Errorf("defaults: %+v, %v", c.Discord, err)
+	}
+}
+
+func TestDiscordTokenRefused(t *testing.T) {
+	srv := discordtest.NewServer(t, "the-right-token")
+	secret := "MTIz.wrong-discord-token"
+	var out, errb bytes.Buffer
+	code := run(context.Background(), nil, strings.NewReader(""), &out, &errb, env(map[string]string{
+		"DISCORD_BOT_TOKEN": secret, "DISCORD_API_ENDPOINT": srv.URL, "LOG_LEVEL": "debug",
+	}))
+	if code != 1 || !strings.Contains(errb.String(), "discord") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+	if strings.Contains(out.String()+errb.String(), secret) {
+		t.Fatal("the token appears in the output")
+	}
+}
+
+// TestTelegramAndDiscordInOneProcess runs the bot with both tokens: a
+// Telegram reader and a Discord channel subscribe, a moderator posts
+// breaking news on Telegram, and each gets it once.
+func TestTelegramAndDiscordInOneProcess(t *testing.T) {
+	tg := telegramtest.NewServer(telegramtest.Options{})
+	defer tg.Close()
+	dc := discordtest.NewServer(t, "discord-token")
+	reader := telegramtest.User{ID: 1001, FirstName: "Ana", LanguageCode: "ro"}
+	mod := telegramtest.User{ID: 2002, FirstName: "Max", LanguageCode: "en"}
+	e := env(map[string]string{
+		"TELEGRAM_BOT_TOKEN":    tg.Token(),
+		"TELEGRAM_API_ENDPOINT": tg.Endpoint(),
+		"TELEGRAM_MODERATORS":   fmt.Sprint(mod.ID),
+		"DISCORD_BOT_TOKEN":     "discord-token",
+		"DISCORD_API_ENDPOINT":  dc.URL,
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var out, errb syncBuffer
+	go func() { done <- run(ctx, nil, strings.NewReader(""), &out, &errb, e) }()
+	defer func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("exit %d: %s", code, errb.String())
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("the bot did not stop within 20s of cancellation")
+		}
+	}()
+	const wait = 10 * time.Second
+	dc.WaitReady()
+
+	// A Discord channel subscribes, in Russian.
+	where := discordtest.Where{UserID: "100", Locale: "ru", GuildID: discordtest.GuildID, GuildLocale: "ro", ChannelID: discordtest.Channel,
+		Perms: discordtest.PermManageChannels | discordtest.PermPost, AppPerms: discordtest.PermPost}
+	id := dc.Command(where, "subscribe", discordtest.Option{Name: "section", Type: 3, Value: "international"})
+	if cb := dc.WaitCallback(id); !strings.Contains(string(cb.Data), "Международные") {
+		t.Fatalf("subscribe answer in Russian expected: %s", cb.Data)
+	}
+	// A Telegram reader subscribes.
+	tg.UserMessage(reader.ID, reader, "/subscribe international")
+	if !tg.Await(wait, func() bool { return len(tg.Messages(reader.ID)) == 1 }) {
+		t.Fatalf("no answer to /subscribe; stderr: %s", errb.String())
+	}
+	// Breaking news, previewed and confirmed on Telegram.
+	tg.UserMessage(mod.ID, mod, "/breaking en: The Prut bridge is closed | ro: Podul peste Prut este închis | ru: Мост через Прут закрыт")
+	if !tg.Await(wait, func() bool { return len(tg.Messages(mod.ID)) == 1 }) {
+		t.Fatal("no preview")
+	}
+	preview := tg.Messages(mod.ID)[0]
+	if !strings.Contains(preview.Text, "Discord: 1") || !strings.Contains(preview.Text, "Telegram: 1") {
+		t.Errorf("the preview does not show the reach per platform: %q", preview.Text)
+	}
+	tg.Press(mod.ID, preview.MessageID, mod, preview.Keyboard[0][0].Data)
+	if !tg.Await(wait, func() bool { return len(tg.Messages(reader.ID)) == 2 }) {
+		t.Fatalf("the Telegram reader got no alert; stderr: %s", errb.String())
+	}
+	dc.Wait("the alert in the Discord channel", func() bool { return len(dc.Messages()) == 1 })
+	var alert struct {
+		Embeds []struct {
+			Title       string `json:"title"`
+			Description string `json:"description"`
+		} `json:"embeds"`
+	}
+	if err := json.Unmarshal(dc.Messages()[0].Body, &alert); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(fmt.Sprint(alert.Embeds), "Мост через Прут закрыт") {
+		t.Errorf("the Discord alert is not in the channel's language: %+v", alert.Embeds)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(dc.Messages()); n != 1 {
+		t.Errorf("the Discord channel got %d alerts, want 1", n)
+	}
+	if n := len(tg.Messages(reader.ID)); n != 2 {
+		t.Errorf("the Telegram reader got %d messages, want 2", n)
+	}
+}

@@ -118,7 +118,9 @@ func baseLang(cat *locales.Catalog, def string) string {
 // left out (Discord falls back to the default) and logged.
 func applicationCommands(cat *locales.Catalog, infos []core.CommandInfo, def string, log *slog.Logger) []*discordgo.ApplicationCommand {
 	base := baseLang(cat, def)
-	dm := true
+	// In servers and in DMs with the bot; installed to servers.
+	contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
+	installs := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
 	var out []*discordgo.ApplicationCommand
 	for _, info := range infos {
 		if skipped[info.Name] || !nameRule.MatchString(info.Name) || info.Name != strings.ToLower(info.Name) {
@@ -136,7 +138,8 @@ func applicationCommands(cat *locales.Catalog, infos []core.CommandInfo, def str
 			NameLocalizations:        &names,
 			Description:              clip(cat.T(base, "cmd_"+info.Name, nil), maxDescription),
 			DescriptionLocalizations: &descs,
-			DMPermission:             &dm,
+			Contexts:                 &contexts,
+			IntegrationTypes:         &installs,
 			Options:                  []*discordgo.ApplicationCommandOption{},
 		}
 		if perms != 0 {

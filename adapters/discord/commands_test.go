@@ -15,7 +15,7 @@ type registered struct {
 	Description              string            `json:"description"`
 	DescriptionLocalizations map[string]string `json:"description_localizations"`
 	DefaultMemberPermissions *string           `json:"default_member_permissions"`
-	DMPermission             *bool             `json:"dm_permission"`
+	Contexts                 []int             `json:"contexts"`
 	Type                     int               `json:"type"`
 	Options                  []struct {
 		Type                     int               `json:"type"`
@@ -106,8 +106,8 @@ func TestCommandRegistration(t *testing.T) {
 			if got != perms[c.Name] {
 				t.Errorf("default_member_permissions = %q, want %q", got, perms[c.Name])
 			}
-			if c.Type != 1 || c.DMPermission == nil || !*c.DMPermission {
-				t.Errorf("type %d, dm_permission %v", c.Type, c.DMPermission)
+			if c.Type != 1 || !slices.Equal(c.Contexts, []int{0, 1}) {
+				t.Errorf("type %d, contexts %v, want 1 and [0 1] (servers and DMs)", c.Type, c.Contexts)
 			}
 			seen := map[string]bool{}
 			for _, o := range c.Options {

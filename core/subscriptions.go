@@ -25,7 +25,6 @@ func (e *Engine) resolveSection(s string) (string, error) {
 	return "", Errorf(CodeInvalid, "err_unknown_section", map[string]any{"Section": Clip(s, 40)})
 }
 
-
 func (e *Engine) cmdSections(ctx context.Context, req Request, lang string, _ Command) (Reply, error) {
 	return e.sectionsReply(ctx, req, lang)
 }

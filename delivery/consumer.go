@@ -171,7 +171,7 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 	keepAlive.Wait()
 }
 
-// consumerForgetter is a Queue that keeps named consumers (RedisQueue).
+// consumerForgetter is a Queue that keeps named consumers (delivery/redis).
 type consumerForgetter interface {
 	ForgetConsumers(ctx context.Context, platform, keep string, idle time.Duration) (int, error)
 }
@@ -521,4 +521,3 @@ func (e *Engine) wait(ctx context.Context, chat core.ChatRef) error {
 		}
 	}
 }
-

@@ -1,9 +1,8 @@
-package delivery
+package delivery_test
 
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/delivery"
+	"github.com/newsbot/newsbot/delivery/deliverytest"
 	"github.com/newsbot/newsbot/store/memory"
 	"github.com/newsbot/newsbot/store/redis/redistest"
 )
@@ -31,71 +32,27 @@ func redisClient(t *testing.T) (*goredis.Client, string) {
 	return c, prefix
 }
 
-// enqueueHook queues a job right after the first non-blocking XREADGROUP,
-// as another process starting a broadcast between Fetch's quick look at the
-// breaking stream and its blocking read of both.
-type enqueueHook struct {
-	q     *RedisQueue
-	job   Job
-	fired atomic.Bool
-}
-
-func (h *enqueueHook) DialHook(n goredis.DialHook) goredis.DialHook { return n }
-func (h *enqueueHook) ProcessPipelineHook(n goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
-	return n
-}
-func (h *enqueueHook) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
-	return func(ctx context.Context, cmd goredis.Cmder) error {
-		err := next(ctx, cmd)
-		args := strings.ToLower(fmt.Sprint(cmd.Args()))
-		if strings.EqualFold(cmd.Name(), "xreadgroup") && !strings.Contains(args, "block") && h.fired.CompareAndSwap(false, true) {
-			_ = h.q.Enqueue(context.WithoutCancel(ctx), h.job)
-		}
-		return err
-	}
-}
-
-func TestRedisFetchHonoursMax(t *testing.T) {
-	c, prefix := redisClient(t)
-	q := NewRedisQueue(c, prefix)
-	ctx := context.Background()
-	chat := core.ChatRef{Platform: "tg", ID: "1"}
-	if err := q.Enqueue(ctx, Job{Broadcast: "lo", Chat: chat}, Job{Broadcast: "lo", Chat: chat}); err != nil {
-		t.Fatal(err)
-	}
-	c.AddHook(&enqueueHook{q: q, job: Job{Broadcast: "hi", Chat: chat, Priority: core.PriorityBreaking}})
-	ds, err := q.Fetch(ctx, "tg", "a", 1, 100*time.Millisecond)
-	if err != nil || len(ds) != 1 || ds[0].Broadcast != "hi" {
-		t.Fatalf("Fetch(max=1) = %+v, %v; want the breaking job alone", ds, err)
-	}
-	// The routine job read along with it is handed back: another consumer
-	// reclaims it at once, whatever the idle time asked.
-	got, err := q.Reclaim(ctx, "tg", "b", time.Hour, 10)
-	if err != nil || len(got) != 1 || got[0].Broadcast != "lo" {
-		t.Fatalf("reclaim after an over-read: %+v, %v; want the released routine job", got, err)
-	}
-}
-
 // overQueue hands out one job more than asked, as a queue that reads
 // several streams may.
-type overQueue struct{ *MemoryQueue }
+type overQueue struct{ *delivery.MemoryQueue }
 
-func (q overQueue) Fetch(ctx context.Context, platform, consumer string, max int, block time.Duration) ([]Delivery, error) {
+func (q overQueue) Fetch(ctx context.Context, platform, consumer string, max int, block time.Duration) ([]delivery.Delivery, error) {
 	return q.MemoryQueue.Fetch(ctx, platform, consumer, max+1, block)
 }
 
 func TestConsumerOverFetchStops(t *testing.T) {
 	ctx := context.Background()
-	q := overQueue{NewMemoryQueue()}
+	q := overQueue{delivery.NewMemoryQueue()}
 	chat := core.ChatRef{Platform: "tg", ID: "1"}
 	for i := range 4 {
-		if err := q.Enqueue(ctx, Job{Broadcast: fmt.Sprint("b", i), Chat: chat}); err != nil {
+		if err := q.Enqueue(ctx, delivery.Job{Broadcast: fmt.Sprint("b", i), Chat: chat}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	sink := NewSink(Limits{}, 1)
-	e, err := New(Config{Consumer: "a", Workers: 1, Block: 20 * time.Millisecond, Drain: time.Second},
-		Deps{Queue: q, Ledger: NewMemoryLedger(), Store: memory.New(), Senders: map[string]core.Sender{"tg": sink}})
+	sink := deliverytest.NewSink(delivery.Limits{}, 1)
+	st0 := memory.New()
+	e, err := delivery.New(delivery.Config{Consumer: "a", Workers: 1, Block: 20 * time.Millisecond, Drain: time.Second},
+		delivery.Deps{Queue: q, Ledger: delivery.NewMemoryLedger(), Store: st0, Chats: chatsOn(t, st0), Senders: map[string]core.Sender{"tg": sink}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +66,7 @@ func TestConsumerOverFetchStops(t *testing.T) {
 	case <-time.After(3 * time.Second):
 		t.Fatal("Run has not returned 3s after cancel with Drain 1s: more workers started than slots taken")
 	}
-	if n := e.Metrics().inFlight.Load(); n != 0 {
+	if n := e.Metrics().Snapshot().InFlight; n != 0 {
 		t.Errorf("%d jobs still counted in flight", n)
 	}
 }
@@ -137,16 +94,16 @@ func TestDrainKeepsJobsAlive(t *testing.T) {
 	if _, err := st.Subscribe(ctx, chat, content.Breaking); err != nil {
 		t.Fatal(err)
 	}
-	q, led := NewMemoryQueue(), NewMemoryLedger()
+	q, led := delivery.NewMemoryQueue(), delivery.NewMemoryLedger()
 	var total atomic.Int32
-	cfg := Config{Consumer: "A", ReclaimAfter: 600 * time.Millisecond, Block: 20 * time.Millisecond}
-	a, err := New(cfg, Deps{Queue: q, Ledger: led, Store: st,
+	cfg := delivery.Config{Consumer: "A", ReclaimAfter: 600 * time.Millisecond, Block: 20 * time.Millisecond}
+	a, err := delivery.New(cfg, delivery.Deps{Queue: q, Ledger: led, Store: st, Chats: chatsOn(t, st),
 		Senders: map[string]core.Sender{"tg": &scriptedSender{wait: 1500 * time.Millisecond, total: &total}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.Consumer = "B"
-	b, err := New(cfg, Deps{Queue: q, Ledger: led, Store: st, Senders: map[string]core.Sender{"tg": &scriptedSender{total: &total}}})
+	b, err := delivery.New(cfg, delivery.Deps{Queue: q, Ledger: led, Store: st, Chats: chatsOn(t, st), Senders: map[string]core.Sender{"tg": &scriptedSender{total: &total}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +111,7 @@ func TestDrainKeepsJobsAlive(t *testing.T) {
 	// ReclaimAfter; its jobs may run on (jobCtx) until they finish.
 	actx, stopA := context.WithCancel(ctx)
 	aDone := make(chan struct{})
-	go func() { defer close(aDone); _ = a.run(actx, ctx) }()
+	go func() { defer close(aDone); _ = a.RunJobs(actx, ctx) }()
 	if err := a.Start(ctx, breaking("bdrain", "x")); err != nil {
 		t.Fatal(err)
 	}
@@ -179,67 +136,40 @@ func TestDrainKeepsJobsAlive(t *testing.T) {
 }
 
 func TestConfigDrainShorterThanReclaim(t *testing.T) {
-	deps := Deps{Queue: NewMemoryQueue(), Ledger: NewMemoryLedger(), Store: memory.New(), Senders: map[string]core.Sender{"tg": NewSink(Limits{}, 1)}}
+	st0 := memory.New()
+	deps := delivery.Deps{Queue: delivery.NewMemoryQueue(), Ledger: delivery.NewMemoryLedger(), Store: st0, Chats: chatsOn(t, st0), Senders: map[string]core.Sender{"tg": deliverytest.NewSink(delivery.Limits{}, 1)}}
 	tests := []struct {
 		name   string
-		cfg    Config
+		cfg    delivery.Config
 		wantOK bool
 		drain  time.Duration
 	}{
-		{"defaults", Config{}, true, 20 * time.Second},
-		{"reclaim only", Config{ReclaimAfter: 3 * time.Second}, true, 2 * time.Second},
-		{"drain shorter", Config{ReclaimAfter: 10 * time.Second, Drain: 9 * time.Second}, true, 9 * time.Second},
-		{"drain equal", Config{ReclaimAfter: 10 * time.Second, Drain: 10 * time.Second}, false, 0},
-		{"drain longer", Config{Drain: time.Minute}, false, 0},
+		{"defaults", delivery.Config{}, true, 20 * time.Second},
+		{"reclaim only", delivery.Config{ReclaimAfter: 3 * time.Second}, true, 2 * time.Second},
+		{"drain shorter", delivery.Config{ReclaimAfter: 10 * time.Second, Drain: 9 * time.Second}, true, 9 * time.Second},
+		{"drain equal", delivery.Config{ReclaimAfter: 10 * time.Second, Drain: 10 * time.Second}, false, 0},
+		{"drain longer", delivery.Config{Drain: time.Minute}, false, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e, err := New(tt.cfg, deps)
+			e, err := delivery.New(tt.cfg, deps)
 			if (err == nil) != tt.wantOK {
 				t.Fatalf("New: err %v, want ok %v", err, tt.wantOK)
 			}
-			if err == nil && e.cfg.Drain != tt.drain {
-				t.Errorf("Drain %s, want %s", e.cfg.Drain, tt.drain)
+			if err == nil && e.DrainTime() != tt.drain {
+				t.Errorf("Drain %s, want %s", e.DrainTime(), tt.drain)
 			}
 		})
 	}
 }
 
-func TestRedisTouchKeepsOthersJobs(t *testing.T) {
-	c, prefix := redisClient(t)
-	q := NewRedisQueue(c, prefix)
-	ctx := context.Background()
-	if err := q.Enqueue(ctx, Job{Broadcast: "b", Chat: core.ChatRef{Platform: "tg", ID: "1"}}); err != nil {
-		t.Fatal(err)
-	}
-	ds, err := q.Fetch(ctx, "tg", "a", 10, 10*time.Millisecond)
-	if err != nil || len(ds) != 1 {
-		t.Fatalf("fetch %+v %v", ds, err)
-	}
-	time.Sleep(30 * time.Millisecond)
-	if got, err := q.Reclaim(ctx, "tg", "b", 20*time.Millisecond, 10); err != nil || len(got) != 1 {
-		t.Fatalf("reclaim %+v %v", got, err)
-	}
-	// a, slow, still thinks it holds the job.
-	if err := q.Touch(ctx, "tg", "a", ds...); err != nil {
-		t.Fatal(err)
-	}
-	p, err := c.XPendingExt(ctx, &goredis.XPendingExtArgs{Stream: q.stream("tg", core.PriorityRoutine), Group: Group, Start: "-", End: "+", Count: 10}).Result()
-	if err != nil || len(p) != 1 {
-		t.Fatalf("pending %+v %v", p, err)
-	}
-	if p[0].Consumer != "b" {
-		t.Errorf("the job is pending on %q after a's touch, want b (who reclaimed it)", p[0].Consumer)
-	}
-}
-
 // flakyLedger fails the first fails calls of Finish, like a Redis blip.
 type flakyLedger struct {
-	Ledger
+	delivery.Ledger
 	fails atomic.Int32
 }
 
-func (l *flakyLedger) Finish(ctx context.Context, id string, chat core.ChatRef, o Outcome) (bool, error) {
+func (l *flakyLedger) Finish(ctx context.Context, id string, chat core.ChatRef, o delivery.Outcome) (bool, error) {
 	if l.fails.Add(-1) >= 0 {
 		return false, fmt.Errorf("connection reset")
 	}
@@ -253,11 +183,11 @@ func TestFinishRetried(t *testing.T) {
 	if _, err := st.Subscribe(ctx, chat, content.Breaking); err != nil {
 		t.Fatal(err)
 	}
-	led := &flakyLedger{Ledger: NewMemoryLedger()}
+	led := &flakyLedger{Ledger: delivery.NewMemoryLedger()}
 	led.fails.Store(3)
-	sink := NewSink(Limits{}, 1)
-	e, err := New(Config{Consumer: "a", ReclaimAfter: 300 * time.Millisecond, Block: 20 * time.Millisecond, Backoff: 10 * time.Millisecond},
-		Deps{Queue: NewMemoryQueue(), Ledger: led, Store: st, Senders: map[string]core.Sender{"tg": sink}})
+	sink := deliverytest.NewSink(delivery.Limits{}, 1)
+	e, err := delivery.New(delivery.Config{Consumer: "a", ReclaimAfter: 300 * time.Millisecond, Block: 20 * time.Millisecond, Backoff: 10 * time.Millisecond},
+		delivery.Deps{Queue: delivery.NewMemoryQueue(), Ledger: led, Store: st, Chats: chatsOn(t, st), Senders: map[string]core.Sender{"tg": sink}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,25 +225,24 @@ func TestRateLimitedNeverGivesUpEarly(t *testing.T) {
 			if _, err := st.Subscribe(ctx, chat, content.Breaking); err != nil {
 				t.Fatal(err)
 			}
-			sink := NewSink(Limits{}, 1)
+			sink := deliverytest.NewSink(delivery.Limits{}, 1)
 			sink.Fail = func(op string, c core.ChatRef, n int) error {
 				if n <= tt.floods {
 					return &core.DeliveryError{Class: core.DeliveryRetryAfter, RetryAfter: tt.retryAfter, Reason: "flood"}
 				}
 				return nil
 			}
-			e, err := New(Config{Consumer: "a", ReclaimAfter: time.Hour, Block: 20 * time.Millisecond},
-				Deps{Queue: NewMemoryQueue(), Ledger: NewMemoryLedger(), Store: st, Senders: map[string]core.Sender{"tg": sink}})
+			e, err := delivery.New(delivery.Config{Consumer: "a", ReclaimAfter: time.Hour, Block: 20 * time.Millisecond},
+				delivery.Deps{Queue: delivery.NewMemoryQueue(), Ledger: delivery.NewMemoryLedger(), Store: st, Chats: chatsOn(t, st), Senders: map[string]core.Sender{"tg": sink}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			// The waits pass on a fake clock.
 			clock := &testClock{t: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)}
-			e.now = clock.now
-			e.sleep = func(ctx context.Context, d time.Duration) error {
+			e.SetClock(clock.now, func(ctx context.Context, d time.Duration) error {
 				clock.set(clock.now().Add(d))
 				return ctx.Err()
-			}
+			})
 			runCtx, stop := context.WithCancel(ctx)
 			done := make(chan struct{})
 			go func() { defer close(done); _ = e.Run(runCtx) }()
@@ -330,42 +259,4 @@ func TestRateLimitedNeverGivesUpEarly(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestRedisReclaimReachesEveryPending(t *testing.T) {
-	c, prefix := redisClient(t)
-	q := NewRedisQueue(c, prefix)
-	ctx := context.Background()
-	chat := core.ChatRef{Platform: "tg", ID: "1"}
-	// A live consumer holds 40 jobs; a dead one holds the 2 behind them.
-	var jobs []Job
-	for i := range 42 {
-		jobs = append(jobs, Job{Broadcast: fmt.Sprint("b", i), Chat: chat})
-	}
-	if err := q.Enqueue(ctx, jobs...); err != nil {
-		t.Fatal(err)
-	}
-	live, err := q.Fetch(ctx, "tg", "live", 40, 10*time.Millisecond)
-	if err != nil || len(live) != 40 {
-		t.Fatalf("fetch live: %d %v", len(live), err)
-	}
-	if dead, err := q.Fetch(ctx, "tg", "dead", 2, 10*time.Millisecond); err != nil || len(dead) != 2 {
-		t.Fatalf("fetch dead: %d %v", len(dead), err)
-	}
-	time.Sleep(60 * time.Millisecond)
-	got := 0
-	for range 8 {
-		if err := q.Touch(ctx, "tg", "live", live...); err != nil {
-			t.Fatal(err)
-		}
-		ds, err := q.Reclaim(ctx, "tg", "other", 50*time.Millisecond, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got += len(ds)
-		if got == 2 {
-			return
-		}
-	}
-	t.Errorf("8 reclaims of 1 took %d of the dead consumer's 2 jobs", got)
 }

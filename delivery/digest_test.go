@@ -1,4 +1,4 @@
-package delivery
+package delivery_test
 
 import (
 	"context"
@@ -10,7 +10,11 @@ import (
 
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/delivery"
+	"github.com/newsbot/newsbot/delivery/deliverytest"
+	dredis "github.com/newsbot/newsbot/delivery/redis"
 	"github.com/newsbot/newsbot/locales"
+	"github.com/newsbot/newsbot/push"
 	"github.com/newsbot/newsbot/store/redis"
 	"github.com/newsbot/newsbot/store/redis/redistest"
 )
@@ -35,7 +39,7 @@ func economyAlert(id string) core.Broadcast {
 }
 
 // waitDone waits until broadcast id is done on e.
-func waitDone(t *testing.T, e *Engine, id string) core.BroadcastStatus {
+func waitDone(t *testing.T, e *delivery.Engine, id string) core.BroadcastStatus {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -53,16 +57,8 @@ func waitDone(t *testing.T, e *Engine, id string) core.BroadcastStatus {
 func TestDigestThroughDelivery(t *testing.T) {
 	r := newRig(t, inMemory, 3) // tg:1 ro, tg:2 ru, tg:3 en; economy and breaking
 	ctx := context.Background()
-	cat, err := locales.Load(locales.FS(), "ro", "ru", "en")
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := &testClock{t: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)}
-	ce, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{Store: r.store, Catalog: cat, Broadcaster: r.e, Now: clock.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.e.Bind(ce)
+	cat := r.rend.Catalog()
+	clock := r.clock
 	digestChat := r.chats[1]
 	if err := r.store.SaveChatSettings(ctx, digestChat, core.ChatSettings{Lang: "ru", DigestAt: "08:00"}); err != nil {
 		t.Fatal(err)
@@ -86,7 +82,7 @@ func TestDigestThroughDelivery(t *testing.T) {
 	}
 
 	clock.set(time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC))
-	if n, err := ce.SendDueDigests(ctx); n != 1 || err != nil {
+	if n, err := r.desk.SendDueDigests(ctx); n != 1 || err != nil {
 		t.Fatalf("SendDueDigests = %d, %v", n, err)
 	}
 	id := core.DigestID(digestChat, time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC))
@@ -116,9 +112,9 @@ func TestDigestThroughDelivery(t *testing.T) {
 // process is one bot process on a shared Redis: a delivery engine, a core
 // engine and its own sink.
 type process struct {
-	e    *Engine
-	core *core.Engine
-	sink *Sink
+	e    *delivery.Engine
+	desk *push.Desk
+	sink *deliverytest.Sink
 }
 
 func TestDigestTwoEnginesOneRedis(t *testing.T) {
@@ -155,23 +151,20 @@ func TestDigestTwoEnginesOneRedis(t *testing.T) {
 	clock := &testClock{t: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)}
 	var procs []process
 	for p := range 2 {
-		sink := NewSink(Limits{}, 1)
-		e, err := New(Config{Consumer: fmt.Sprint("p", p), Workers: 4, ReclaimAfter: 2 * time.Second, Block: 50 * time.Millisecond},
-			Deps{Queue: NewRedisQueue(st.Client(), prefix), Ledger: NewRedisLedger(st.Client(), prefix, time.Hour),
-				Senders: map[string]core.Sender{"tg": sink}, Store: st})
+		sink := deliverytest.NewSink(delivery.Limits{}, 1)
+		chats, render := policyOn(t, st, clock.now)
+		e, err := delivery.New(delivery.Config{Consumer: fmt.Sprint("p", p), Workers: 4, ReclaimAfter: 2 * time.Second, Block: 50 * time.Millisecond},
+			delivery.Deps{Queue: dredis.NewQueue(st.Client(), prefix), Ledger: dredis.NewLedger(st.Client(), prefix, time.Hour),
+				Senders: map[string]core.Sender{"tg": sink}, Store: st, Chats: chats, Report: render.BroadcastReport})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ce, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{Store: st, Catalog: cat, Broadcaster: e, Now: clock.now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.Bind(ce)
+		desk := deskOn(t, st, chats, render, e, clock.now)
 		runCtx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() { defer close(done); _ = e.Run(runCtx) }()
 		t.Cleanup(func() { stop(); <-done; e.Close() })
-		procs = append(procs, process{e: e, core: ce, sink: sink})
+		procs = append(procs, process{e: e, desk: desk, sink: sink})
 	}
 
 	// Two stories, alerted by either process: every chat holds both.
@@ -199,7 +192,7 @@ func TestDigestTwoEnginesOneRedis(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, err := p.core.SendDueDigests(ctx); err != nil {
+				if _, err := p.desk.SendDueDigests(ctx); err != nil {
 					t.Error(err)
 				}
 			}()
@@ -232,7 +225,7 @@ func TestDigestTwoEnginesOneRedis(t *testing.T) {
 	// And once more later: nothing is due, nothing is sent.
 	clock.set(due.Add(time.Hour))
 	for _, p := range procs {
-		if n, err := p.core.SendDueDigests(ctx); n != 0 || err != nil {
+		if n, err := p.desk.SendDueDigests(ctx); n != 0 || err != nil {
 			t.Errorf("a later round started %d digests (%v)", n, err)
 		}
 	}

@@ -4,8 +4,8 @@
 //
 // A broadcast becomes one job per (broadcast, chat) on a durable Queue:
 // Redis Streams with one consumer group per platform in production
-// (NewRedisQueue), an in-memory queue with the same behaviour embedded
-// (NewMemoryQueue). Breaking news has its own stream, always read first.
+// (redis.Queue, in delivery/redis), an in-memory queue with the same
+// behaviour embedded (NewMemoryQueue). Breaking news has its own stream, always read first.
 // Any number of processes may run an Engine on the same Redis: each one is a
 // consumer of every platform's group, and jobs left pending by a dead
 // consumer are reclaimed (XAUTOCLAIM) after Config.ReclaimAfter. Consumers
@@ -40,8 +40,8 @@
 // recorded), and lists them again.
 //
 // Sends go through a Limiter that spaces them per platform and per chat,
-// shared by every process (a GCRA token bucket in a Redis Lua script, or in
-// memory). Failures are acted on by the class the adapter gave them (see
+// shared by every process (a GCRA token bucket in a Redis Lua script,
+// redis.Limiter, or in memory). Failures are acted on by the class the adapter gave them (see
 // core.DeliveryError): retry after exactly the time asked (and slow the
 // shared bucket) however many 429s come, for up to Config.RateLimitedFor
 // after the job was queued, retry transient ones with exponential backoff
@@ -57,6 +57,11 @@
 // digest (core.BroadcastDigest) is a broadcast to one chat, queued before
 // Start returns, and kept out of Recent.
 //
-// BenchFanout measures the whole machine against a sink that enforces the
-// platform's limits.
+// This package holds the interfaces (Queue, Ledger, Limiter), the Engine
+// and the memory implementations, and imports no store and no adapter.
+// The Redis implementations live in delivery/redis (redis.Queue,
+// redis.Ledger, redis.Limiter). Test support lives in delivery/deliverytest:
+// a fake platform (Sink) that enforces a platform's limits, the fan-out
+// bench (BenchFanout) that measures the whole machine against it, and the
+// contract suite (Run) that the memory and the Redis parts both pass.
 package delivery

@@ -1,4 +1,4 @@
-package delivery
+package delivery_test
 
 import (
 	"context"
@@ -13,22 +13,28 @@ import (
 
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
-	"github.com/newsbot/newsbot/locales"
+	"github.com/newsbot/newsbot/delivery"
+	"github.com/newsbot/newsbot/delivery/deliverytest"
+	dredis "github.com/newsbot/newsbot/delivery/redis"
+	"github.com/newsbot/newsbot/push"
 	"github.com/newsbot/newsbot/store/memory"
 	"github.com/newsbot/newsbot/store/redis/redistest"
 )
 
-// rig is an Engine with a sink, chats subscribed to breaking news, and a
-// core engine bound for languages and reports.
+// rig is an Engine with a sink, chats subscribed to breaking news, the
+// chat policy and renderer it is built with, and the push side around it.
 type rig struct {
-	t     *testing.T
-	e     *Engine
-	sink  *Sink
-	store *memory.Store
-	core  *core.Engine
-	chats []core.ChatRef
-	mu    sync.Mutex
-	slept []time.Duration
+	t      *testing.T
+	e      *delivery.Engine
+	sink   *deliverytest.Sink
+	store  *memory.Store
+	clock  *testClock
+	policy *core.Chats
+	rend   *core.Renderer
+	desk   *push.Desk
+	chats  []core.ChatRef
+	mu     sync.Mutex
+	slept  []time.Duration
 }
 
 type backend int
@@ -45,9 +51,11 @@ func newRig(t *testing.T, be backend, chats int) *rig {
 
 // newRigSender is newRig whose platform sender is wrap(sink) when wrap is
 // set.
-func newRigSender(t *testing.T, be backend, chats int, wrap func(*Sink) core.Sender) *rig {
+func newRigSender(t *testing.T, be backend, chats int, wrap func(*deliverytest.Sink) core.Sender) *rig {
 	t.Helper()
-	r := &rig{t: t, store: memory.New(), sink: NewSink(Limits{}, 1)}
+	r := &rig{t: t, store: memory.New(), sink: deliverytest.NewSink(delivery.Limits{}, 1),
+		clock: &testClock{t: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)}}
+	r.policy, r.rend = policyOn(t, r.store, r.clock.now)
 	ctx := context.Background()
 	for i := range chats {
 		c := core.ChatRef{Platform: "tg", ID: fmt.Sprint(i + 1)}
@@ -64,8 +72,8 @@ func newRigSender(t *testing.T, be backend, chats int, wrap func(*Sink) core.Sen
 	if wrap != nil {
 		sender = wrap(r.sink)
 	}
-	deps := Deps{Queue: NewMemoryQueue(), Ledger: NewMemoryLedger(), Limiter: NewMemoryLimiter(nil),
-		Senders: map[string]core.Sender{"tg": sender}, Store: r.store}
+	deps := delivery.Deps{Queue: delivery.NewMemoryQueue(), Ledger: delivery.NewMemoryLedger(), Limiter: delivery.NewMemoryLimiter(nil),
+		Senders: map[string]core.Sender{"tg": sender}, Store: r.store, Chats: r.policy, Report: r.rend.BroadcastReport}
 	if be == onRedis {
 		url := redistest.URL(t)
 		prefix := redistest.Prefix(t)
@@ -76,30 +84,22 @@ func newRigSender(t *testing.T, be backend, chats int, wrap func(*Sink) core.Sen
 		}
 		c := goredis.NewClient(opts)
 		t.Cleanup(func() { c.Close() })
-		deps.Queue, deps.Ledger = NewRedisQueue(c, prefix), NewRedisLedger(c, prefix, time.Hour)
-		deps.Limiter = NewRedisLimiter(c, prefix, map[string]Limits{"tg": {Global: Rate{Count: 1000, Per: time.Second}}})
+		deps.Queue, deps.Ledger = dredis.NewQueue(c, prefix), dredis.NewLedger(c, prefix, time.Hour)
+		deps.Limiter = dredis.NewLimiter(c, prefix, map[string]delivery.Limits{"tg": {Global: delivery.Rate{Count: 1000, Per: time.Second}}})
 	}
-	e, err := New(Config{Consumer: "test", Workers: 8, ReclaimAfter: 600 * time.Millisecond, Block: 50 * time.Millisecond,
+	e, err := delivery.New(delivery.Config{Consumer: "test", Workers: 8, ReclaimAfter: 600 * time.Millisecond, Block: 50 * time.Millisecond,
 		ProgressEvery: 20 * time.Millisecond, MaxAttempts: 3}, deps)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Retries wait no real time in tests; the waits are recorded.
-	e.sleep = func(ctx context.Context, d time.Duration) error {
+	e.SetClock(nil, func(ctx context.Context, d time.Duration) error {
 		r.mu.Lock()
 		r.slept = append(r.slept, d)
 		r.mu.Unlock()
 		return ctx.Err()
-	}
-	cat, err := locales.Load(locales.FS(), "ro", "ru", "en")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.core, err = core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{Store: r.store, Catalog: cat, Broadcaster: e})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.Bind(r.core)
+	})
+	r.desk = deskOn(t, r.store, r.policy, r.rend, e, r.clock.now)
 	r.e = e
 	runCtx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -215,17 +215,6 @@ func containsDur(ds []time.Duration, d time.Duration) bool {
 	return false
 }
 
-func TestBackoff(t *testing.T) {
-	e := &Engine{cfg: Config{Backoff: 100 * time.Millisecond, BackoffMax: time.Second}}
-	for n, hi := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 3: 400 * time.Millisecond, 10: time.Second} {
-		for range 50 {
-			if d := e.backoff(n); d < hi/2 || d > hi {
-				t.Errorf("backoff(%d) = %s, want in [%s, %s]", n, d, hi/2, hi)
-			}
-		}
-	}
-}
-
 func TestCorrectAndRetract(t *testing.T) {
 	for _, be := range []backend{inMemory, onRedis} {
 		t.Run([]string{"memory", "redis"}[be], func(t *testing.T) {
@@ -271,11 +260,11 @@ func TestIdempotentJobs(t *testing.T) {
 	if err := r.e.Start(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
-	var jobs []Job
+	var jobs []delivery.Job
 	for _, c := range r.chats {
-		jobs = append(jobs, Job{Broadcast: b.ID, Chat: c, Lang: "ro"})
+		jobs = append(jobs, delivery.Job{Broadcast: b.ID, Chat: c, Lang: "ro"})
 	}
-	if err := r.e.q.Enqueue(context.Background(), jobs...); err != nil {
+	if err := r.e.JobQueue().Enqueue(context.Background(), jobs...); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(5 * time.Second)
@@ -302,102 +291,4 @@ func TestProgressReport(t *testing.T) {
 	}
 	_, text := r.sink.Got(mod)
 	t.Errorf("final report not edited in: %q", text)
-}
-
-func TestPriority(t *testing.T) {
-	q := NewMemoryQueue()
-	ctx := context.Background()
-	_ = q.Enqueue(ctx, Job{Broadcast: "routine", Chat: core.ChatRef{Platform: "tg", ID: "1"}})
-	_ = q.Enqueue(ctx, Job{Broadcast: "urgent", Chat: core.ChatRef{Platform: "tg", ID: "1"}, Priority: core.PriorityBreaking})
-	ds, _ := q.Fetch(ctx, "tg", "c", 1, 0)
-	if len(ds) != 1 || ds[0].Broadcast != "urgent" {
-		t.Errorf("fetched %+v first, want the breaking job", ds)
-	}
-}
-
-func TestRedisQueue(t *testing.T) {
-	url := redistest.URL(t)
-	prefix := redistest.Prefix(t)
-	redistest.CleanPrefix(t, url, prefix)
-	opts, _ := goredis.ParseURL(url)
-	c := goredis.NewClient(opts)
-	defer c.Close()
-	q := NewRedisQueue(c, prefix)
-	ctx := context.Background()
-	chat := core.ChatRef{Platform: "tg", ID: "1"}
-	if err := q.Enqueue(ctx, Job{Broadcast: "routine", Chat: chat}, Job{Broadcast: "urgent", Chat: chat, Priority: core.PriorityBreaking}); err != nil {
-		t.Fatal(err)
-	}
-	ds, err := q.Fetch(ctx, "tg", "a", 10, 10*time.Millisecond)
-	if err != nil || len(ds) != 1 || ds[0].Broadcast != "urgent" {
-		t.Fatalf("first fetch %+v %v, want the breaking job alone", ds, err)
-	}
-	more, _ := q.Fetch(ctx, "tg", "a", 10, 10*time.Millisecond)
-	if len(more) != 1 || more[0].Broadcast != "routine" {
-		t.Fatalf("second fetch %+v", more)
-	}
-	if n, _ := q.Depth(ctx, "tg"); n != 2 {
-		t.Errorf("depth %d, want 2 pending", n)
-	}
-	// Consumer a dies; b reclaims only after the idle time.
-	if got, _ := q.Reclaim(ctx, "tg", "b", time.Hour, 10); len(got) != 0 {
-		t.Errorf("reclaimed fresh jobs: %+v", got)
-	}
-	time.Sleep(30 * time.Millisecond)
-	if err := q.Touch(ctx, "tg", "a", ds...); err != nil {
-		t.Fatal(err)
-	}
-	got, err := q.Reclaim(ctx, "tg", "b", 20*time.Millisecond, 10)
-	if err != nil || len(got) != 1 || got[0].Broadcast != "routine" {
-		t.Fatalf("reclaim %+v %v, want the untouched routine job", got, err)
-	}
-	if err := q.Ack(ctx, "tg", append(ds, got...)...); err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := q.Depth(ctx, "tg"); n != 0 {
-		t.Errorf("depth %d after ack", n)
-	}
-	if none, err := q.Fetch(ctx, "tg", "a", 10, 10*time.Millisecond); err != nil || len(none) != 0 {
-		t.Errorf("empty fetch: %+v %v", none, err)
-	}
-}
-
-func TestLimiters(t *testing.T) {
-	limits := map[string]Limits{"tg": TelegramLimits(100)}
-	url := redistest.URL(t)
-	prefix := redistest.Prefix(t)
-	redistest.CleanPrefix(t, url, prefix)
-	opts, _ := goredis.ParseURL(url)
-	c := goredis.NewClient(opts)
-	defer c.Close()
-	for name, l := range map[string]Limiter{"memory": NewMemoryLimiter(limits), "redis": NewRedisLimiter(c, prefix, limits)} {
-		t.Run(name, func(t *testing.T) {
-			ctx := context.Background()
-			var last time.Duration
-			for i := range 20 {
-				w, ok, err := l.Reserve(ctx, core.ChatRef{Platform: "tg", ID: fmt.Sprint(i)})
-				if err != nil || !ok {
-					t.Fatal(err, ok)
-				}
-				last = w
-			}
-			// 20 sends at 100/s: the last waits about 190ms.
-			if last < 150*time.Millisecond || last > 260*time.Millisecond {
-				t.Errorf("20th send waits %s, want about 190ms", last)
-			}
-			private := core.ChatRef{Platform: "tg", ID: "77"}
-			if _, ok, _ := l.Reserve(ctx, private); !ok {
-				t.Fatal("first send to a chat refused")
-			}
-			if w, ok, _ := l.Reserve(ctx, private); ok || w < 500*time.Millisecond {
-				t.Errorf("second send to a private chat within a second: wait %s reserved %v", w, ok)
-			}
-			if err := l.Penalize(ctx, private, 5*time.Second); err != nil {
-				t.Fatal(err)
-			}
-			if w, ok, _ := l.Reserve(ctx, private); ok || w < 4*time.Second {
-				t.Errorf("after a 429 of 5s: wait %s reserved %v", w, ok)
-			}
-		})
-	}
 }

@@ -103,6 +103,10 @@ type Ledger interface {
 	Recent(ctx context.Context, n int) ([]core.BroadcastStatus, error)
 }
 
+// DefaultKeep is how long a broadcast's records are kept: corrections and
+// retractions need them.
+const DefaultKeep = 30 * 24 * time.Hour
+
 // MemoryLedger is the embedded Ledger. Like the Redis one it forgets a
 // broadcast DefaultKeep after its creation (a digest DigestKeep after). It
 // is safe for concurrent use.

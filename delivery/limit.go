@@ -15,20 +15,22 @@ type Rate struct {
 	Burst int
 }
 
-// interval is the time one send takes from the budget; 0 means unlimited.
-func (r Rate) interval() time.Duration {
+// Interval is the time one send takes from the budget: the GCRA emission
+// interval. 0 means unlimited.
+func (r Rate) Interval() time.Duration {
 	if r.Count <= 0 || r.Per <= 0 {
 		return 0
 	}
 	return r.Per / time.Duration(r.Count)
 }
 
-// tolerance is how far ahead of schedule a burst may run.
-func (r Rate) tolerance() time.Duration {
+// Tolerance is how far ahead of schedule a burst may run: the GCRA delay
+// tolerance, Burst-1 intervals.
+func (r Rate) Tolerance() time.Duration {
 	if r.Burst <= 1 {
 		return 0
 	}
-	return time.Duration(r.Burst-1) * r.interval()
+	return time.Duration(r.Burst-1) * r.Interval()
 }
 
 // Limits are one platform's rate limits: Global over every send, and Chat
@@ -70,8 +72,9 @@ type Limiter interface {
 	Penalize(ctx context.Context, chat core.ChatRef, d time.Duration) error
 }
 
-// penaltySends is how many global send slots a 429 costs.
-const penaltySends = 10
+// PenaltySends is how many global send slots a 429 costs (see
+// Limiter.Penalize); every Limiter charges the same.
+const PenaltySends = 10
 
 // MemoryLimiter is a Limiter for one process: GCRA buckets in memory.
 type MemoryLimiter struct {
@@ -118,17 +121,17 @@ func (l *MemoryLimiter) Reserve(_ context.Context, chat core.ChatRef) (time.Dura
 	}
 	gk, ck := "g:"+chat.Platform, "c:"+chat.String()
 	gAt := now
-	if g.interval() > 0 {
-		gAt = later(now, l.tat[gk].Add(-g.tolerance()))
+	if g.Interval() > 0 {
+		gAt = later(now, l.tat[gk].Add(-g.Tolerance()))
 	}
-	if c.interval() > 0 {
-		if cAt := l.tat[ck].Add(-c.tolerance()); cAt.After(gAt) {
+	if c.Interval() > 0 {
+		if cAt := l.tat[ck].Add(-c.Tolerance()); cAt.After(gAt) {
 			return cAt.Sub(now), false, nil
 		}
-		l.tat[ck] = later(l.tat[ck], gAt).Add(c.interval())
+		l.tat[ck] = later(l.tat[ck], gAt).Add(c.Interval())
 	}
-	if g.interval() > 0 {
-		l.tat[gk] = later(l.tat[gk], now).Add(g.interval())
+	if g.Interval() > 0 {
+		l.tat[gk] = later(l.tat[gk], now).Add(g.Interval())
 	}
 	return gAt.Sub(now), true, nil
 }
@@ -145,11 +148,11 @@ func (l *MemoryLimiter) Penalize(_ context.Context, chat core.ChatRef, d time.Du
 	if lim.Chat != nil {
 		c := lim.Chat(chat)
 		ck := "c:" + chat.String()
-		l.tat[ck] = later(l.tat[ck], now.Add(d+c.tolerance()))
+		l.tat[ck] = later(l.tat[ck], now.Add(d+c.Tolerance()))
 	}
-	if g := lim.Global; g.interval() > 0 {
+	if g := lim.Global; g.Interval() > 0 {
 		gk := "g:" + chat.Platform
-		l.tat[gk] = later(l.tat[gk], now).Add(g.tolerance() + penaltySends*g.interval())
+		l.tat[gk] = later(l.tat[gk], now).Add(g.Tolerance() + PenaltySends*g.Interval())
 	}
 	return nil
 }
@@ -159,39 +162,4 @@ func later(a, b time.Time) time.Time {
 		return a
 	}
 	return b
-}
-
-// allow takes a send slot for chat only when one is free now; otherwise it
-// returns how long until one is. It is how a platform enforces its limits.
-func (l *MemoryLimiter) allow(chat core.ChatRef) (time.Duration, bool) {
-	lim, ok := l.limits[chat.Platform]
-	if !ok {
-		return 0, true
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	l.sweep(now)
-	g, c := lim.Global, Rate{}
-	if lim.Chat != nil {
-		c = lim.Chat(chat)
-	}
-	gk, ck := "g:"+chat.Platform, "c:"+chat.String()
-	var wait time.Duration
-	if g.interval() > 0 {
-		wait = max(wait, l.tat[gk].Add(-g.tolerance()).Sub(now))
-	}
-	if c.interval() > 0 {
-		wait = max(wait, l.tat[ck].Add(-c.tolerance()).Sub(now))
-	}
-	if wait > 0 {
-		return wait, false
-	}
-	if g.interval() > 0 {
-		l.tat[gk] = later(l.tat[gk], now).Add(g.interval())
-	}
-	if c.interval() > 0 {
-		l.tat[ck] = later(l.tat[ck], now).Add(c.interval())
-	}
-	return 0, true
 }

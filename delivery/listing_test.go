@@ -1,19 +1,19 @@
-package delivery
+package delivery_test
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	goredis "github.com/redis/go-redis/v9"
-
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/delivery"
+	"github.com/newsbot/newsbot/delivery/deliverytest"
+	dredis "github.com/newsbot/newsbot/delivery/redis"
 	"github.com/newsbot/newsbot/store/memory"
 )
 
@@ -60,9 +60,9 @@ func TestListingRetried(t *testing.T) {
 	mem, chats := subscribed(t, 20)
 	st := &brokenStore{Store: mem, failAt: 2}
 	st.failures.Store(2)
-	sink := NewSink(Limits{}, 1)
-	e, err := New(Config{Consumer: "a", ListBatch: 5, Block: 20 * time.Millisecond, Backoff: 10 * time.Millisecond},
-		Deps{Queue: NewMemoryQueue(), Ledger: NewMemoryLedger(), Store: st, Senders: map[string]core.Sender{"tg": sink}})
+	sink := deliverytest.NewSink(delivery.Limits{}, 1)
+	e, err := delivery.New(delivery.Config{Consumer: "a", ListBatch: 5, Block: 20 * time.Millisecond, Backoff: 10 * time.Millisecond},
+		delivery.Deps{Queue: delivery.NewMemoryQueue(), Ledger: delivery.NewMemoryLedger(), Store: st, Chats: chatsOn(t, st), Senders: map[string]core.Sender{"tg": sink}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,16 +90,16 @@ func TestListingResumedByAnotherProcess(t *testing.T) {
 	mem, chats := subscribed(t, 20)
 	broken := &brokenStore{Store: mem, failAt: 3, hang: true}
 	broken.failures.Store(1)
-	q, led := NewRedisQueue(c, prefix), NewRedisLedger(c, prefix, time.Hour)
-	cfg := Config{ListBatch: 5, ReclaimAfter: 600 * time.Millisecond, Block: 20 * time.Millisecond}
+	q, led := dredis.NewQueue(c, prefix), dredis.NewLedger(c, prefix, time.Hour)
+	cfg := delivery.Config{ListBatch: 5, ReclaimAfter: 600 * time.Millisecond, Block: 20 * time.Millisecond}
 	cfg.Consumer = "A"
-	sinkA, sinkB := NewSink(Limits{}, 1), NewSink(Limits{}, 1)
-	a, err := New(cfg, Deps{Queue: q, Ledger: led, Store: broken, Senders: map[string]core.Sender{"tg": sinkA}})
+	sinkA, sinkB := deliverytest.NewSink(delivery.Limits{}, 1), deliverytest.NewSink(delivery.Limits{}, 1)
+	a, err := delivery.New(cfg, delivery.Deps{Queue: q, Ledger: led, Store: broken, Chats: chatsOn(t, broken), Senders: map[string]core.Sender{"tg": sinkA}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.Consumer = "B"
-	b, err := New(cfg, Deps{Queue: q, Ledger: led, Store: mem, Senders: map[string]core.Sender{"tg": sinkB}})
+	b, err := delivery.New(cfg, delivery.Deps{Queue: q, Ledger: led, Store: mem, Chats: chatsOn(t, mem), Senders: map[string]core.Sender{"tg": sinkB}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,105 +138,18 @@ func TestListingResumedByAnotherProcess(t *testing.T) {
 	}
 }
 
-// failOnceHook fails the first script call, or pipeline of HSETs, like a
-// connection lost in the middle of Create.
-type failOnceHook struct{ fired atomic.Bool }
-
-func (h *failOnceHook) DialHook(n goredis.DialHook) goredis.DialHook { return n }
-func (h *failOnceHook) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []goredis.Cmder) error {
-		if len(cmds) > 0 && cmds[0].Name() == "hset" && h.fired.CompareAndSwap(false, true) {
-			return errors.New("connection lost")
-		}
-		return next(ctx, cmds)
-	}
-}
-func (h *failOnceHook) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
-	return func(ctx context.Context, cmd goredis.Cmder) error {
-		if strings.HasPrefix(strings.ToLower(cmd.Name()), "eval") && h.fired.CompareAndSwap(false, true) {
-			return errors.New("connection lost")
-		}
-		return next(ctx, cmd)
-	}
-}
-
-func TestRedisCreateAtomic(t *testing.T) {
-	c, prefix := redisClient(t)
-	ctx := context.Background()
-	led := NewRedisLedger(c, prefix, time.Hour)
-	c.AddHook(&failOnceHook{})
-	b := breaking("batomic", "x")
-	if created, err := led.Create(ctx, b); err == nil {
-		t.Fatalf("Create through a lost connection: created %v, no error", created)
-	}
-	// Retried, as core retries a failed Start: it is created now, whole.
-	created, err := led.Create(ctx, b)
-	if err != nil || !created {
-		t.Fatalf("retried Create: created %v, %v; want a fresh creation (nothing half-recorded)", created, err)
-	}
-	recent, err := led.Recent(ctx, 10)
-	if err != nil || len(recent) != 1 || recent[0].Broadcast.ID != "batomic" {
-		t.Errorf("recent %+v %v", recent, err)
-	}
-	if ids, err := led.Unlisted(ctx); err != nil || len(ids) != 1 {
-		t.Errorf("unlisted %v %v", ids, err)
-	}
-}
-
-func TestLedgerListingLock(t *testing.T) {
-	c, prefix := redisClient(t)
-	for name, led := range map[string]Ledger{"memory": NewMemoryLedger(), "redis": NewRedisLedger(c, prefix, time.Hour)} {
-		t.Run(name, func(t *testing.T) {
-			ctx := context.Background()
-			if _, err := led.Create(ctx, breaking("block", "x")); err != nil {
-				t.Fatal(err)
-			}
-			steps := []struct {
-				owner string
-				want  bool
-			}{{"a", true}, {"b", false}, {"a", true}}
-			for _, s := range steps {
-				if ok, err := led.LockListing(ctx, "block", s.owner, 100*time.Millisecond); err != nil || ok != s.want {
-					t.Fatalf("lock by %s: %v %v, want %v", s.owner, ok, err, s.want)
-				}
-			}
-			time.Sleep(150 * time.Millisecond)
-			if ok, _ := led.LockListing(ctx, "block", "b", time.Second); !ok {
-				t.Error("an expired lock was not taken over")
-			}
-			es := []ListEntry{{Chat: core.ChatRef{Platform: "tg", ID: "1"}, Lang: "ro"}, {Chat: core.ChatRef{Platform: "tg", ID: "2"}, Held: true}}
-			if err := led.MarkListed(ctx, "block", es); err != nil {
-				t.Fatal(err)
-			}
-			got, err := led.ListedChats(ctx, "block", []core.ChatRef{es[1].Chat, {Platform: "tg", ID: "3"}, es[0].Chat})
-			if err != nil || len(got) != 2 || got[0] != es[1] || got[1] != es[0] {
-				t.Errorf("listed chats %+v %v", got, err)
-			}
-			if err := led.Listed(ctx, "block", 1, nil); err != nil {
-				t.Fatal(err)
-			}
-			if got, _ := led.ListedChats(ctx, "block", []core.ChatRef{es[0].Chat}); len(got) != 0 {
-				t.Errorf("entries kept after Listed: %+v", got)
-			}
-			if ids, _ := led.Unlisted(ctx); len(ids) != 0 {
-				t.Errorf("unlisted after Listed: %v", ids)
-			}
-		})
-	}
-}
-
 func TestMemoryLedgerPrunes(t *testing.T) {
 	ctx := context.Background()
-	l := NewMemoryLedger()
+	l := delivery.NewMemoryLedger()
 	clock := &testClock{t: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
-	l.now = clock.now
+	l.SetNow(clock.now)
 	digest := core.Broadcast{ID: "d1", Kind: core.BroadcastDigest}
 	for _, b := range []core.Broadcast{breaking("old", "x"), digest} {
 		if _, err := l.Create(ctx, b); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := l.Finish(ctx, "old", core.ChatRef{Platform: "tg", ID: "1"}, Outcome{Ref: &core.SentRef{MessageID: "1"}}); err != nil {
+	if _, err := l.Finish(ctx, "old", core.ChatRef{Platform: "tg", ID: "1"}, delivery.Outcome{Ref: &core.SentRef{MessageID: "1"}}); err != nil {
 		t.Fatal(err)
 	}
 	steps := []struct {
@@ -245,8 +158,8 @@ func TestMemoryLedgerPrunes(t *testing.T) {
 		id    string
 		kept  []string
 	}{
-		{"a digest past DigestKeep", DigestKeep + time.Hour, "new1", []string{"old", "new1"}},
-		{"news past DefaultKeep", DefaultKeep - DigestKeep, "new2", []string{"new1", "new2"}},
+		{"a digest past DigestKeep", delivery.DigestKeep + time.Hour, "new1", []string{"old", "new1"}},
+		{"news past DefaultKeep", delivery.DefaultKeep - delivery.DigestKeep, "new2", []string{"new1", "new2"}},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
@@ -263,50 +176,10 @@ func TestMemoryLedgerPrunes(t *testing.T) {
 			if strings.Join(have, ",") != strings.Join(s.kept, ",") {
 				t.Errorf("kept %v, want %v", have, s.kept)
 			}
-			if len(l.done) != len(s.kept) || len(l.order) != len(s.kept) {
-				t.Errorf("%d outcome maps and %d recent entries for %d broadcasts", len(l.done), len(l.order), len(s.kept))
+			if outcomes, recent := l.Kept(); outcomes != len(s.kept) || recent != len(s.kept) {
+				t.Errorf("%d outcome maps and %d recent entries for %d broadcasts", outcomes, recent, len(s.kept))
 			}
 		})
-	}
-}
-
-func TestRedisForgetsIdleConsumers(t *testing.T) {
-	c, prefix := redisClient(t)
-	q := NewRedisQueue(c, prefix)
-	ctx := context.Background()
-	chat := core.ChatRef{Platform: "tg", ID: "1"}
-	if err := q.Enqueue(ctx, Job{Broadcast: "b", Chat: chat}); err != nil {
-		t.Fatal(err)
-	}
-	// "busy" holds a job, "gone" and "me" hold none.
-	if ds, err := q.Fetch(ctx, "tg", "busy", 1, 10*time.Millisecond); err != nil || len(ds) != 1 {
-		t.Fatalf("fetch %v %v", ds, err)
-	}
-	for _, name := range []string{"gone", "me"} {
-		for _, p := range []core.Priority{core.PriorityBreaking, core.PriorityRoutine} {
-			if err := c.XGroupCreateConsumer(ctx, q.stream("tg", p), Group, name).Err(); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	time.Sleep(60 * time.Millisecond)
-	n, err := q.ForgetConsumers(ctx, "tg", "me", 50*time.Millisecond)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var left []string
-	for _, p := range []core.Priority{core.PriorityBreaking, core.PriorityRoutine} {
-		cs, err := c.XInfoConsumers(ctx, q.stream("tg", p), Group).Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, c := range cs {
-			left = append(left, c.Name)
-		}
-	}
-	// "gone" is in both streams' groups; "busy" holds a routine job.
-	if n != 2 || !slices.Contains(left, "busy") || slices.Contains(left, "gone") || !slices.Contains(left, "me") {
-		t.Errorf("forgot %d, left %v; want gone forgotten in both groups, busy and me kept", n, left)
 	}
 }
 
@@ -315,10 +188,10 @@ func TestListedBroadcastNotListedAgain(t *testing.T) {
 	b := breaking("bonce", "x")
 	r.run(b)
 	// A resume that read Unlisted before the listing finished comes late.
-	if err := r.e.listing(context.Background(), b, true, true); err != nil {
+	if err := r.e.List(context.Background(), b, true, true); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := r.e.q.Depth(context.Background(), "tg"); err != nil || n != 0 {
+	if n, err := r.e.JobQueue().Depth(context.Background(), "tg"); err != nil || n != 0 {
 		t.Errorf("%d jobs queued again for a listed broadcast (%v)", n, err)
 	}
 }

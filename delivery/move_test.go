@@ -1,4 +1,4 @@
-package delivery
+package delivery_test
 
 import (
 	"context"
@@ -8,6 +8,9 @@ import (
 
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/delivery"
+	"github.com/newsbot/newsbot/delivery/deliverytest"
+	dredis "github.com/newsbot/newsbot/delivery/redis"
 	"github.com/newsbot/newsbot/store/memory"
 )
 
@@ -29,7 +32,7 @@ func TestMovedChatWithItsOwnJob(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			sink := NewSink(Limits{}, 1)
+			sink := deliverytest.NewSink(delivery.Limits{}, 1)
 			sink.Fail = func(op string, c core.ChatRef, n int) error {
 				switch c.ID {
 				case "5":
@@ -39,12 +42,12 @@ func TestMovedChatWithItsOwnJob(t *testing.T) {
 				}
 				return nil
 			}
-			deps := Deps{Queue: NewMemoryQueue(), Ledger: NewMemoryLedger(), Store: st, Senders: map[string]core.Sender{"tg": sink}}
+			deps := delivery.Deps{Queue: delivery.NewMemoryQueue(), Ledger: delivery.NewMemoryLedger(), Store: st, Chats: chatsOn(t, st), Senders: map[string]core.Sender{"tg": sink}}
 			if be == "redis" {
 				c, prefix := redisClient(t)
-				deps.Queue, deps.Ledger = NewRedisQueue(c, prefix), NewRedisLedger(c, prefix, time.Hour)
+				deps.Queue, deps.Ledger = dredis.NewQueue(c, prefix), dredis.NewLedger(c, prefix, time.Hour)
 			}
-			e, err := New(Config{Consumer: "a", Workers: 1, Block: 20 * time.Millisecond}, deps)
+			e, err := delivery.New(delivery.Config{Consumer: "a", Workers: 1, Block: 20 * time.Millisecond}, deps)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,17 +1,18 @@
-package delivery
+package delivery_test
 
 import (
 	"context"
 	"testing"
 
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/delivery/deliverytest"
 )
 
 // partialSender delivers the first part of every message to its sink, then
 // fails the rest for chat "2" with fail: a long message that got only partly
 // through.
 type partialSender struct {
-	*Sink
+	*deliverytest.Sink
 	fail error
 }
 
@@ -33,7 +34,7 @@ func TestPartlySentIsRecorded(t *testing.T) {
 		"retry after": &core.DeliveryError{Class: core.DeliveryRetryAfter, RetryAfter: 1},
 	} {
 		t.Run(name, func(t *testing.T) {
-			r := newRigSender(t, inMemory, 3, func(s *Sink) core.Sender { return partialSender{Sink: s, fail: fail} })
+			r := newRigSender(t, inMemory, 3, func(s *deliverytest.Sink) core.Sender { return partialSender{Sink: s, fail: fail} })
 			r.run(breaking("bpart", "Fire"))
 			chat := core.ChatRef{Platform: "tg", ID: "2"}
 			if n, _ := r.sink.Got(chat); n != 1 {

@@ -1,4 +1,4 @@
-package delivery
+package delivery_test
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/delivery"
+	"github.com/newsbot/newsbot/delivery/deliverytest"
 )
 
 func TestSupersededDuringFanout(t *testing.T) {
@@ -22,11 +24,11 @@ func TestSupersededDuringFanout(t *testing.T) {
 			ctx := context.Background()
 			st, chats := subscribed(t, 40)
 			// 40 chats at 20 a second: the fan-out takes two seconds.
-			lim := TelegramLimits(20)
-			sink := NewSink(lim, 20)
-			e, err := New(Config{Consumer: "a", Block: 20 * time.Millisecond, ProgressEvery: 50 * time.Millisecond},
-				Deps{Queue: NewMemoryQueue(), Ledger: NewMemoryLedger(), Limiter: NewMemoryLimiter(map[string]Limits{"tg": lim}),
-					Senders: map[string]core.Sender{"tg": sink}, Store: st})
+			lim := delivery.LimitsOf(telegramLike("tg", 20))
+			sink := deliverytest.NewSink(lim, 20)
+			e, err := delivery.New(delivery.Config{Consumer: "a", Block: 20 * time.Millisecond, ProgressEvery: 50 * time.Millisecond},
+				delivery.Deps{Queue: delivery.NewMemoryQueue(), Ledger: delivery.NewMemoryLedger(), Limiter: delivery.NewMemoryLimiter(map[string]delivery.Limits{"tg": lim}),
+					Senders: map[string]core.Sender{"tg": sink}, Store: st, Chats: chatsOn(t, st)})
 			if err != nil {
 				t.Fatal(err)
 			}

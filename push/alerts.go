@@ -52,12 +52,11 @@ type Alerts struct {
 	wg     sync.WaitGroup
 }
 
-// Alerts returns the engine's section alerts, which wait grace (0 means
-// DefaultAlertGrace) for sibling editions. It needs a Broadcaster.
+// Alerts returns the Desk's section alerts, which wait grace for sibling
+// editions; 0 (or less) sends each story's alert at once. It needs a
+// Broadcaster.
 func (d *Desk) Alerts(grace time.Duration) *Alerts {
-	if grace <= 0 {
-		grace = DefaultAlertGrace
-	}
+	grace = max(grace, 0)
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Alerts{d: d, grace: grace, ctx: ctx, cancel: cancel, due: map[string]bool{}}
 }

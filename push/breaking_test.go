@@ -636,3 +636,24 @@ func TestBreakingInputErrors(t *testing.T) {
 		t.Errorf("something was started")
 	}
 }
+
+// TestAlertsWithoutGrace: a grace of 0 starts a story's alert at once, from
+// the first edition, and the pending alert is let go.
+func TestAlertsWithoutGrace(t *testing.T) {
+	h := newBCHarness(t, nil)
+	a := h.d.Alerts(0)
+	defer a.Close()
+	ctx := context.Background()
+	art := content.Article{ID: "z1ro", Lang: "ro", Section: "economy", Group: "z1", Title: "Acum", Lead: "Lead", Published: now}
+	if _, err := h.store.SaveArticle(ctx, art); err != nil {
+		t.Fatal(err)
+	}
+	a.ArticleAdded(ctx, art)
+	a.Wait()
+	if h.rec.count() != 1 || h.rec.started[0].Message("ro").Card.ArticleID != "z1ro" {
+		t.Fatalf("alerts started: %d, want 1 at once", h.rec.count())
+	}
+	if due, err := h.store.DueAlerts(ctx, now.Add(time.Hour), 0); err != nil || len(due) != 0 {
+		t.Errorf("pending alerts after the start: %+v, %v", due, err)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/newsbot/newsbot/content/translate"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/delivery"
+	"github.com/newsbot/newsbot/delivery/redis"
 	"github.com/newsbot/newsbot/locales"
 	"github.com/newsbot/newsbot/push"
 	"github.com/newsbot/newsbot/store/memory"
@@ -190,9 +191,9 @@ func (a *app) openDelivery(log *slog.Logger, chats *core.Chats, render *core.Ren
 	}
 	deps := delivery.Deps{Senders: senders, Store: a.Store, Chats: chats, Report: render.BroadcastReport, Logger: log}
 	if st, ok := a.Store.(*redisstore.Store); ok {
-		deps.Queue = delivery.NewRedisQueue(st.Client(), st.Prefix())
-		deps.Ledger = delivery.NewRedisLedger(st.Client(), st.Prefix(), 0)
-		deps.Limiter = delivery.NewRedisLimiter(st.Client(), st.Prefix(), limits)
+		deps.Queue = redis.NewQueue(st.Client(), st.Prefix())
+		deps.Ledger = redis.NewLedger(st.Client(), st.Prefix(), 0)
+		deps.Limiter = redis.NewLimiter(st.Client(), st.Prefix(), limits)
 	} else {
 		deps.Queue = delivery.NewMemoryQueue()
 		deps.Ledger = delivery.NewMemoryLedger()

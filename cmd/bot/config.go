@@ -11,6 +11,7 @@ import (
 	"github.com/newsbot/newsbot/adapters/discord"
 	"github.com/newsbot/newsbot/adapters/telegram"
 	"github.com/newsbot/newsbot/content/feed"
+	"github.com/newsbot/newsbot/push"
 )
 
 // config is everything the bot reads from the environment, validated once.
@@ -62,6 +63,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		HTTPAddr:      getenv("HTTP_ADDR"),
 		getenv:        getenv,
 		RedisWait:     30 * time.Second,
+		AlertGrace:    push.DefaultAlertGrace,
 	}
 	for _, l := range strings.Split(orDefault(getenv("NEWSBOT_LANGS"), "ro,ru,en"), ",") {
 		l = strings.ToLower(strings.TrimSpace(l))

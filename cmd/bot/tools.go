@@ -11,7 +11,7 @@ import (
 	"github.com/newsbot/newsbot/adapters/telegram"
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/content/summary"
-	"github.com/newsbot/newsbot/delivery"
+	"github.com/newsbot/newsbot/delivery/deliverytest"
 )
 
 // runSummarize is `bot summarize -lang xx [-chars N] FILE|-`: the summary
@@ -84,7 +84,7 @@ func runEvalSummaries(args []string, stdout, stderr io.Writer) int {
 func runBenchFanout(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("bench-fanout", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	bc := delivery.BenchConfig{RedisURL: cfg.RedisURL, Platform: telegram.Traits}
+	bc := deliverytest.BenchConfig{RedisURL: cfg.RedisURL, Platform: telegram.Traits}
 	fs.IntVar(&bc.Chats, "chats", 10000, "chats subscribed to breaking news")
 	fs.IntVar(&bc.Rate, "rate", 1000, "the platform's global limit, messages per second")
 	fs.IntVar(&bc.Consumers, "consumers", 2, "consumers sharing the queue")
@@ -96,7 +96,7 @@ func runBenchFanout(ctx context.Context, cfg config, args []string, stdout, stde
 		fmt.Fprintln(stderr, "usage: bot bench-fanout [-chats N ≥ 1] [-rate N ≥ 1] [-consumers N ≥ 1] [-crash 0…1)")
 		return 2
 	}
-	if err := delivery.BenchFanout(ctx, bc, stdout); err != nil {
+	if err := deliverytest.BenchFanout(ctx, bc, stdout); err != nil {
 		fmt.Fprintf(stderr, "newsbot: bench-fanout: %v\n", err)
 		return 1
 	}

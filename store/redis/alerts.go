@@ -52,8 +52,8 @@ func (s *Store) DueAlerts(ctx context.Context, now time.Time, max int) ([]core.P
 		max = 100
 	}
 	pending, due := s.alertKeys()
-	ids, err := s.rdb.ZRangeByScore(ctx, due, &goredis.ZRangeBy{
-		Min: "-inf", Max: strconv.FormatInt(now.UnixMilli(), 10), Count: int64(max),
+	ids, err := s.rdb.ZRangeArgs(ctx, goredis.ZRangeArgs{
+		Key: due, Start: "-inf", Stop: strconv.FormatInt(now.UnixMilli(), 10), ByScore: true, Count: int64(max),
 	}).Result()
 	if err != nil {
 		return nil, unavailable(err)

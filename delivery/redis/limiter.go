@@ -1,4 +1,4 @@
-package delivery
+package redis
 
 import (
 	"context"
@@ -7,25 +7,27 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/delivery"
 )
 
-var _ Limiter = (*RedisLimiter)(nil)
+var _ delivery.Limiter = (*Limiter)(nil)
 
-// RedisLimiter is a Limiter shared by every process on one Redis: the same
-// GCRA buckets as MemoryLimiter, kept in keys P rl:{platform}:g (global)
-// and P rl:{platform}:c:{chat} and updated by one Lua script per send, on
-// the Redis server's clock. The braces keep a platform's keys in one
-// cluster slot.
-type RedisLimiter struct {
+// Limiter is a delivery.Limiter shared by every process on one Redis: the
+// same GCRA buckets as delivery.MemoryLimiter (see delivery.Rate.Interval
+// and Rate.Tolerance), kept in keys P rl:{platform}:g (global) and
+// P rl:{platform}:c:{chat} and updated by one Lua script per send, on the
+// Redis server's clock. The braces keep a platform's keys in one cluster
+// slot.
+type Limiter struct {
 	c      goredis.UniversalClient
 	prefix string
-	limits map[string]Limits
+	limits map[string]delivery.Limits
 }
 
-// NewRedisLimiter returns a limiter on c under key prefix enforcing limits
+// NewLimiter returns a limiter on c under key prefix enforcing limits
 // by platform; a platform without limits is not limited.
-func NewRedisLimiter(c goredis.UniversalClient, prefix string, limits map[string]Limits) *RedisLimiter {
-	return &RedisLimiter{c: c, prefix: prefix, limits: limits}
+func NewLimiter(c goredis.UniversalClient, prefix string, limits map[string]delivery.Limits) *Limiter {
+	return &Limiter{c: c, prefix: prefix, limits: limits}
 }
 
 // gcraScript reserves (or penalizes) a send. Times are microseconds.
@@ -58,33 +60,33 @@ if gi > 0 then put(KEYS[1], math.max(gtat, now) + gi) end
 return {gat - now, 1}
 `)
 
-func (l *RedisLimiter) run(ctx context.Context, chat core.ChatRef, mode string, penalty time.Duration) (time.Duration, bool, error) {
+func (l *Limiter) run(ctx context.Context, chat core.ChatRef, mode string, penalty time.Duration) (time.Duration, bool, error) {
 	lim, ok := l.limits[chat.Platform]
 	if !ok {
 		return 0, true, nil
 	}
-	c := Rate{}
+	c := delivery.Rate{}
 	if lim.Chat != nil {
 		c = lim.Chat(chat)
 	}
 	g := lim.Global
 	base := l.prefix + "rl:{" + chat.Platform + "}:"
 	res, err := gcraScript.Run(ctx, l.c, []string{base + "g", base + "c:" + chat.ID},
-		g.interval().Microseconds(), g.tolerance().Microseconds(), c.interval().Microseconds(), c.tolerance().Microseconds(),
-		mode, penalty.Microseconds(), penaltySends).Int64Slice()
+		g.Interval().Microseconds(), g.Tolerance().Microseconds(), c.Interval().Microseconds(), c.Tolerance().Microseconds(),
+		mode, penalty.Microseconds(), delivery.PenaltySends).Int64Slice()
 	if err != nil {
 		return 0, false, err
 	}
 	return time.Duration(res[0]) * time.Microsecond, res[1] == 1, nil
 }
 
-// Reserve implements Limiter.
-func (l *RedisLimiter) Reserve(ctx context.Context, chat core.ChatRef) (time.Duration, bool, error) {
+// Reserve implements delivery.Limiter.
+func (l *Limiter) Reserve(ctx context.Context, chat core.ChatRef) (time.Duration, bool, error) {
 	return l.run(ctx, chat, "r", 0)
 }
 
-// Penalize implements Limiter.
-func (l *RedisLimiter) Penalize(ctx context.Context, chat core.ChatRef, d time.Duration) error {
+// Penalize implements delivery.Limiter.
+func (l *Limiter) Penalize(ctx context.Context, chat core.ChatRef, d time.Duration) error {
 	_, _, err := l.run(ctx, chat, "p", d)
 	return err
 }

@@ -1,4 +1,4 @@
-package delivery
+package redis
 
 import (
 	"context"
@@ -12,17 +12,18 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/delivery"
 )
 
-var _ Queue = (*RedisQueue)(nil)
+var _ delivery.Queue = (*Queue)(nil)
 
-// RedisQueue is the production Queue on Redis Streams. With P the key
+// Queue is the production delivery.Queue on Redis Streams. With P the key
 // prefix, each platform has two streams, P dq:{platform}:hi for breaking
 // news and P dq:{platform}:lo for the rest, each with the consumer group
 // "senders". Acknowledged entries are deleted, so a stream's length is its
 // queued plus pending jobs. It is safe for concurrent use, and any number of
 // processes may share the streams.
-type RedisQueue struct {
+type Queue struct {
 	c      goredis.UniversalClient
 	prefix string
 	groups sync.Map // stream key -> struct{}: group known to exist
@@ -36,12 +37,12 @@ type RedisQueue struct {
 // Group is the consumer group of every delivery stream.
 const Group = "senders"
 
-// NewRedisQueue returns a queue on c under key prefix.
-func NewRedisQueue(c goredis.UniversalClient, prefix string) *RedisQueue {
-	return &RedisQueue{c: c, prefix: prefix}
+// NewQueue returns a queue on c under key prefix.
+func NewQueue(c goredis.UniversalClient, prefix string) *Queue {
+	return &Queue{c: c, prefix: prefix}
 }
 
-func (q *RedisQueue) stream(platform string, p core.Priority) string {
+func (q *Queue) stream(platform string, p core.Priority) string {
 	if p >= core.PriorityBreaking {
 		return q.prefix + "dq:" + platform + ":hi"
 	}
@@ -49,7 +50,7 @@ func (q *RedisQueue) stream(platform string, p core.Priority) string {
 }
 
 // ensure creates stream's group once per process.
-func (q *RedisQueue) ensure(ctx context.Context, stream string) error {
+func (q *Queue) ensure(ctx context.Context, stream string) error {
 	if _, ok := q.groups.Load(stream); ok {
 		return nil
 	}
@@ -61,8 +62,8 @@ func (q *RedisQueue) ensure(ctx context.Context, stream string) error {
 	return nil
 }
 
-// Enqueue implements Queue with one pipelined XADD per job.
-func (q *RedisQueue) Enqueue(ctx context.Context, jobs ...Job) error {
+// Enqueue implements delivery.Queue with one pipelined XADD per job.
+func (q *Queue) Enqueue(ctx context.Context, jobs ...delivery.Job) error {
 	if len(jobs) == 0 {
 		return nil
 	}
@@ -82,9 +83,9 @@ func (q *RedisQueue) Enqueue(ctx context.Context, jobs ...Job) error {
 	return err
 }
 
-// Fetch implements Queue: a quick look at the breaking stream, then a
+// Fetch implements delivery.Queue: a quick look at the breaking stream, then a
 // blocking read of both, breaking first.
-func (q *RedisQueue) Fetch(ctx context.Context, platform, consumer string, max int, block time.Duration) ([]Delivery, error) {
+func (q *Queue) Fetch(ctx context.Context, platform, consumer string, max int, block time.Duration) ([]delivery.Delivery, error) {
 	hi, lo := q.stream(platform, core.PriorityBreaking), q.stream(platform, core.PriorityRoutine)
 	for _, s := range []string{hi, lo} {
 		if err := q.ensure(ctx, s); err != nil {
@@ -119,7 +120,7 @@ func (q *RedisQueue) Fetch(ctx context.Context, platform, consumer string, max i
 const releasedIdle = 365 * 24 * time.Hour
 
 // release makes ds, read by consumer but not worked on, reclaimable at once.
-func (q *RedisQueue) release(ctx context.Context, platform, consumer string, ds []Delivery) error {
+func (q *Queue) release(ctx context.Context, platform, consumer string, ds []delivery.Delivery) error {
 	pipe := q.c.Pipeline()
 	for s, ids := range q.byStream(platform, ds) {
 		args := []any{"XCLAIM", s, Group, consumer, 0}
@@ -133,7 +134,7 @@ func (q *RedisQueue) release(ctx context.Context, platform, consumer string, ds 
 	return err
 }
 
-func (q *RedisQueue) read(ctx context.Context, consumer string, max int, block time.Duration, streams ...string) ([]Delivery, error) {
+func (q *Queue) read(ctx context.Context, consumer string, max int, block time.Duration, streams ...string) ([]delivery.Delivery, error) {
 	args := &goredis.XReadGroupArgs{Group: Group, Consumer: consumer, Count: int64(max), Block: block}
 	args.Streams = append(args.Streams, streams...)
 	for range streams {
@@ -150,7 +151,7 @@ func (q *RedisQueue) read(ctx context.Context, consumer string, max int, block t
 		}
 		return nil, err
 	}
-	var out []Delivery
+	var out []delivery.Delivery
 	for _, s := range res { // in the order asked: breaking first
 		p := core.PriorityRoutine
 		if strings.HasSuffix(s.Stream, ":hi") {
@@ -164,13 +165,13 @@ func (q *RedisQueue) read(ctx context.Context, consumer string, max int, block t
 	return out, nil
 }
 
-func decode(msgs []goredis.XMessage) []Delivery {
-	out := make([]Delivery, 0, len(msgs))
+func decode(msgs []goredis.XMessage) []delivery.Delivery {
+	out := make([]delivery.Delivery, 0, len(msgs))
 	for _, m := range msgs {
-		d := Delivery{ID: m.ID}
+		d := delivery.Delivery{ID: m.ID}
 		if v, ok := m.Values["j"].(string); ok {
 			if json.Unmarshal([]byte(v), &d.Job) != nil {
-				d.Job = Job{}
+				d.Job = delivery.Job{}
 			}
 		}
 		out = append(out, d)
@@ -178,12 +179,12 @@ func decode(msgs []goredis.XMessage) []Delivery {
 	return out
 }
 
-// Reclaim implements Queue with XAUTOCLAIM, breaking news first. Each
+// Reclaim implements delivery.Queue with XAUTOCLAIM, breaking news first. Each
 // stream is scanned from its start, then, when that did not fill max, on
 // from where the last call of this queue stopped: one XAUTOCLAIM looks at
 // no more than ten times its count of pending entries.
-func (q *RedisQueue) Reclaim(ctx context.Context, platform, consumer string, minIdle time.Duration, max int) ([]Delivery, error) {
-	var out []Delivery
+func (q *Queue) Reclaim(ctx context.Context, platform, consumer string, minIdle time.Duration, max int) ([]delivery.Delivery, error) {
+	var out []delivery.Delivery
 	for _, p := range []core.Priority{core.PriorityBreaking, core.PriorityRoutine} {
 		if len(out) >= max {
 			break
@@ -239,7 +240,7 @@ return n
 `)
 
 // autoClaim runs one XAUTOCLAIM from start; a missing group is no error.
-func (q *RedisQueue) autoClaim(ctx context.Context, s, consumer string, minIdle time.Duration, start string, count int) ([]goredis.XMessage, string, error) {
+func (q *Queue) autoClaim(ctx context.Context, s, consumer string, minIdle time.Duration, start string, count int) ([]goredis.XMessage, string, error) {
 	msgs, next, err := q.c.XAutoClaim(ctx, &goredis.XAutoClaimArgs{
 		Stream: s, Group: Group, Consumer: consumer, MinIdle: minIdle, Start: start, Count: int64(count),
 	}).Result()
@@ -252,10 +253,10 @@ func (q *RedisQueue) autoClaim(ctx context.Context, s, consumer string, minIdle 
 	return msgs, next, err
 }
 
-// Touch implements Queue: for each job that consumer still owns (XPENDING),
+// Touch implements delivery.Queue: for each job that consumer still owns (XPENDING),
 // XCLAIM with JUSTID resets its idle time, in one script per stream. A job
 // another consumer took over stays with it.
-func (q *RedisQueue) Touch(ctx context.Context, platform, consumer string, ds ...Delivery) error {
+func (q *Queue) Touch(ctx context.Context, platform, consumer string, ds ...delivery.Delivery) error {
 	for s, ids := range q.byStream(platform, ds) {
 		args := make([]any, 0, 2+len(ids))
 		args = append(args, Group, consumer)
@@ -269,8 +270,8 @@ func (q *RedisQueue) Touch(ctx context.Context, platform, consumer string, ds ..
 	return nil
 }
 
-// Ack implements Queue: XACK and XDEL.
-func (q *RedisQueue) Ack(ctx context.Context, platform string, ds ...Delivery) error {
+// Ack implements delivery.Queue: XACK and XDEL.
+func (q *Queue) Ack(ctx context.Context, platform string, ds ...delivery.Delivery) error {
 	pipe := q.c.Pipeline()
 	for s, ids := range q.byStream(platform, ds) {
 		pipe.XAck(ctx, s, Group, ids...)
@@ -280,7 +281,7 @@ func (q *RedisQueue) Ack(ctx context.Context, platform string, ds ...Delivery) e
 	return err
 }
 
-func (q *RedisQueue) byStream(platform string, ds []Delivery) map[string][]string {
+func (q *Queue) byStream(platform string, ds []delivery.Delivery) map[string][]string {
 	m := map[string][]string{}
 	for _, d := range ds {
 		s := q.stream(platform, d.Priority)
@@ -289,8 +290,8 @@ func (q *RedisQueue) byStream(platform string, ds []Delivery) map[string][]strin
 	return m
 }
 
-// Depth implements Queue.
-func (q *RedisQueue) Depth(ctx context.Context, platform string) (int, error) {
+// Depth implements delivery.Queue.
+func (q *Queue) Depth(ctx context.Context, platform string) (int, error) {
 	pipe := q.c.Pipeline()
 	hi := pipe.XLen(ctx, q.stream(platform, core.PriorityBreaking))
 	lo := pipe.XLen(ctx, q.stream(platform, core.PriorityRoutine))
@@ -304,7 +305,7 @@ func (q *RedisQueue) Depth(ctx context.Context, platform string) (int, error) {
 // other than keep that hold no pending job and have not been heard from
 // for idle: every process start adds a consumer name, and nothing else
 // removes it. It returns how many it deleted.
-func (q *RedisQueue) ForgetConsumers(ctx context.Context, platform, keep string, idle time.Duration) (int, error) {
+func (q *Queue) ForgetConsumers(ctx context.Context, platform, keep string, idle time.Duration) (int, error) {
 	n := 0
 	for _, p := range []core.Priority{core.PriorityBreaking, core.PriorityRoutine} {
 		s := q.stream(platform, p)

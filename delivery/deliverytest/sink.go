@@ -1,4 +1,4 @@
-package delivery
+package deliverytest
 
 import (
 	"context"
@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/delivery"
 )
 
 // Sink is a fake platform for benchmarks and tests: it accepts messages as
-// a platform would, enforcing Limits with its own buckets and answering 429
-// with a whole-second retry_after (as Telegram does) beyond them, and counts
-// what each chat got. It implements core.Sender, core.Editor and
-// core.Deleter, and is safe for concurrent use.
+// a platform would, enforcing delivery.Limits with its own buckets and
+// answering 429 with a whole-second retry_after (as Telegram does) beyond
+// them, and counts what each chat got. It implements core.Sender,
+// core.Editor and core.Deleter, and is safe for concurrent use.
 type Sink struct {
 	// Latency is how long each call takes, like a round trip to the
 	// platform. The message counts as delivered when the call starts, so a
@@ -25,10 +26,9 @@ type Sink struct {
 	// tests use it to script failures.
 	Fail func(op string, chat core.ChatRef, n int) error
 
-	limits Limits
-	lim    *MemoryLimiter
-	seq    atomic.Int64
-	over   atomic.Int64
+	lim  *buckets
+	seq  atomic.Int64
+	over atomic.Int64
 
 	mu      sync.Mutex
 	got     map[core.ChatRef]int
@@ -48,11 +48,11 @@ var (
 
 // NewSink returns a sink enforcing limits, whose global bucket allows
 // bursts of globalBurst sends.
-func NewSink(limits Limits, globalBurst int) *Sink {
+func NewSink(limits delivery.Limits, globalBurst int) *Sink {
 	l := limits
 	l.Global.Burst = globalBurst
 	return &Sink{
-		limits: l, lim: NewMemoryLimiter(map[string]Limits{"": l}),
+		lim: &buckets{limits: l, tat: map[string]time.Time{}},
 		got: map[core.ChatRef]int{}, calls: map[core.ChatRef]int{}, edits: map[core.ChatRef]int{},
 		deleted: map[core.ChatRef]int{}, texts: map[core.ChatRef]string{},
 	}
@@ -69,7 +69,7 @@ func (s *Sink) admit(ctx context.Context, op string, chat core.ChatRef) error {
 			return err
 		}
 	}
-	if w, ok := s.lim.allow(core.ChatRef{ID: chat.ID}); !ok {
+	if w, ok := s.lim.allow(chat, time.Now()); !ok {
 		s.over.Add(1)
 		secs := math.Ceil(w.Seconds())
 		return &core.DeliveryError{Class: core.DeliveryRetryAfter, RetryAfter: time.Duration(secs) * time.Second, Reason: "too_many_requests"}
@@ -174,4 +174,83 @@ func (s *Sink) Deleted(chat core.ChatRef) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.deleted[chat]
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// buckets are a platform's side of its limits, GCRA buckets like those of
+// delivery.MemoryLimiter but strict: where a Limiter schedules a send for
+// later, the platform refuses one that comes too early and says how long
+// until it would pass. They are the sink's own, so that a mistake in the
+// limiters under test does not hide in the platform that checks them.
+type buckets struct {
+	limits delivery.Limits
+	mu     sync.Mutex
+	tat    map[string]time.Time // theoretical arrival time per bucket
+	calls  int                  // since the last sweep of stale buckets
+}
+
+// allow takes a send slot for chat when one is free at now; otherwise it
+// returns how long until one is.
+func (b *buckets) allow(chat core.ChatRef, now time.Time) (time.Duration, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.sweep(now)
+	g, c := b.limits.Global, delivery.Rate{}
+	if b.limits.Chat != nil {
+		c = b.limits.Chat(chat)
+	}
+	const gk = "g"
+	ck := "c:" + chat.String()
+	var wait time.Duration
+	if g.Interval() > 0 {
+		wait = max(wait, b.tat[gk].Add(-g.Tolerance()).Sub(now))
+	}
+	if c.Interval() > 0 {
+		wait = max(wait, b.tat[ck].Add(-c.Tolerance()).Sub(now))
+	}
+	if wait > 0 {
+		return wait, false
+	}
+	if g.Interval() > 0 {
+		b.tat[gk] = later(b.tat[gk], now).Add(g.Interval())
+	}
+	if c.Interval() > 0 {
+		b.tat[ck] = later(b.tat[ck], now).Add(c.Interval())
+	}
+	return 0, true
+}
+
+// sweep forgets buckets whose time has passed, so that one-off chats do not
+// pile up. It runs every 4096 calls, under b.mu.
+func (b *buckets) sweep(now time.Time) {
+	if b.calls++; b.calls < 4096 {
+		return
+	}
+	b.calls = 0
+	for k, t := range b.tat {
+		if t.Before(now.Add(-time.Minute)) {
+			delete(b.tat, k)
+		}
+	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

@@ -1,4 +1,4 @@
-package delivery
+package deliverytest
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/delivery"
+	"github.com/newsbot/newsbot/delivery/redis"
 	"github.com/newsbot/newsbot/locales"
 	"github.com/newsbot/newsbot/store/memory"
 )
@@ -39,12 +41,17 @@ type BenchConfig struct {
 // BenchFanout runs a breaking news broadcast through the real Engine and
 // Queue (Redis Streams when RedisURL is set, else in memory) to Chats chats
 // of a Sink enforcing Telegram's limits with a global Rate, and prints the
-// figures; its last line reads
+// figures. Its last line is
 //
-//	fanout: chats=10000 rate=1000/s elapsed=10.3s ideal=10.0s efficiency=0.97 dup=0 lost=0 429s=0
+//	fanout: chats=C rate=R/s elapsed=E ideal=I efficiency=I/E dup=D lost=L 429s=N
+//
+// where ideal is Chats/Rate, dup counts messages beyond the first per chat,
+// lost the chats that got none, and 429s the calls the sink refused.
 //
 // The consumers are goroutines of this process, each with its own Engine
-// and its own Redis connections.
+// and its own Redis connections. A crash (Crash) kills the first: from then
+// on it sends, records and acknowledges nothing, and the sends it had in
+// flight are cut short.
 func BenchFanout(ctx context.Context, cfg BenchConfig, w io.Writer) error {
 	if cfg.Chats <= 0 {
 		cfg.Chats = 10000
@@ -69,11 +76,11 @@ func BenchFanout(ctx context.Context, cfg BenchConfig, w io.Writer) error {
 	defer cancel()
 
 	if cfg.Platform.Name == "" {
-		return errors.New("delivery: BenchFanout needs a Platform")
+		return errors.New("deliverytest: BenchFanout needs a Platform")
 	}
 	platform := cfg.Platform.Name
 	cfg.Platform.Global = core.Rate{Count: cfg.Rate, Per: time.Second}
-	limits := LimitsOf(cfg.Platform)
+	limits := delivery.LimitsOf(cfg.Platform)
 	cat, err := locales.Load(locales.FS(), "en")
 	if err != nil {
 		return err
@@ -95,7 +102,7 @@ func BenchFanout(ctx context.Context, cfg BenchConfig, w io.Writer) error {
 	}
 
 	prefix := fmt.Sprintf("bench:%d:", time.Now().UnixNano())
-	memQ, memL, memLim := NewMemoryQueue(), NewMemoryLedger(), NewMemoryLimiter(map[string]Limits{platform: limits})
+	memQ, memL, memLim := delivery.NewMemoryQueue(), delivery.NewMemoryLedger(), delivery.NewMemoryLimiter(map[string]delivery.Limits{platform: limits})
 	var clients []*goredis.Client
 	defer func() {
 		if len(clients) > 0 {
@@ -109,8 +116,8 @@ func BenchFanout(ctx context.Context, cfg BenchConfig, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	newEngine := func(name string) (*Engine, error) {
-		deps := Deps{Queue: memQ, Ledger: memL, Limiter: memLim, Senders: map[string]core.Sender{platform: sink}, Store: st, Chats: chats}
+	newEngine := func(name string, k *killer) (*delivery.Engine, error) {
+		deps := delivery.Deps{Queue: memQ, Ledger: memL, Limiter: memLim, Senders: map[string]core.Sender{platform: sink}, Store: st, Chats: chats}
 		if cfg.RedisURL != "" {
 			opts, err := goredis.ParseURL(cfg.RedisURL)
 			if err != nil {
@@ -119,34 +126,46 @@ func BenchFanout(ctx context.Context, cfg BenchConfig, w io.Writer) error {
 			opts.PoolSize = 128
 			c := goredis.NewClient(opts)
 			clients = append(clients, c)
-			deps.Queue = NewRedisQueue(c, prefix)
-			deps.Ledger = NewRedisLedger(c, prefix, time.Hour)
-			deps.Limiter = NewRedisLimiter(c, prefix, map[string]Limits{platform: limits})
+			deps.Queue = redis.NewQueue(c, prefix)
+			deps.Ledger = redis.NewLedger(c, prefix, time.Hour)
+			deps.Limiter = redis.NewLimiter(c, prefix, map[string]delivery.Limits{platform: limits})
 		}
-		return New(Config{Consumer: name, Workers: 128, ReclaimAfter: 3 * time.Second, Block: 200 * time.Millisecond}, deps)
+		if k != nil {
+			k.wrap(&deps)
+		}
+		return delivery.New(delivery.Config{Consumer: name, Workers: 128, ReclaimAfter: 3 * time.Second, Block: 200 * time.Millisecond}, deps)
 	}
 	type consumer struct {
-		e          *Engine
-		stop, kill context.CancelFunc
-		done       chan struct{}
+		name string
+		e    *delivery.Engine
+		stop context.CancelFunc
+		kill func() // nil unless the consumer is to crash
+		done chan struct{}
 	}
-	run := func(name string) (*consumer, error) {
-		e, err := newEngine(name)
+	run := func(name string, crashable bool) (*consumer, error) {
+		var k *killer
+		if crashable {
+			k = newKiller()
+		}
+		e, err := newEngine(name, k)
 		if err != nil {
 			return nil, err
 		}
 		runCtx, stop := context.WithCancel(ctx)
-		jobCtx, kill := context.WithCancel(ctx)
-		c := &consumer{e: e, stop: stop, kill: kill, done: make(chan struct{})}
+		c := &consumer{name: name, e: e, stop: stop, done: make(chan struct{})}
+		if k != nil {
+			c.kill = k.kill
+		}
 		go func() {
 			defer close(c.done)
-			_ = e.run(runCtx, jobCtx)
+			_ = e.Run(runCtx)
 		}()
 		return c, nil
 	}
 	var cons []*consumer
 	for i := range cfg.Consumers {
-		c, err := run(fmt.Sprintf("bench-%d", i))
+		// The first consumer is the one a crash kills.
+		c, err := run(fmt.Sprintf("bench-%d", i), i == 0 && cfg.Crash > 0)
 		if err != nil {
 			return err
 		}
@@ -156,7 +175,6 @@ func BenchFanout(ctx context.Context, cfg BenchConfig, w io.Writer) error {
 		for _, c := range cons {
 			c.stop()
 			<-c.done
-			c.kill()
 			c.e.Close()
 		}
 	}()
@@ -190,13 +208,12 @@ func BenchFanout(ctx context.Context, cfg BenchConfig, w io.Writer) error {
 		if cfg.Crash > 0 && !crashed && float64(got.Chats) >= cfg.Crash*float64(cfg.Chats) {
 			crashed = true
 			victim := cons[0]
-			inFlight = victim.e.metrics.inFlight.Load()
+			inFlight = victim.e.Metrics().Snapshot().InFlight
 			sentAtKill = got.Messages
-			victim.kill() // no more records, no acknowledgements
+			victim.kill() // no more sends, records or acknowledgements
 			victim.stop()
-			<-victim.done
-			fmt.Fprintf(w, "crash: killed consumer %s after %d sends with %d jobs in flight\n", victim.e.cfg.Consumer, sentAtKill, inFlight)
-			c, err := run("bench-restarted")
+			fmt.Fprintf(w, "crash: killed consumer %s after %d sends with %d jobs in flight\n", victim.name, sentAtKill, inFlight)
+			c, err := run("bench-restarted", false)
 			if err != nil {
 				return err
 			}

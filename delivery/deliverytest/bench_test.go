@@ -1,4 +1,4 @@
-package delivery
+package deliverytest_test
 
 import (
 	"bytes"
@@ -9,6 +9,10 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/newsbot/newsbot/adapters/telegram"
+	"github.com/newsbot/newsbot/delivery/deliverytest"
+	"github.com/newsbot/newsbot/store/redis/redistest"
 )
 
 var (
@@ -40,12 +44,12 @@ func TestBenchFanoutSmall(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := BenchConfig{Chats: 600, Rate: 600, Consumers: 2, Crash: tt.crash, Latency: 10 * time.Millisecond}
+			cfg := deliverytest.BenchConfig{Platform: telegram.Traits, Chats: 600, Rate: 600, Consumers: 2, Crash: tt.crash, Latency: 10 * time.Millisecond}
 			if tt.redis {
-				cfg.RedisURL = redisURL(t)
+				cfg.RedisURL = redistest.URL(t)
 			}
 			var out bytes.Buffer
-			if err := BenchFanout(context.Background(), cfg, &out); err != nil {
+			if err := deliverytest.BenchFanout(context.Background(), cfg, &out); err != nil {
 				t.Fatal(err)
 			}
 			t.Log("\n" + out.String())
@@ -73,15 +77,15 @@ func TestBenchFanoutSmall(t *testing.T) {
 
 // TestBenchFanout is the full bench, run only when asked:
 //
-//	go test ./delivery -run TestBenchFanout$ -fanout.chats 10000 -fanout.rate 1000 -fanout.consumers 2 -v
+//	go test ./delivery/deliverytest -run TestBenchFanout$ -fanout.chats 10000 -fanout.rate 1000 -fanout.consumers 2 -v
 //
 // It uses Redis when REDIS_URL is set.
 func TestBenchFanout(t *testing.T) {
 	if *fanoutChats == 0 {
 		t.Skip("set -fanout.chats to run the bench")
 	}
-	cfg := BenchConfig{Chats: *fanoutChats, Rate: *fanoutRate, Consumers: *fanoutConsumers, Crash: *fanoutCrash, RedisURL: os.Getenv("REDIS_URL")}
-	if err := BenchFanout(context.Background(), cfg, os.Stdout); err != nil {
+	cfg := deliverytest.BenchConfig{Chats: *fanoutChats, Rate: *fanoutRate, Consumers: *fanoutConsumers, Crash: *fanoutCrash, RedisURL: os.Getenv("REDIS_URL")}
+	if err := deliverytest.BenchFanout(context.Background(), cfg, os.Stdout); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -1,4 +1,4 @@
-package delivery
+package redis
 
 import (
 	"context"
@@ -11,11 +11,12 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/delivery"
 )
 
-var _ Ledger = (*RedisLedger)(nil)
+var _ delivery.Ledger = (*Ledger)(nil)
 
-// RedisLedger is the production Ledger. With P the key prefix:
+// Ledger is the production delivery.Ledger. With P the key prefix:
 //
 //	P bc:{id}          string  the broadcast as JSON
 //	P bc:{id}:st       hash    counters: listed, total, reach (JSON), sent,
@@ -23,7 +24,8 @@ var _ Ledger = (*RedisLedger)(nil)
 //	                           first and finished (Unix ms)
 //	                           sup and supk: the broadcast that last
 //	                           corrected or retracted this one, its kind
-//	P bc:{id}:out      hash    chat "platform:id" -> Outcome as JSON
+//	P bc:{id}:out      hash    chat "platform:id" -> delivery.Outcome
+//	                           as JSON
 //	P bc:{id}:ls       hash    while listing: chat -> "q:<lang>" (job
 //	                           queued) or "h" (held for a digest)
 //	P bc:{id}:lock     string  while listing: the lister's consumer name
@@ -31,30 +33,27 @@ var _ Ledger = (*RedisLedger)(nil)
 //	P bc:unlisted      zset    IDs of broadcasts not yet listed, by creation
 //	                           time (Unix ms)
 //
-// Broadcast keys expire after Config.Keep, a digest's after DigestKeep (its
-// outcome hash, one field, after keep); digests stay out of bc:recent.
-// Creating a broadcast and finishing a job are each one Lua script, so a
-// record and its counters change together or not at all.
-type RedisLedger struct {
+// Broadcast keys expire after the keep given to NewLedger, a digest's after
+// delivery.DigestKeep (its outcome hash, one field, after keep); digests
+// stay out of bc:recent. Creating a broadcast and finishing a job are each
+// one Lua script, so a record and its counters change together or not at
+// all.
+type Ledger struct {
 	c      goredis.UniversalClient
 	prefix string
 	keep   time.Duration
 }
 
-// DefaultKeep is how long a broadcast's records are kept: corrections and
-// retractions need them.
-const DefaultKeep = 30 * 24 * time.Hour
-
-// NewRedisLedger returns a ledger on c under key prefix, keeping records for
-// keep (DefaultKeep when 0).
-func NewRedisLedger(c goredis.UniversalClient, prefix string, keep time.Duration) *RedisLedger {
+// NewLedger returns a ledger on c under key prefix, keeping records for
+// keep (delivery.DefaultKeep when 0).
+func NewLedger(c goredis.UniversalClient, prefix string, keep time.Duration) *Ledger {
 	if keep <= 0 {
-		keep = DefaultKeep
+		keep = delivery.DefaultKeep
 	}
-	return &RedisLedger{c: c, prefix: prefix, keep: keep}
+	return &Ledger{c: c, prefix: prefix, keep: keep}
 }
 
-func (l *RedisLedger) key(id, part string) string { return l.prefix + "bc:" + id + part }
+func (l *Ledger) key(id, part string) string { return l.prefix + "bc:" + id + part }
 
 // createScript records a broadcast whole, once.
 // KEYS: bc, st, recent, unlisted. ARGV: JSON, keep (ms), "1" for a digest,
@@ -71,8 +70,8 @@ redis.call('ZADD', KEYS[4], ARGV[4], ARGV[5])
 return 1
 `)
 
-// Create implements Ledger with one script.
-func (l *RedisLedger) Create(ctx context.Context, b core.Broadcast) (bool, error) {
+// Create implements delivery.Ledger with one script.
+func (l *Ledger) Create(ctx context.Context, b core.Broadcast) (bool, error) {
 	buf, err := json.Marshal(b)
 	if err != nil {
 		return false, err
@@ -80,17 +79,17 @@ func (l *RedisLedger) Create(ctx context.Context, b core.Broadcast) (bool, error
 	keep := l.keep
 	digest := "0"
 	if b.Kind == core.BroadcastDigest { // one per chat a day: not for /broadcasts
-		keep, digest = min(keep, DigestKeep), "1"
+		keep, digest = min(keep, delivery.DigestKeep), "1"
 	}
 	n, err := createScript.Run(ctx, l.c, []string{l.key(b.ID, ""), l.key(b.ID, ":st"), l.prefix + "bc:recent", l.unlistedKey()},
 		buf, keep.Milliseconds(), digest, time.Now().UnixMilli(), b.ID).Int()
 	return n == 1, err
 }
 
-func (l *RedisLedger) unlistedKey() string { return l.prefix + "bc:unlisted" }
+func (l *Ledger) unlistedKey() string { return l.prefix + "bc:unlisted" }
 
-// Unlisted implements Ledger. IDs whose broadcast expired are dropped.
-func (l *RedisLedger) Unlisted(ctx context.Context) ([]string, error) {
+// Unlisted implements delivery.Ledger. IDs whose broadcast expired are dropped.
+func (l *Ledger) Unlisted(ctx context.Context) ([]string, error) {
 	ids, err := l.c.ZRange(ctx, l.unlistedKey(), 0, 999).Result()
 	if err != nil {
 		return nil, err
@@ -118,14 +117,14 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1
 `)
 
-// LockListing implements Ledger.
-func (l *RedisLedger) LockListing(ctx context.Context, id, owner string, ttl time.Duration) (bool, error) {
+// LockListing implements delivery.Ledger.
+func (l *Ledger) LockListing(ctx context.Context, id, owner string, ttl time.Duration) (bool, error) {
 	n, err := lockScript.Run(ctx, l.c, []string{l.key(id, ":lock")}, owner, max(ttl.Milliseconds(), 1)).Int()
 	return n == 1, err
 }
 
-// MarkListed implements Ledger.
-func (l *RedisLedger) MarkListed(ctx context.Context, id string, es []ListEntry) error {
+// MarkListed implements delivery.Ledger.
+func (l *Ledger) MarkListed(ctx context.Context, id string, es []delivery.ListEntry) error {
 	if len(es) == 0 {
 		return nil
 	}
@@ -144,8 +143,8 @@ func (l *RedisLedger) MarkListed(ctx context.Context, id string, es []ListEntry)
 	return err
 }
 
-// ListedChats implements Ledger.
-func (l *RedisLedger) ListedChats(ctx context.Context, id string, chats []core.ChatRef) ([]ListEntry, error) {
+// ListedChats implements delivery.Ledger.
+func (l *Ledger) ListedChats(ctx context.Context, id string, chats []core.ChatRef) ([]delivery.ListEntry, error) {
 	if len(chats) == 0 {
 		return nil, nil
 	}
@@ -157,13 +156,13 @@ func (l *RedisLedger) ListedChats(ctx context.Context, id string, chats []core.C
 	if err != nil {
 		return nil, err
 	}
-	var out []ListEntry
+	var out []delivery.ListEntry
 	for i, v := range vals {
 		s, ok := v.(string)
 		if !ok {
 			continue
 		}
-		e := ListEntry{Chat: chats[i], Held: s == "h"}
+		e := delivery.ListEntry{Chat: chats[i], Held: s == "h"}
 		e.Lang, _ = strings.CutPrefix(s, "q:")
 		if e.Held {
 			e.Lang = ""
@@ -181,13 +180,13 @@ redis.call('HSET', KEYS[1], 'sup', ARGV[1], 'supk', ARGV[2])
 return 1
 `)
 
-// Supersede implements Ledger.
-func (l *RedisLedger) Supersede(ctx context.Context, target, by string, kind core.BroadcastKind) error {
+// Supersede implements delivery.Ledger.
+func (l *Ledger) Supersede(ctx context.Context, target, by string, kind core.BroadcastKind) error {
 	return supersedeScript.Run(ctx, l.c, []string{l.key(target, ":st")}, by, string(kind)).Err()
 }
 
-// Superseded implements Ledger.
-func (l *RedisLedger) Superseded(ctx context.Context, id string) (string, core.BroadcastKind, error) {
+// Superseded implements delivery.Ledger.
+func (l *Ledger) Superseded(ctx context.Context, id string) (string, core.BroadcastKind, error) {
 	v, err := l.c.HMGet(ctx, l.key(id, ":st"), "sup", "supk").Result()
 	if err != nil {
 		return "", "", err
@@ -244,8 +243,8 @@ end
 return 1
 `)
 
-// Listed implements Ledger.
-func (l *RedisLedger) Listed(ctx context.Context, id string, total int, reach map[string]map[string]int) error {
+// Listed implements delivery.Ledger.
+func (l *Ledger) Listed(ctx context.Context, id string, total int, reach map[string]map[string]int) error {
 	buf, err := json.Marshal(reach)
 	if err != nil {
 		return err
@@ -254,8 +253,8 @@ func (l *RedisLedger) Listed(ctx context.Context, id string, total int, reach ma
 		total, buf, time.Now().UnixMilli(), id).Err()
 }
 
-// Broadcast implements Ledger.
-func (l *RedisLedger) Broadcast(ctx context.Context, id string) (core.Broadcast, error) {
+// Broadcast implements delivery.Ledger.
+func (l *Ledger) Broadcast(ctx context.Context, id string) (core.Broadcast, error) {
 	var b core.Broadcast
 	buf, err := l.c.Get(ctx, l.key(id, "")).Bytes()
 	if errors.Is(err, goredis.Nil) {
@@ -267,9 +266,9 @@ func (l *RedisLedger) Broadcast(ctx context.Context, id string) (core.Broadcast,
 	return b, json.Unmarshal(buf, &b)
 }
 
-// Outcome implements Ledger.
-func (l *RedisLedger) Outcome(ctx context.Context, id string, chat core.ChatRef) (Outcome, bool, error) {
-	var o Outcome
+// Outcome implements delivery.Ledger.
+func (l *Ledger) Outcome(ctx context.Context, id string, chat core.ChatRef) (delivery.Outcome, bool, error) {
+	var o delivery.Outcome
 	buf, err := l.c.HGet(ctx, l.key(id, ":out"), chat.String()).Bytes()
 	if errors.Is(err, goredis.Nil) {
 		return o, false, nil
@@ -280,8 +279,8 @@ func (l *RedisLedger) Outcome(ctx context.Context, id string, chat core.ChatRef)
 	return o, true, json.Unmarshal(buf, &o)
 }
 
-// Finish implements Ledger.
-func (l *RedisLedger) Finish(ctx context.Context, id string, chat core.ChatRef, o Outcome) (bool, error) {
+// Finish implements delivery.Ledger.
+func (l *Ledger) Finish(ctx context.Context, id string, chat core.ChatRef, o delivery.Outcome) (bool, error) {
 	buf, err := json.Marshal(o)
 	if err != nil {
 		return false, err
@@ -297,21 +296,21 @@ func (l *RedisLedger) Finish(ctx context.Context, id string, chat core.ChatRef, 
 	return n == 1, err
 }
 
-// Records implements Ledger with HSCAN.
-func (l *RedisLedger) Records(ctx context.Context, id string, fn func([]Record) error) error {
+// Records implements delivery.Ledger with HSCAN.
+func (l *Ledger) Records(ctx context.Context, id string, fn func([]delivery.Record) error) error {
 	iter := l.c.HScan(ctx, l.key(id, ":out"), 0, "", 500).Iterator()
-	var batch []Record
+	var batch []delivery.Record
 	for iter.Next(ctx) {
 		field := iter.Val()
 		if !iter.Next(ctx) {
 			break
 		}
-		var o Outcome
+		var o delivery.Outcome
 		if json.Unmarshal([]byte(iter.Val()), &o) != nil || o.Ref == nil || o.Alias {
 			continue
 		}
 		platform, chatID, _ := strings.Cut(field, ":")
-		batch = append(batch, Record{Chat: core.ChatRef{Platform: platform, ID: chatID}, Ref: *o.Ref, Lang: o.Lang, Version: o.Version})
+		batch = append(batch, delivery.Record{Chat: core.ChatRef{Platform: platform, ID: chatID}, Ref: *o.Ref, Lang: o.Lang, Version: o.Version})
 		if len(batch) == 500 {
 			if err := fn(batch); err != nil {
 				return err
@@ -328,8 +327,8 @@ func (l *RedisLedger) Records(ctx context.Context, id string, fn func([]Record) 
 	return nil
 }
 
-// Status implements Ledger.
-func (l *RedisLedger) Status(ctx context.Context, id string) (core.BroadcastStatus, error) {
+// Status implements delivery.Ledger.
+func (l *Ledger) Status(ctx context.Context, id string) (core.BroadcastStatus, error) {
 	b, err := l.Broadcast(ctx, id)
 	if err != nil {
 		return core.BroadcastStatus{}, err
@@ -363,8 +362,8 @@ func (l *RedisLedger) Status(ctx context.Context, id string) (core.BroadcastStat
 	return st, nil
 }
 
-// Recent implements Ledger.
-func (l *RedisLedger) Recent(ctx context.Context, n int) ([]core.BroadcastStatus, error) {
+// Recent implements delivery.Ledger.
+func (l *Ledger) Recent(ctx context.Context, n int) ([]core.BroadcastStatus, error) {
 	ids, err := l.c.LRange(ctx, l.prefix+"bc:recent", 0, int64(n-1)).Result()
 	if err != nil {
 		return nil, err

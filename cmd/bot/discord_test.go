@@ -158,3 +158,19 @@ func TestTelegramAndDiscordInOneProcess(t *testing.T) {
 		t.Errorf("the Telegram reader got %d messages, want 2", n)
 	}
 }
+
+func TestBenchFanoutDiscord(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"bench-fanout", "-platform", "discord", "-chats", "200", "-rate", "1000"}, strings.NewReader(""), &out, &errb, env(nil))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "fanout: chats=200 ") || !strings.Contains(last, " dup=0 lost=0 ") {
+		t.Errorf("last line %q", last)
+	}
+	errb.Reset()
+	if code := run(context.Background(), []string{"bench-fanout", "-platform", "irc"}, strings.NewReader(""), &out, &errb, env(nil)); code != 2 || !strings.Contains(errb.String(), "-platform telegram|discord") {
+		t.Errorf("unknown platform: exit %d, %q", code, errb.String())
+	}
+}

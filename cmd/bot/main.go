@@ -8,7 +8,7 @@
 //	bot ingest [-feeds …]      fetch every feed once, print what was stored
 //	bot summarize -lang xx FILE|-  summarize a plain-text article
 //	bot eval-summaries         ROUGE of the summarizer against Lead-3
-//	bot bench-fanout [-chats N -rate N -consumers N -crash F]  delivery benchmark
+//	bot bench-fanout [-platform telegram|discord -chats N -rate N -consumers N -crash F]  delivery benchmark
 //
 // Configuration comes from the environment; see README.md.
 package main

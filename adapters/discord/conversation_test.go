@@ -306,3 +306,19 @@ func TestDeferredAnswers(t *testing.T) {
 		t.Errorf("/help deferred publicly: %s", ans.Callback.Data)
 	}
 }
+
+func TestDeletedChannelStopsItsAlerts(t *testing.T) {
+	r := run(t, nil)
+	ref := core.ChatRef{Platform: discord.Platform, ID: discordtest.Channel}
+	if typ, a := r.say(manager("en-US"), "subscribe", str("section", "sport")); typ != typeMessage || a.private() {
+		t.Fatalf("/subscribe: type %d, %s", typ, a.text())
+	}
+	if subs, _ := r.store.ChatSections(context.Background(), ref); len(subs) == 0 {
+		t.Fatal("not subscribed")
+	}
+	r.srv.DeleteChannel(discordtest.GuildID, discordtest.Channel)
+	r.srv.Wait("the deleted channel's subscriptions to go", func() bool {
+		subs, err := r.store.ChatSections(context.Background(), ref)
+		return err == nil && len(subs) == 0
+	})
+}

@@ -197,3 +197,48 @@ func TestNewRejectsTokenWithoutLeakingIt(t *testing.T) {
 		t.Errorf("New's error is a delivery error: %v", err)
 	}
 }
+
+// TestSendKeepsWithinDiscordLimits sends a reply past every limit of a
+// message; the fake refuses what Discord would (Invalid Form Body).
+func TestSendKeepsWithinDiscordLimits(t *testing.T) {
+	h := newHarness(t, nil)
+	long := strings.Repeat("Lorem ipsum dolor sit amet ", 200)
+	r := core.Reply{Lang: "en", Title: long, Text: []string{long, long}, Footer: long, ItemLabel: "read"}
+	for i := range 60 {
+		r.Items = append(r.Items, core.Item{ArticleID: "a" + strings.Repeat("x", i), Title: long, Section: "Politics", Time: "today", Snippet: "a \u2063match\u2064 here"})
+	}
+	card := &core.Card{ArticleID: "c1", Title: long, Section: "Politics", Time: "today", Lead: long, Summary: long, Byline: long, URL: "https://newsbot.example/c1"}
+	for i := range 30 {
+		card.Editions = append(card.Editions, core.Edition{ArticleID: "e" + strings.Repeat("y", i), Lang: "xx", LangName: long, Title: long})
+	}
+	r.Card = card
+	for i := range 7 {
+		var row []core.Button
+		for j := range 7 {
+			row = append(row, core.Button{Label: long, Data: "b|" + strings.Repeat("z", i*7+j)})
+		}
+		r.Buttons = append(r.Buttons, row)
+	}
+	r.Buttons = append(r.Buttons, []core.Button{{Label: "too long", Data: strings.Repeat("q", 101)}})
+	ref, err := h.bot.Send(context.Background(), chat(discordtest.Channel), r)
+	if err != nil {
+		t.Fatalf("the fake refused the message: %v", err)
+	}
+	var got struct {
+		Embeds     []json.RawMessage `json:"embeds"`
+		Components []struct {
+			Components []struct {
+				CustomID string `json:"custom_id"`
+			} `json:"components"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(h.srv.Messages()[0].Body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Embeds) != 2 || len(got.Components) != 5 || len(got.Components[0].Components) != 5 {
+		t.Errorf("%d embeds, %d rows", len(got.Embeds), len(got.Components))
+	}
+	if err := h.bot.Edit(context.Background(), ref, r); err != nil {
+		t.Fatalf("the fake refused the edit: %v", err)
+	}
+}

@@ -225,3 +225,10 @@ func (s *Server) Press(w Where, messageID, customID string) string {
 	msg := map[string]any{"id": messageID, "channel_id": w.ChannelID, "author": map[string]any{"id": BotID, "username": BotName, "bot": true}, "timestamp": "2026-12-02T10:00:00+00:00"}
 	return s.interaction(3, w, map[string]any{"custom_id": customID, "component_type": 2}, msg)
 }
+
+// DeleteChannel tells the bot that a server channel was deleted
+// (CHANNEL_DELETE, which the Guilds intent brings).
+func (s *Server) DeleteChannel(guildID, channelID string) {
+	s.t.Helper()
+	s.dispatch("CHANNEL_DELETE", map[string]any{"id": channelID, "guild_id": guildID, "type": 0, "name": "news"})
+}

@@ -119,6 +119,7 @@ func TestTelegramAndDiscordInOneProcess(t *testing.T) {
 	if cb := dc.WaitCallback(id); !strings.Contains(string(cb.Data), "Международные") {
 		t.Fatalf("subscribe answer in Russian expected: %s", cb.Data)
 	}
+	before := len(dc.Messages()) // the public answer to /subscribe
 	// A Telegram reader subscribes.
 	tg.UserMessage(reader.ID, reader, "/subscribe international")
 	if !tg.Await(wait, func() bool { return len(tg.Messages(reader.ID)) == 1 }) {
@@ -137,21 +138,21 @@ func TestTelegramAndDiscordInOneProcess(t *testing.T) {
 	if !tg.Await(wait, func() bool { return len(tg.Messages(reader.ID)) == 2 }) {
 		t.Fatalf("the Telegram reader got no alert; stderr: %s", errb.String())
 	}
-	dc.Wait("the alert in the Discord channel", func() bool { return len(dc.Messages()) == 1 })
+	dc.Wait("the alert in the Discord channel", func() bool { return len(dc.Messages()) == before+1 })
 	var alert struct {
 		Embeds []struct {
 			Title       string `json:"title"`
 			Description string `json:"description"`
 		} `json:"embeds"`
 	}
-	if err := json.Unmarshal(dc.Messages()[0].Body, &alert); err != nil {
+	if err := json.Unmarshal(dc.Messages()[before].Body, &alert); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(fmt.Sprint(alert.Embeds), "Мост через Прут закрыт") {
 		t.Errorf("the Discord alert is not in the channel's language: %+v", alert.Embeds)
 	}
 	time.Sleep(300 * time.Millisecond)
-	if n := len(dc.Messages()); n != 1 {
+	if n := len(dc.Messages()) - before; n != 1 {
 		t.Errorf("the Discord channel got %d alerts, want 1", n)
 	}
 	if n := len(tg.Messages(reader.ID)); n != 2 {

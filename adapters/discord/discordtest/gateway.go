@@ -164,11 +164,8 @@ type Option struct {
 }
 
 func (s *Server) interaction(typ int, w Where, data map[string]any, message map[string]any) string {
-	s.mu.Lock()
-	id := s.id()
+	id := s.register(w, message)
 	token := "itoken-" + id
-	s.tokens[token] = id
-	s.mu.Unlock()
 	user := map[string]any{"id": w.UserID, "username": "user" + w.UserID, "discriminator": "0"}
 	i := map[string]any{
 		"id":              id,
@@ -192,6 +189,19 @@ func (s *Server) interaction(typ int, w Where, data map[string]any, message map[
 		i["message"] = message
 	}
 	s.dispatch("INTERACTION_CREATE", i)
+	return id
+}
+
+// register makes a new interaction's ID, whose token is "itoken-<ID>".
+func (s *Server) register(w Where, message map[string]any) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.id()
+	s.tokens["itoken-"+id] = id
+	s.where[id] = [2]string{w.ChannelID, ""}
+	if message != nil {
+		s.where[id] = [2]string{w.ChannelID, message["id"].(string)}
+	}
 	return id
 }
 

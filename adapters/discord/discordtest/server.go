@@ -96,7 +96,9 @@ type Server struct {
 	originals        map[string][]json.RawMessage
 	followups        map[string][]json.RawMessage
 	deletedOriginals map[string]int
-	tokens           map[string]string // interaction token → interaction ID
+	tokens           map[string]string    // interaction token → interaction ID
+	where            map[string][2]string // interaction ID → its channel, and the message of its button
+	responses        map[string]string    // interaction ID → the channel message its public answer became
 	nextID           int64
 	identify         json.RawMessage
 	heartbeats       int
@@ -118,6 +120,8 @@ func NewServer(t testing.TB, token string) *Server {
 		followups:        map[string][]json.RawMessage{},
 		deletedOriginals: map[string]int{},
 		tokens:           map[string]string{},
+		where:            map[string][2]string{},
+		responses:        map[string]string{},
 		nextID:           1_000_000_000_000_000_000,
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -180,8 +184,28 @@ func (s *Server) Calls() []Call {
 	return append([]Call(nil), s.calls...)
 }
 
-// Messages returns the channel messages created so far, deleted ones
+// Response returns the ID of the channel message that the public answer
+// to interaction id became, "" when there is none (yet).
+func (s *Server) Response(id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.responses[id]
+}
+
+// ChannelMessages returns the messages of one channel, deleted ones
 // included, in creation order.
+func (s *Server) ChannelMessages(channel string) []Message {
+	var out []Message
+	for _, m := range s.Messages() {
+		if m.Channel == channel {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Messages returns the channel messages created so far (public answers to
+// interactions included), deleted ones included, in creation order.
 func (s *Server) Messages() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -521,6 +545,24 @@ func (s *Server) callback(id, token string, body []byte) (int, any) {
 	if cb.Type == 4 || cb.Type == 7 {
 		if f, bad := checkMessage(cb.Data); bad {
 			return f.Status, f
+		}
+	}
+	// A public answer is a message in the channel, which the bot may edit
+	// or delete later; an update (type 7) changes the button's message.
+	var flags struct {
+		Flags int `json:"flags"`
+	}
+	json.Unmarshal(cb.Data, &flags)
+	switch w := s.where[id]; {
+	case cb.Type == 4 && flags.Flags&64 == 0:
+		m := &Message{ID: s.id(), Channel: w[0], Body: append(json.RawMessage(nil), cb.Data...)}
+		s.messages[m.ID] = m
+		s.order = append(s.order, m.ID)
+		s.responses[id] = m.ID
+	case cb.Type == 7:
+		if m, ok := s.messages[w[1]]; ok && !m.Deleted {
+			m.Body = append(json.RawMessage(nil), cb.Data...)
+			m.Edits++
 		}
 	}
 	s.callbacks[id] = append(s.callbacks[id], Callback{Type: cb.Type, Data: cb.Data})

@@ -175,3 +175,84 @@ func TestBenchFanoutDiscord(t *testing.T) {
 		t.Errorf("unknown platform: exit %d, %q", code, errb.String())
 	}
 }
+
+// TestDiscordBreakingEndToEnd: a newsroom moderator posts breaking news
+// with /breaking on Discord, confirms it with the preview's button (the
+// preview changes in place), a subscribed channel gets it once, and a
+// second press sends nothing more.
+func TestDiscordBreakingEndToEnd(t *testing.T) {
+	dc := discordtest.NewServer(t, "discord-token")
+	e := env(map[string]string{
+		"DISCORD_BOT_TOKEN":    "discord-token",
+		"DISCORD_API_ENDPOINT": dc.URL,
+		"DISCORD_MODERATORS":   "42",
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var out, errb syncBuffer
+	go func() { done <- run(ctx, nil, strings.NewReader(""), &out, &errb, e) }()
+	defer func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("exit %d: %s", code, errb.String())
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("the bot did not stop within 20s of cancellation")
+		}
+	}()
+	dc.WaitReady()
+
+	news := discordtest.Where{UserID: "100", Locale: "en-US", GuildID: discordtest.GuildID, GuildLocale: "en-US", ChannelID: discordtest.Channel,
+		Perms: discordtest.PermManageChannels | discordtest.PermPost, AppPerms: discordtest.PermPost}
+	dc.WaitCallback(dc.Command(news, "subscribe", discordtest.Option{Name: "section", Type: 3, Value: "breaking"}))
+
+	// The moderator, in a DM with the bot: a server administrator who is
+	// not in DISCORD_MODERATORS could not.
+	mod := discordtest.Where{UserID: "42", Locale: "ro", ChannelID: discordtest.DMChannel}
+	id := dc.Command(mod, "breaking", discordtest.Option{Name: "text", Type: 3, Value: "en: The Prut bridge is closed @everyone | ro: Podul peste Prut este închis"})
+	cb := dc.WaitCallback(id)
+	var preview struct {
+		Flags      int `json:"flags"`
+		Components []struct {
+			Components []struct {
+				CustomID string `json:"custom_id"`
+			} `json:"components"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(cb.Data, &preview); err != nil {
+		t.Fatal(err)
+	}
+	if cb.Type != 4 || len(preview.Components) == 0 || len(preview.Components[0].Components) < 2 {
+		t.Fatalf("preview without confirm/cancel: type %d %s", cb.Type, cb.Data)
+	}
+	if n := len(dc.ChannelMessages(discordtest.Channel)); n != 1 {
+		t.Fatalf("something was sent before confirmation: %d messages", n)
+	}
+	previewID := dc.Response(id)
+	confirm := preview.Components[0].Components[0].CustomID
+	press := dc.Press(mod, previewID, confirm)
+	if cb := dc.WaitCallback(press); cb.Type != 7 {
+		t.Errorf("confirm: response type %d, want 7 (in place): %s", cb.Type, cb.Data)
+	}
+	dc.Wait("the alert", func() bool { return len(dc.ChannelMessages(discordtest.Channel)) == 2 })
+	alert := string(dc.ChannelMessages(discordtest.Channel)[1].Body)
+	if !strings.Contains(alert, "The Prut bridge is closed") || strings.Contains(alert, "@everyone") {
+		t.Errorf("alert: %s", alert)
+	}
+	// Pressed again: explained to the presser, nothing sent twice.
+	again := dc.Press(mod, previewID, confirm)
+	cb = dc.WaitCallback(again)
+	var second struct {
+		Flags int `json:"flags"`
+	}
+	json.Unmarshal(cb.Data, &second)
+	if cb.Type == 4 && second.Flags&64 == 0 {
+		t.Errorf("second press answered publicly: %s", cb.Data)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(dc.ChannelMessages(discordtest.Channel)); n != 2 {
+		t.Errorf("the channel got %d messages, want the answer and one alert", n)
+	}
+}

@@ -204,6 +204,10 @@ func TestConversations(t *testing.T) {
 			if !slices.Contains(subs, "politics") {
 				t.Errorf("subscriptions = %v", subs)
 			}
+			// The channel's alerts come in the server's language.
+			if lang, _ := r.engine.Chats().Lang(context.Background(), core.ChatRef{Platform: discord.Platform, ID: discordtest.Channel}); lang != "ro" {
+				t.Errorf("the channel of a Romanian server gets alerts in %q", lang)
+			}
 
 			// sections, then a toggle pressed: the message changes in place.
 			typ, a = r.say(manager(l.locale), "sections")

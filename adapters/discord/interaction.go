@@ -87,7 +87,9 @@ func (b *Bot) handle(ctx context.Context, i *discordgo.Interaction) {
 }
 
 // request is who asks where: in a DM the user manages their own chat; in
-// a server channel, members who can manage channels manage its alerts.
+// a server channel, members who can manage channels manage its alerts,
+// whose default language is the server's (guild_locale). The user's
+// language is the interaction's locale.
 func (b *Bot) request(i *discordgo.Interaction) (core.Request, bool) {
 	u := i.User
 	if i.Member != nil && i.Member.User != nil {
@@ -108,6 +110,10 @@ func (b *Bot) request(i *discordgo.Interaction) (core.Request, bool) {
 			perms = i.Member.Permissions
 		}
 		req.Chat.Kind = core.ChatGroup
+		if i.GuildLocale != nil {
+			// The server's language: the default of a channel's alerts.
+			req.Chat.Locale = string(*i.GuildLocale)
+		}
 		req.Chat.CanManage = perms&(discordgo.PermissionManageChannels|discordgo.PermissionAdministrator) != 0
 	}
 	return req, true

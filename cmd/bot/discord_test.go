@@ -112,7 +112,8 @@ func TestTelegramAndDiscordInOneProcess(t *testing.T) {
 	const wait = 10 * time.Second
 	dc.WaitReady()
 
-	// A Discord channel subscribes, in Russian.
+	// A Discord channel of a Romanian server subscribes; its manager
+	// reads Russian.
 	where := discordtest.Where{UserID: "100", Locale: "ru", GuildID: discordtest.GuildID, GuildLocale: "ro", ChannelID: discordtest.Channel,
 		Perms: discordtest.PermManageChannels | discordtest.PermPost, AppPerms: discordtest.PermPost}
 	id := dc.Command(where, "subscribe", discordtest.Option{Name: "section", Type: 3, Value: "international"})
@@ -148,8 +149,8 @@ func TestTelegramAndDiscordInOneProcess(t *testing.T) {
 	if err := json.Unmarshal(dc.Messages()[before].Body, &alert); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(fmt.Sprint(alert.Embeds), "Мост через Прут закрыт") {
-		t.Errorf("the Discord alert is not in the channel's language: %+v", alert.Embeds)
+	if !strings.Contains(fmt.Sprint(alert.Embeds), "Podul peste Prut este închis") {
+		t.Errorf("the Discord alert is not in the server's language: %+v", alert.Embeds)
 	}
 	time.Sleep(300 * time.Millisecond)
 	if n := len(dc.Messages()) - before; n != 1 {

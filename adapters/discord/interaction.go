@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -372,7 +373,7 @@ func (b *Bot) articleChoices(ctx context.Context, req core.Request, typed string
 			out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: clip(it.Title, maxDescription), Value: it.ArticleID})
 		}
 	}
-	req.Text = "/latest " + itoa(core.MaxLatest)
+	req.Text = "/latest " + strconv.Itoa(core.MaxLatest)
 	if r := b.engine.Handle(ctx, req); r.Error == "" {
 		add(r.Items, true)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 )
 
 // Run registers the engine's commands (shard 0 only, so that processes
@@ -44,5 +43,3 @@ func (b *Bot) Run(ctx context.Context, engine Engine) error {
 	}
 	return nil
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -140,7 +140,10 @@ func TestCommandsInEveryLanguage(t *testing.T) {
 				{"read shortcut", "/read_w1" + lang, []string{"https://newsbot.example/" + lang}, ""},
 				{"read missing id", "/read", []string{T("err_read_id", nil)}, core.CodeInvalid},
 				{"read unknown", "/read zz9", []string{T("err_article_not_found", map[string]any{"ID": "zz9"})}, core.CodeNotFound},
-				{"read bad id", "/read <b>x</b>", []string{T("err_read_id", nil)}, core.CodeInvalid},
+				{"read bad id", "/read <b>x</b>", []string{T("err_read_bad_id", map[string]any{"ID": "<b>x</b>"})}, core.CodeInvalid},
+				{"read path", "/read ../../etc/passwd", []string{T("err_read_bad_id", map[string]any{"ID": "../../etc/passwd"})}, core.CodeInvalid},
+				{"read extra words", "/read w1" + lang + " extra words", []string{T("err_read_extra", map[string]any{"ID": "w1" + lang, "Extra": "extra words"})}, core.CodeInvalid},
+				{"read shortcut without id", "/read_", []string{T("err_read_id", nil)}, core.CodeInvalid},
 				{"search empty", "/search", []string{T("err_search_empty", nil)}, core.CodeInvalid},
 				{"search punctuation", "/search ?!", []string{T("err_search_empty", nil)}, core.CodeInvalid},
 				{"search nothing", "/search zzzzqqq", []string{T("search_none", map[string]any{"Query": "zzzzqqq"})}, ""},
@@ -308,6 +311,15 @@ func TestSectionsToggle(t *testing.T) {
 	if !r.Edit || !strings.Contains(all(r), "✅ Sport") || !strings.Contains(r.Notice, "Sport") {
 		t.Fatalf("toggle on: %s", all(r))
 	}
+	// The first section brings breaking news along: the button says so, as
+	// /subscribe does.
+	if !strings.Contains(r.Notice, "/unsubscribe breaking") {
+		t.Errorf("toggle on keeps breaking news quiet: %q", r.Notice)
+	}
+	// What the chat follows is offered to leave, the rest to join.
+	if !strings.Contains(all(r), "Sport — /unsubscribe sport") || !strings.Contains(all(r), "Culture — /subscribe culture") {
+		t.Errorf("sections offer the wrong commands: %s", all(r))
+	}
 	r = h.do(req)
 	if strings.Contains(all(r), "✅ Sport") || !strings.Contains(r.Notice, "No more alerts") {
 		t.Fatalf("toggle off: %s", all(r))
@@ -444,7 +456,7 @@ func TestTimes(t *testing.T) {
 		t.Errorf("ru time: %s", all(r))
 	}
 	r = h.do(private("timer", "en", "/latest politics 1"))
-	if len(r.Items) != 1 || r.Items[0].Time != "Nov 28, 2026 12:00" {
+	if len(r.Items) != 1 || r.Items[0].Time != "28 Nov 2026, 12:00" {
 		t.Errorf("en date: %s", all(r))
 	}
 }
@@ -525,6 +537,15 @@ func TestLink(t *testing.T) {
 		if r := mod(text); r.Error != code {
 			t.Errorf("%q: code %q, want %q: %s", text, r.Error, code, all(r))
 		}
+	}
+	got = nil
+	r := mod("/link w1ru w1ro")
+	if r.Error != "" || !strings.Contains(all(r), "were already editions of one story") || got != nil {
+		t.Errorf("/link of two editions of one story: linked %v: %s", got, all(r))
+	}
+	// The editions come in the configured order of their languages.
+	if ro, ru, en := strings.Index(all(r), "Română: "), strings.Index(all(r), "Русский: "), strings.Index(all(r), "English: "); ro < 0 || !(ro < ru && ru < en) {
+		t.Errorf("editions out of order (ro, ru, en): %s", all(r))
 	}
 	if r := mod("/link w1en p1en"); !strings.Contains(all(r), "two English editions") {
 		t.Errorf("language named by code: %s", all(r))

@@ -107,6 +107,11 @@ type SubscriptionStore interface {
 	SectionChats(ctx context.Context, section string, batch int, fn func([]ChatRef) error) error
 	// CountSectionChats returns how many chats the section has.
 	CountSectionChats(ctx context.Context, section string) (int, error)
+	// SubscribedSince returns when chat subscribed to section, to the
+	// second by the store's clock (a subscription that is already there
+	// keeps its time); the zero time when it is not subscribed or the time
+	// is unknown (a subscription stored before times were kept).
+	SubscribedSince(ctx context.Context, chat ChatRef, section string) (time.Time, error)
 }
 
 // Cache keeps computed values, such as summaries, for a while.

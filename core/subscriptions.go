@@ -38,11 +38,11 @@ func (e *Engine) sectionsReply(ctx context.Context, req Request, lang string) (R
 	manage := req.MayManage()
 	var row []Button
 	for _, id := range e.render.Sections() {
-		mark := "▫️"
+		mark, change := "▫️", "/subscribe "
 		if slices.Contains(subs, id) {
-			mark = "✅"
+			mark, change = "✅", "/unsubscribe "
 		}
-		r.Text = append(r.Text, mark+" "+e.render.SectionName(lang, id)+" — /subscribe "+id)
+		r.Text = append(r.Text, mark+" "+e.render.SectionName(lang, id)+" — "+change+id)
 		if manage {
 			row = append(row, Button{Label: mark + " " + e.render.SectionName(lang, id), Data: EncodeButton(btnToggle, id)})
 			if len(row) == 2 {
@@ -224,7 +224,9 @@ func (e *Engine) toggleSection(ctx context.Context, req Request, lang, id string
 		if err != nil {
 			return Reply{}, err
 		}
-		notice = e.subscribedReply(lang, id, added).Notice
+		// The whole answer, as /subscribe gives it: a section may bring
+		// breaking news along, which the notice must not keep quiet.
+		notice = strings.Join(e.subscribedReply(lang, id, added).Text, " ")
 	}
 	r, err := e.sectionsReply(ctx, req, lang)
 	r.Edit, r.Notice = true, notice

@@ -107,6 +107,7 @@ func (a *Alerts) ArticleAdded(ctx context.Context, art content.Article) {
 	}
 	a.due[id] = true
 	a.mu.Unlock()
+	seen := a.d.now()
 	a.after(a.grace, true, id, func(ctx context.Context) error {
 		cur, err := a.d.store.Article(ctx, art.ID)
 		if err != nil && core.ErrorCode(err) != core.CodeNotFound {
@@ -115,7 +116,7 @@ func (a *Alerts) ArticleAdded(ctx context.Context, art content.Article) {
 		if err == nil {
 			art = cur // the newest version, in case it changed meanwhile
 		}
-		return a.d.startAlert(ctx, id, art)
+		return a.d.startAlert(ctx, id, art, seen)
 	})
 }
 
@@ -192,14 +193,15 @@ func (d *Desk) startPending(ctx context.Context, as core.AlertStore, pa core.Pen
 	if err != nil {
 		return false, err
 	}
-	if err := d.startAlert(ctx, pa.ID, art); err != nil {
+	if err := d.startAlert(ctx, pa.ID, art, pa.Seen); err != nil {
 		return false, err
 	}
 	return true, as.DropAlert(ctx, pa.ID)
 }
 
-// startAlert renders art's story and starts its alert broadcast id.
-func (d *Desk) startAlert(ctx context.Context, id string, art content.Article) error {
+// startAlert renders art's story and starts its alert broadcast id, for
+// the chats subscribed when the story was first seen.
+func (d *Desk) startAlert(ctx context.Context, id string, art content.Article, seen time.Time) error {
 	msgs, err := d.articleMessages(ctx, art, "bc_alert_title")
 	if err != nil {
 		return err
@@ -211,6 +213,6 @@ func (d *Desk) startAlert(ctx context.Context, id string, art content.Article) e
 	now := d.now()
 	return d.bcast.Start(ctx, core.Broadcast{
 		ID: id, Kind: core.BroadcastAlert, Priority: prio, Section: art.Section, Messages: msgs, Fallback: art.Lang,
-		ArticleID: art.ID, Created: now, Confirmed: now,
+		ArticleID: art.ID, Seen: seen, Created: now, Confirmed: now,
 	})
 }

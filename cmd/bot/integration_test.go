@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"strings"
 	"sync"
@@ -76,6 +77,29 @@ func TestRedisUnreachable(t *testing.T) {
 	code := run(context.Background(), nil, strings.NewReader(""), &out, &errb, env(map[string]string{"REDIS_URL": "redis://" + addr, "REDIS_WAIT": "1s"}))
 	if code != 1 || !strings.Contains(errb.String(), "redis") {
 		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// TestRedisRefuses: a Redis that answers and refuses (a database that does
+// not exist, a wrong password) is a configuration error at once, not an
+// outage to wait for.
+func TestRedisRefuses(t *testing.T) {
+	u, err := neturl.Parse(redistest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := u.Host
+	for name, u := range map[string]string{
+		"no such db":     "redis://" + base + "/99",
+		"wrong password": "redis://nosuchuser:wrong@" + base + "/0",
+	} {
+		t.Run(name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(context.Background(), nil, strings.NewReader("/help\n"), &out, &errb, env(map[string]string{"REDIS_URL": u, "REDIS_WAIT": "1m"}))
+			if code != 2 || strings.Count(errb.String(), "\n") != 1 || !strings.Contains(errb.String(), "REDIS_URL:") {
+				t.Errorf("exit %d, stderr %q", code, errb.String())
+			}
+		})
 	}
 }
 

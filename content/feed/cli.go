@@ -40,13 +40,21 @@ func IngestOnce(ctx context.Context, cfg Config, store core.ArticleStore, w io.W
 	for _, fe := range st.Errors {
 		printf("failed %s %s: %v\n", fe.Lang, fe.URL, fe.Err)
 	}
-	printf("%d feeds: %d not modified, %d failed; articles: %d new, %d updated, %d unchanged\n",
-		st.Feeds, st.NotModified, st.Failed, st.New, st.Updated, st.Unchanged)
+	printf("%s: %d not modified, %d failed; articles: %d new, %d updated, %d unchanged\n",
+		feeds(st.Feeds), st.NotModified, st.Failed, st.New, st.Updated, st.Unchanged)
 	switch {
 	case err != nil:
 		return err
 	case st.Failed > 0:
-		return fmt.Errorf("feed: %d of %d feeds failed: %w", st.Failed, st.Feeds, st.Errors[0])
+		return fmt.Errorf("feed: %d of %s failed: %w", st.Failed, feeds(st.Feeds), st.Errors[0])
 	}
 	return werr
+}
+
+// feeds is "1 feed" or "n feeds", for the operator's (English) summary.
+func feeds(n int) string {
+	if n == 1 {
+		return "1 feed"
+	}
+	return fmt.Sprintf("%d feeds", n)
 }

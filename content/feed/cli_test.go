@@ -50,6 +50,15 @@ func TestIngestOnce(t *testing.T) {
 			}
 		}
 	})
+	t.Run("one feed", func(t *testing.T) {
+		out.Reset()
+		if err := IngestOnce(context.Background(), srv.config("en=/en.json"), store, &out, WithSectionNames(testNames)); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(out.String(), "1 feed: 0 not modified") && !strings.Contains(out.String(), "\n1 feed: 0 not modified") {
+			t.Errorf("summary of one feed:\n%s", out.String())
+		}
+	})
 	t.Run("no feeds", func(t *testing.T) {
 		if err := IngestOnce(context.Background(), Config{}, store, &out); err == nil {
 			t.Error("IngestOnce with no feeds returned nil")

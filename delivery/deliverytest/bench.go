@@ -40,7 +40,7 @@ type BenchConfig struct {
 
 // BenchFanout runs a breaking news broadcast through the real Engine and
 // Queue (Redis Streams when RedisURL is set, else in memory) to Chats chats
-// of a Sink enforcing Telegram's limits with a global Rate, and prints the
+// of a Sink enforcing cfg.Platform's limits with a global Rate, and prints the
 // figures. Its last line is
 //
 //	fanout: chats=C rate=R/s elapsed=E ideal=I efficiency=I/E dup=D lost=L 429s=N
@@ -85,7 +85,7 @@ func BenchFanout(ctx context.Context, cfg BenchConfig, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// Like Telegram, the sink holds to "Rate messages per second": a second's
+	// Like the platforms, the sink holds to "Rate messages per second": a second's
 	// worth of burst, no more.
 	sink := NewSink(limits, cfg.Rate)
 	sink.Latency = cfg.Latency

@@ -24,7 +24,7 @@ type Store struct {
 	users    map[core.UserRef]core.UserSettings
 	chats    map[core.ChatRef]core.ChatSettings
 	chatSubs map[core.ChatRef]map[string]bool
-	secSubs  map[string]map[core.ChatRef]bool
+	secSubs  map[string]map[core.ChatRef]time.Time // section -> chat -> subscribed since
 
 	cacheMu sync.Mutex
 	cache   map[string]cacheEntry
@@ -46,7 +46,7 @@ func New() *Store {
 		users:    map[core.UserRef]core.UserSettings{},
 		chats:    map[core.ChatRef]core.ChatSettings{},
 		chatSubs: map[core.ChatRef]map[string]bool{},
-		secSubs:  map[string]map[core.ChatRef]bool{},
+		secSubs:  map[string]map[core.ChatRef]time.Time{},
 		cache:    map[string]cacheEntry{},
 		now:      time.Now,
 	}

@@ -21,7 +21,9 @@
 //	P subs:chats:{b}                   hash    chat bucket b: "{platform}:{id}" ->
 //	                                           the chat's sections, a bitmask of
 //	                                           section IDs (bit id%8 of byte id/8)
-//	P subs:section:{section}:{k}       hash    section bucket k: "{platform}:{id}" -> ""
+//	P subs:section:{section}:{k}       hash    section bucket k: "{platform}:{id}" -> when
+//	                                           it subscribed (Unix s, the server's TIME;
+//	                                           "" for subscriptions stored before)
 //	P subs:buckets:{section}           string  bitmap: bit k (SETBIT numbering) is set
 //	                                           while bucket k holds chats
 //	P subs:counts                      hash    section -> how many chats it has
@@ -59,7 +61,7 @@
 // layout is shaped by Redis's compact encodings on a stock server
 // configuration (nothing is set on the server): a hash of at most 128 fields
 // (hash-max-listpack-entries) of at most 64 bytes (hash-max-listpack-value)
-// is one listpack, about 30 bytes a chat, where a key of its own or a member
+// is one listpack, about 40 bytes a chat, where a key of its own or a member
 // of a big set costs 70 to 120 bytes. Buckets stay that small up to about
 // 6,000,000 chats and, per section, about 400,000 chats; past that the
 // fuller buckets become hashtables, which costs memory (about as much as

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+// loadCompose loads docker-compose.yml as `docker compose config` does
+// (schema validation, interpolation), with env as the only environment: no
+// .env of a developer's checkout gets in.
+func loadCompose(t *testing.T, env ...string) (*types.Project, error) {
+	t.Helper()
+	opts, err := cli.NewProjectOptions([]string{"../../docker-compose.yml"},
+		cli.WithWorkingDirectory("../.."), cli.WithName("newsbot"), cli.WithEnv(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return opts.LoadProject(context.Background())
+}
+
+// TestComposeFile checks the production shape: Redis keeps data (an
+// append-only file on a named volume) and is not published; the bot waits
+// for it, takes its settings from .env, requires its token, checks its own
+// health without a shell, and publishes /metrics on no public interface.
+func TestComposeFile(t *testing.T) {
+	if _, err := loadCompose(t); err == nil || !strings.Contains(err.Error(), "TELEGRAM_BOT_TOKEN") {
+		t.Errorf("compose starts without TELEGRAM_BOT_TOKEN: %v", err)
+	}
+	p, err := loadCompose(t, "TELEGRAM_BOT_TOKEN=123456:AAE-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	redis, err := p.GetService("redis")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bot, err := p.GetService("bot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(redis.Command, " "), "--appendonly yes") {
+		t.Errorf("redis without appendonly: %v", redis.Command)
+	}
+	if redis.HealthCheck == nil || len(redis.Volumes) == 0 || redis.Volumes[0].Type != types.VolumeTypeVolume {
+		t.Errorf("redis needs a healthcheck and a named volume")
+	}
+	if len(redis.Ports) > 0 {
+		t.Errorf("redis is published: %v", redis.Ports)
+	}
+	if bot.DependsOn["redis"].Condition != types.ServiceConditionHealthy {
+		t.Errorf("bot does not wait for a healthy redis")
+	}
+	if u := bot.Environment["REDIS_URL"]; u == nil || !strings.HasPrefix(*u, "redis://redis:") {
+		t.Errorf("bot REDIS_URL %v", u)
+	}
+	if len(bot.EnvFiles) != 1 || !strings.HasSuffix(bot.EnvFiles[0].Path, ".env") {
+		t.Errorf("bot env_file %v, want .env", bot.EnvFiles)
+	}
+	if hc := bot.HealthCheck; hc == nil || !slices.Equal(hc.Test, types.HealthCheckTest{"CMD", "/bot", "healthcheck"}) {
+		t.Errorf("bot healthcheck %+v, want the bot's own healthcheck subcommand", hc)
+	}
+	for _, port := range bot.Ports {
+		if port.HostIP != "127.0.0.1" {
+			t.Errorf("bot publishes %s:%s on every interface: /metrics would be public", port.HostIP, port.Published)
+		}
+	}
+	// Every variable the compose file sets is one the bot reads.
+	read := envVarsRead(t)
+	for name := range bot.Environment {
+		if !slices.Contains(read, name) {
+			t.Errorf("compose sets %s, which the bot does not read", name)
+		}
+	}
+}

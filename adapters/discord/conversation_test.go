@@ -247,6 +247,19 @@ func TestConversations(t *testing.T) {
 				t.Errorf("article autocomplete: type %d, %+v", cb.Type, a.Choices)
 			}
 
+			// lang without a language in a server: the choices, for the
+			// caller alone; a choice pressed is answered to them alone.
+			typ, a = r.say(member(l.locale), "lang")
+			if typ != typeMessage || !a.private() || len(a.buttons()) != 3 {
+				t.Fatalf("/lang: type %d, buttons %v", typ, a.buttons())
+			}
+			id = r.srv.PressEphemeral(member(l.locale), "600000000000000002", a.buttons()[0])
+			cb = r.srv.WaitCallback(id)
+			if a := parse(t, cb.Data); (cb.Type != typeMessage && cb.Type != typeUpdate) || (cb.Type == typeMessage && !a.private()) {
+				t.Errorf("language chosen: type %d, %s", cb.Type, cb.Data)
+			}
+			r.say(member(l.locale), "lang", str("language", l.lang)) // back to the locale's
+
 			// lang in a DM: personal, ephemeral.
 			typ, a = r.say(dm(l.locale), "lang", str("language", l.lang))
 			if typ != typeMessage || !a.private() {

@@ -231,10 +231,13 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction, req core.
 			b.respond(ctx, i, discordgo.InteractionResponseUpdateMessage, r, false)
 		}
 	default:
+		// A new message; for the presser alone when the button was on
+		// a message only they see (a personal setting).
+		private := i.Message.Flags&discordgo.MessageFlagsEphemeral != 0
 		if deferred {
-			b.followup(ctx, i, r, false)
+			b.followup(ctx, i, r, private)
 		} else {
-			b.respond(ctx, i, discordgo.InteractionResponseChannelMessageWithSource, r, false)
+			b.respond(ctx, i, discordgo.InteractionResponseChannelMessageWithSource, r, private)
 		}
 	}
 }

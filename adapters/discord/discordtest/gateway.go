@@ -232,7 +232,19 @@ func (s *Server) Autocomplete(w Where, name string, opts ...Option) string {
 // Press presses the button customID on message messageID.
 func (s *Server) Press(w Where, messageID, customID string) string {
 	s.t.Helper()
-	msg := map[string]any{"id": messageID, "channel_id": w.ChannelID, "author": map[string]any{"id": BotID, "username": BotName, "bot": true}, "timestamp": "2026-12-02T10:00:00+00:00"}
+	return s.press(w, messageID, customID, 0)
+}
+
+// PressEphemeral presses a button on an ephemeral message, one only the
+// presser sees.
+func (s *Server) PressEphemeral(w Where, messageID, customID string) string {
+	s.t.Helper()
+	return s.press(w, messageID, customID, 64)
+}
+
+func (s *Server) press(w Where, messageID, customID string, flags int) string {
+	msg := map[string]any{"id": messageID, "channel_id": w.ChannelID, "author": map[string]any{"id": BotID, "username": BotName, "bot": true},
+		"timestamp": "2026-12-02T10:00:00+00:00", "flags": flags}
 	return s.interaction(3, w, map[string]any{"custom_id": customID, "component_type": 2}, msg)
 }
 

@@ -5,7 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -240,5 +245,35 @@ func TestSendKeepsWithinDiscordLimits(t *testing.T) {
 	}
 	if err := h.bot.Edit(context.Background(), ref, r); err != nil {
 		t.Fatalf("the fake refused the edit: %v", err)
+	}
+}
+
+// TestThroughRESTProxy sends through a REST proxy that serves Discord's
+// API under a path of its own, as DISCORD_API_ENDPOINT allows.
+func TestThroughRESTProxy(t *testing.T) {
+	srv := discordtest.NewServer(t, token)
+	target, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var proxied atomic.Int32
+	rp := httputil.NewSingleHostReverseProxy(target)
+	proxy := httptest.NewServer(http.StripPrefix("/discord-proxy", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		proxied.Add(1)
+		rp.ServeHTTP(w, r)
+	})))
+	defer proxy.Close()
+	bot, err := discord.New(context.Background(), discord.Config{Token: token, APIEndpoint: proxy.URL + "/discord-proxy/"}, catalog(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bot.Username() != discordtest.BotName || bot.ApplicationID() != discordtest.BotID {
+		t.Errorf("bot %q, application %q", bot.Username(), bot.ApplicationID())
+	}
+	if _, err := bot.Send(context.Background(), chat(discordtest.Channel), alert("Heat wave")); err != nil {
+		t.Fatal(err)
+	}
+	if n := proxied.Load(); n != 2 || len(srv.Messages()) != 1 {
+		t.Errorf("%d requests through the proxy, %d messages", n, len(srv.Messages()))
 	}
 }

@@ -544,6 +544,16 @@ func TestSubscribeSetsAlertLanguage(t *testing.T) {
 	if lang, _ := h.e.Chats().Lang(ctx, core.ChatRef{Platform: "test", ID: "-100"}); lang != "en" {
 		t.Errorf("group language changed to %q by a subscription", lang)
 	}
+	// A chat with a locale of its own (a Discord server's) gets alerts in
+	// it, whoever subscribes it first; the answer stays in theirs.
+	r := group("admin2", true, "/subscribe sport")
+	r.Chat.ID, r.Chat.Locale, r.User.Locale = "-200", "ro", "ru-RU"
+	if got := h.do(r); got.Lang != "ru" {
+		t.Errorf("the answer is in %q, want the subscriber's ru", got.Lang)
+	}
+	if lang, _ := h.e.Chats().Lang(ctx, core.ChatRef{Platform: "test", ID: "-200"}); lang != "ro" {
+		t.Errorf("a chat of locale ro gets alerts in %q", lang)
+	}
 }
 
 func TestArgumentEdges(t *testing.T) {

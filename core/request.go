@@ -25,6 +25,11 @@ type Chat struct {
 	ID        string
 	Kind      ChatKind
 	CanManage bool // the user may change this chat's subscriptions and language
+	// Locale is the chat's own locale where the platform has one (a
+	// Discord server's guild_locale), e.g. "ro"; may be empty. A chat
+	// subscribed for the first time gets alerts in it, when it is one of
+	// the bot's languages, rather than in the subscriber's.
+	Locale string
 }
 
 // Request is one thing a user asked: a command line, or a button press.

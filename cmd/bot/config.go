@@ -15,6 +15,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/newsbot/newsbot/adapters/discord"
 	"github.com/newsbot/newsbot/adapters/telegram"
 	"github.com/newsbot/newsbot/content/feed"
 	"github.com/newsbot/newsbot/content/translate"
@@ -36,6 +37,7 @@ type config struct {
 	HTTPAddr     string
 	LogLevel     slog.Level
 	Telegram     telegram.Config
+	Discord      discord.Config
 	TelegramRate int           // TELEGRAM_RATE_GLOBAL, messages per second
 	DiscordRate  int           // DISCORD_RATE_GLOBAL, requests per second
 	AlertGrace   time.Duration // NEWSBOT_ALERT_GRACE: wait for sibling editions
@@ -134,6 +136,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.Telegram.WebhookURL != "" && c.HTTPAddr == "" {
 		return c, &configError{"HTTP_ADDR", "webhook mode (TELEGRAM_WEBHOOK_URL) needs an address to listen on, e.g. :8080"}
+	}
+	if c.Discord, err = discordConfig(getenv); err != nil {
+		return c, err
 	}
 	if path := getenv("NEWSBOT_CONFIG"); path != "" {
 		f, err := os.Open(path)

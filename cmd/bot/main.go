@@ -8,7 +8,7 @@
 //	bot ingest [-feeds …]      fetch every feed once, print what was stored
 //	bot summarize -lang xx FILE|-  summarize a plain-text article
 //	bot eval-summaries         ROUGE of the summarizer against Lead-3
-//	bot bench-fanout [-chats N -rate N -consumers N -crash F]  delivery benchmark
+//	bot bench-fanout [-platform telegram|discord -chats N -rate N -consumers N -crash F]  delivery benchmark
 //	bot healthcheck [-url URL] probe a running bot's /healthz (for containers)
 //
 // Configuration comes from the environment; see README.md and .env.example.
@@ -35,6 +35,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/newsbot/newsbot/adapters/console"
+	"github.com/newsbot/newsbot/adapters/discord"
 	"github.com/newsbot/newsbot/adapters/telegram"
 	"github.com/newsbot/newsbot/content/feed"
 	"github.com/newsbot/newsbot/core"
@@ -152,9 +153,6 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, logOut *logWriter
 		fmt.Fprintf(stderr, "newsbot: -lang %q: not one of this bot's languages (%s)\n", *locale, strings.Join(cfg.Langs, ", "))
 		return 2
 	}
-	if cfg.DiscordToken != "" {
-		log.Warn("DISCORD_BOT_TOKEN is set, but this version has no Discord adapter yet; it is ignored")
-	}
 	cat, err := loadCatalog(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "newsbot: invalid configuration: %v\n", err)
@@ -172,11 +170,14 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, logOut *logWriter
 	}
 	// Adapters next: each gives its traits and its sender; the engine
 	// built from them is handed to the adapter when it runs.
+	// With both tokens, one process serves Telegram and Discord; the
+	// terminal chat only when no platform is set up.
 	var (
-		bot      *telegram.Bot
-		chat     *console.Chat
-		p        platform
-		terminal = prompt(stdin)
+		bot       *telegram.Bot
+		dbot      *discord.Bot
+		chat      *console.Chat
+		platforms []platform
+		terminal  = prompt(stdin)
 	)
 	if cfg.Telegram.Enabled() {
 		tgcfg := cfg.Telegram
@@ -185,15 +186,25 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, logOut *logWriter
 			fmt.Fprintf(stderr, "newsbot: telegram: %v\n", err)
 			return 1
 		}
-		p = platform{Traits: telegram.Traits, Sender: bot}
+		p := platform{Traits: telegram.Traits, Sender: bot}
 		p.Traits.Global.Count = cfg.TelegramRate
-	} else {
+		platforms = append(platforms, p)
+	}
+	if cfg.Discord.Token != "" {
+		var p platform
+		if dbot, p, err = newDiscord(ctx, cfg, cat, log); err != nil {
+			fmt.Fprintf(stderr, "newsbot: %v\n", err)
+			return 1
+		}
+		platforms = append(platforms, p)
+	}
+	if len(platforms) == 0 {
 		chat = console.New(console.Options{Locale: *locale, Moderator: *moderator, Prompt: terminal, Catalog: cat, Lang: cfg.DefaultLang})
 		logOut.set(chat.Interject(stderr))
 		defer logOut.set(stderr)
-		p = platform{Traits: console.Traits, Sender: chat}
+		platforms = append(platforms, platform{Traits: console.Traits, Sender: chat})
 	}
-	app, err := build(ctx, cfg, log, cat, p)
+	app, err := build(ctx, cfg, log, cat, platforms...)
 	if err != nil {
 		return buildFailed(stderr, err)
 	}
@@ -234,13 +245,8 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, logOut *logWriter
 		}()
 	}
 
-	if bot != nil {
-		log.Info("telegram bot running")
-		if err := bot.Run(ctx, app.Engine); err != nil {
-			fmt.Fprintf(stderr, "newsbot: telegram: %v\n", err)
-			return 1
-		}
-		return 0
+	if bot != nil || dbot != nil {
+		return runAdapters(ctx, app.Engine, log, stderr, bot, dbot)
 	}
 
 	runErr := chat.Run(ctx, app.Engine, stdin, stdout)

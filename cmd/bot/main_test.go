@@ -62,7 +62,7 @@ func TestInvalidConfig(t *testing.T) {
 func TestTokenNeverLogged(t *testing.T) {
 	var out, errb bytes.Buffer
 	secret := "123456:AAE-very-secret-token"
-	run(context.Background(), nil, strings.NewReader("/help\n"), &out, &errb, env(map[string]string{"DISCORD_BOT_TOKEN": secret, "LOG_LEVEL": "debug"}))
+	run(context.Background(), nil, strings.NewReader("/help\n"), &out, &errb, env(map[string]string{"DISCORD_BOT_TOKEN": secret, "DISCORD_API_ENDPOINT": "http://127.0.0.1:1/", "LOG_LEVEL": "debug"}))
 	if strings.Contains(out.String()+errb.String(), secret) {
 		t.Fatal("the token appears in the output")
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/newsbot/newsbot/adapters/discord"
 	"github.com/newsbot/newsbot/adapters/telegram"
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/content/summary"
@@ -89,11 +90,20 @@ func runBenchFanout(ctx context.Context, cfg config, args []string, stdout, stde
 	fs.IntVar(&bc.Rate, "rate", 1000, "the platform's global limit, messages per second")
 	fs.IntVar(&bc.Consumers, "consumers", 2, "consumers sharing the queue")
 	fs.Float64Var(&bc.Crash, "crash", 0, "kill a consumer without acknowledgements after this share of the chats (e.g. 0.4)")
+	name := fs.String("platform", telegram.Platform, "whose per-chat limits the sink enforces: telegram or discord")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	switch *name {
+	case telegram.Platform:
+		bc.Platform = telegram.Traits
+	case discord.Platform:
+		bc.Platform = discord.Traits
+	default:
+		bc.Chats = 0 // refused below
+	}
 	if bc.Chats < 1 || bc.Rate < 1 || bc.Consumers < 1 || bc.Crash < 0 || bc.Crash >= 1 {
-		fmt.Fprintln(stderr, "usage: bot bench-fanout [-chats N ≥ 1] [-rate N ≥ 1] [-consumers N ≥ 1] [-crash 0…1)")
+		fmt.Fprintln(stderr, "usage: bot bench-fanout [-platform telegram|discord] [-chats N ≥ 1] [-rate N ≥ 1] [-consumers N ≥ 1] [-crash 0…1)")
 		return 2
 	}
 	if err := deliverytest.BenchFanout(ctx, bc, stdout); err != nil {

@@ -25,13 +25,12 @@ func loadCompose(t *testing.T, env ...string) (*types.Project, error) {
 
 // TestComposeFile checks the production shape: Redis keeps data (an
 // append-only file on a named volume) and is not published; the bot waits
-// for it, takes its settings from .env, requires its token, checks its own
-// health without a shell, and publishes /metrics on no public interface.
+// for it, takes its settings and either platform's token from .env or the
+// shell, gives up restarting a bot that keeps refusing its settings, checks
+// its own health without a shell, and publishes /metrics on no public
+// interface.
 func TestComposeFile(t *testing.T) {
-	if _, err := loadCompose(t); err == nil || !strings.Contains(err.Error(), "TELEGRAM_BOT_TOKEN") {
-		t.Errorf("compose starts without TELEGRAM_BOT_TOKEN: %v", err)
-	}
-	p, err := loadCompose(t, "TELEGRAM_BOT_TOKEN=123456:AAE-token")
+	p, err := loadCompose(t, "TELEGRAM_BOT_TOKEN=123456:AAE-token", "DISCORD_BOT_TOKEN=discord-token")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,6 +53,14 @@ func TestComposeFile(t *testing.T) {
 	}
 	if bot.DependsOn["redis"].Condition != types.ServiceConditionHealthy {
 		t.Errorf("bot does not wait for a healthy redis")
+	}
+	for _, name := range []string{"TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN"} {
+		if v := bot.Environment[name]; v == nil || *v == "" {
+			t.Errorf("bot does not get %s from the shell or .env", name)
+		}
+	}
+	if bot.Restart != "on-failure:5" {
+		t.Errorf("bot restart %q: a bot that refuses its settings (exit 2) would restart forever", bot.Restart)
 	}
 	if u := bot.Environment["REDIS_URL"]; u == nil || !strings.HasPrefix(*u, "redis://redis:") {
 		t.Errorf("bot REDIS_URL %v", u)

@@ -263,7 +263,7 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, logOut *logWriter
 	if terminal == "" && ctx.Err() == nil && chat.Lines() == 0 {
 		// No token and no input: a container started without its token,
 		// which would otherwise restart, answer nothing, forever.
-		fmt.Fprintln(stderr, "newsbot: invalid configuration: neither TELEGRAM_BOT_TOKEN nor DISCORD_BOT_TOKEN is set, and the terminal chat that runs instead got no input (set a platform token, or pipe commands in)")
+		fmt.Fprintln(stderr, "newsbot: invalid configuration: TELEGRAM_BOT_TOKEN or DISCORD_BOT_TOKEN: neither is set, and the terminal chat that runs instead got no input (set a platform token, or pipe commands in)")
 		return 2
 	}
 	return 0

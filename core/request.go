@@ -1,6 +1,10 @@
 package core
 
-import "time"
+import (
+	"time"
+
+	"github.com/newsbot/newsbot/content"
+)
 
 // ChatKind tells where a request comes from.
 type ChatKind string
@@ -101,6 +105,10 @@ type Card struct {
 	Byline    string // localized "By …, translated by …"; may be empty
 	URL       string
 	Editions  []Edition
+	// Image is the story's lead image: this edition's, with its alt text,
+	// else another edition's without it (the alt text is in that edition's
+	// language); zero when the story has none.
+	Image content.Image
 }
 
 // Reply is what the engine answers, platform-neutral. Adapters render its

@@ -392,6 +392,16 @@ func (c *Chat) render(w io.Writer, r core.Reply, answer bool) {
 		for _, p := range nonEmpty([]string{card.Lead, card.Summary, card.Byline, card.URL}) {
 			fmt.Fprintln(w, p)
 		}
+		if img := card.Image; img.URL != "" {
+			// A terminal shows no picture: its address, on a line of its
+			// own, opens in a browser.
+			args := map[string]any{"URL": img.URL, "Alt": img.Alt}
+			key := "console_image"
+			if img.Alt != "" {
+				key = "console_image_alt"
+			}
+			fmt.Fprintln(w, c.t(r.Lang, key, args))
+		}
 		for _, ed := range card.Editions {
 			fmt.Fprintf(w, "  %s: %s /read_%s\n", ed.LangName, ed.Title, ed.ArticleID)
 		}

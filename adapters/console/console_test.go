@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/newsbot/newsbot/adapters/console"
+	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/locales"
 )
@@ -187,4 +188,23 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestCardPicture: a card's picture shows as its address on a line of its
+// own, with the alt text when there is one, in the reply's language.
+func TestCardPicture(t *testing.T) {
+	s := &script{replies: map[string]core.Reply{
+		"/read a1": {Lang: "ru", Card: &core.Card{Title: "Мост", Lead: "Открыт.", URL: "https://newsbot.example/ru/most",
+			Image: content.Image{URL: "https://newsbot.example/media/most.jpg", Alt: "Мост утром"}}},
+		"/read a2": {Lang: "en", Card: &core.Card{Title: "Bridge", Lead: "Open.", Image: content.Image{URL: "https://newsbot.example/media/most.jpg"}}},
+	}}
+	var out bytes.Buffer
+	if err := console.New(console.Options{Catalog: catalog(t), Lang: "en"}).Run(context.Background(), s, strings.NewReader("/read a1\n/read a2\n"), &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"\nИзображение: https://newsbot.example/media/most.jpg (Мост утром)\n", "\nPicture: https://newsbot.example/media/most.jpg\n"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
 }

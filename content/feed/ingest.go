@@ -54,6 +54,7 @@ func (p *Poller) ingest(ctx context.Context, src *Source, it item, feedURL strin
 	// The feed's own story key (GroupPattern, <newsbot:group>) is
 	// authoritative; without one the page's hreflang links decide.
 	feedKeyed := a.Group != ""
+	feedImage := a.Image != (content.Image{})
 	wantPage := p.cfg.FetchPages == On && a.URL != "" && (!feedKeyed || d.excerptOnly)
 	now := p.now().UTC().Truncate(1e9)
 	var pg page
@@ -69,6 +70,9 @@ func (p *Poller) ingest(ctx context.Context, src *Source, it item, feedURL strin
 			a.Group = ex.Group
 		}
 		a.Translator = ex.Translator
+		if !feedImage {
+			a.Image = ex.Image // learnt from the page
+		}
 		keepBody := d.excerptOnly && len(ex.Body) > len(a.Body)
 		if keepBody && ex.Title == a.Title && ex.Lead == a.Lead && ex.URL == a.URL {
 			// The body was taken from the page; the excerpt did not
@@ -102,6 +106,11 @@ func (p *Poller) ingest(ctx context.Context, src *Source, it item, feedURL strin
 				a.Group = editionGroup(a.ID)
 			}
 		}
+	}
+	if pageRead && !feedImage && pg.image != (content.Image{}) {
+		// The feed gave no picture: the page's Open Graph image is the
+		// one the outlet shows when the story is shared.
+		a.Image = pg.image
 	}
 	if pageRead && d.excerptOnly && len(pg.body) > 0 {
 		// The page as it is now says more than the excerpt: its text is

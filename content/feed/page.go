@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	readability "codeberg.org/readeck/go-readability/v2"
+	"github.com/newsbot/newsbot/content"
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
@@ -21,6 +22,7 @@ type page struct {
 	// editions, from <link rel="alternate" hreflang>, the page's own URL
 	// left out.
 	alternates []string
+	image      content.Image // the page's og:image; zero when none
 }
 
 // maxPageValidators bounds how many pages' cache validators the poller
@@ -114,6 +116,7 @@ func parsePage(body []byte, contentType, pageURL string) (page, error) {
 			pg.alternates = append(pg.alternates, u)
 		}
 	}
+	pg.image = pageImage(doc, base) // before readability mutates the document
 	parser := readability.NewParser()
 	parser.MaxElemsToParse = 100_000
 	art, err := parser.ParseAndMutate(doc, base)

@@ -433,7 +433,7 @@ func (l *memFeedLog) MarkFeedPolled(_ context.Context, feed string, t time.Time)
 // first store error.
 func (p *Poller) ingestBody(ctx context.Context, src *Source, body []byte, feedURL string, announce bool) (Stats, error) {
 	var st Stats
-	items, err := parseFeed(body)
+	items, err := parseFeed(body, feedURL)
 	if err != nil {
 		return st, err
 	}

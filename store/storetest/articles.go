@@ -31,6 +31,7 @@ func article(id, lang, section string, published time.Time) content.Article {
 		Published:  published,
 		Tags:       []string{"tag-a", "tag-b"},
 		Group:      "g-" + id,
+		Image:      content.Image{URL: "https://news.example/img/" + id + ".jpg", Alt: "Imagine " + id, Width: 1200, Height: 675},
 	}
 }
 

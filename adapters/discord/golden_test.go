@@ -59,6 +59,7 @@ func TestGoldenEmbeds(t *testing.T) {
 				{"help", member(l.locale), "help", nil},
 				{"latest", member(l.locale), "latest", []discordtest.Option{str("section", "international"), num("count", 2)}},
 				{"read", member(l.locale), "read", []discordtest.Option{str("article", l.article)}},
+				{"read_picture", member(l.locale), "read", []discordtest.Option{str("article", "heat-"+l.lang)}},
 				{"search", member(l.locale), "search", []discordtest.Option{str("words", "pod")}},
 				{"subscribe", manager(l.locale), "subscribe", []discordtest.Option{str("section", "politics")}},
 				{"sections", manager(l.locale), "sections", nil},

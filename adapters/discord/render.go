@@ -7,6 +7,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/locales"
 )
@@ -119,6 +120,11 @@ func renderCard(cat *locales.Catalog, lang string, c core.Card) *discordgo.Messa
 	}
 	e.Description = joinWithin(desc, "\n\n", maxEmbedDescription)
 	e.Footer = &discordgo.MessageEmbedFooter{Text: clip(joinNonEmpty(" · ", c.Section, c.Byline, c.Time, c.ArticleID), maxEmbedFooter)}
+	if img := c.Image; content.ValidImageURL(img.URL) {
+		// The story's picture, large under the text, as Discord shows
+		// links' previews; the alt text has no place in an embed.
+		e.Image = &discordgo.MessageEmbedImage{URL: img.URL, Width: img.Width, Height: img.Height}
+	}
 	for _, ed := range c.Editions {
 		if len(e.Fields) == maxEmbedFields {
 			break

@@ -15,10 +15,11 @@ import (
 	"github.com/newsbot/newsbot/content"
 )
 
-// evalArticles reads every article of the evaluation set, in name order.
+// evalArticles reads every article of both halves of the evaluation set,
+// in name order. Each ID names its half: "tune/en-01".
 func evalArticles(t testing.TB) []content.Article {
 	t.Helper()
-	names, err := filepath.Glob("testdata/eval/*/*.txt")
+	names, err := filepath.Glob("testdata/eval/*/*/*.txt")
 	if err != nil || len(names) == 0 {
 		t.Fatalf("no evaluation articles: %v", err)
 	}
@@ -27,10 +28,12 @@ func evalArticles(t testing.TB) []content.Article {
 	var out []content.Article
 	for _, n := range names {
 		rel := filepath.ToSlash(strings.TrimPrefix(n, filepath.Join("testdata", "eval")+string(filepath.Separator)))
+		half, _, _ := strings.Cut(rel, "/")
 		a, err := readArticle(fsys, rel, filepath.Base(filepath.Dir(n)))
 		if err != nil {
 			t.Fatal(err)
 		}
+		a.ID = half + "/" + a.ID
 		out = append(out, a)
 	}
 	return out

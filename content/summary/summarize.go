@@ -19,7 +19,7 @@ const DefaultBudget = 400
 // Version identifies the summarizing algorithm. Caches key summaries by it
 // (with the article's ID, language and version) so that a new algorithm does
 // not serve old summaries.
-const Version = 1
+const Version = 2
 
 // Summarizer writes extractive summaries of articles. The zero value is not
 // usable; call New. A Summarizer is safe for concurrent use.
@@ -57,8 +57,9 @@ func (s *Summarizer) Budget() int { return s.budget }
 
 // Summarize returns a summary of a in its language (a.Lang; a language
 // other than ro, ru and en gets the generic splitter and no stemming). The
-// summary is made of whole sentences of the lead and body, in their order,
-// at most Budget characters long. Only when no sentence fits is the best one
+// summary is made of sentences of the lead and body, in their order, at
+// most Budget characters long; a dateline and the source clauses that
+// compress cuts are left out. Only when no sentence fits is the best one
 // cut at a word boundary and ended with "…". An article without a body is
 // summarised by its lead, trimmed to the budget the same way; one without
 // body and lead has an empty summary. The only error is ctx's.
@@ -67,13 +68,16 @@ func (s *Summarizer) Summarize(ctx context.Context, a content.Article) (string, 
 		return "", err
 	}
 	var sents []string
-	for _, p := range a.Body {
+	for i, p := range a.Body {
+		if i == 0 {
+			p = stripDateline(p)
+		}
 		sents = append(sents, Split(a.Lang, p)...)
 	}
 	if len(sents) == 0 {
 		return s.fit(a.Lang, a.Lead), nil
 	}
-	sents = append(Split(a.Lang, a.Lead), sents...)
+	sents = append(Split(a.Lang, stripDateline(a.Lead)), sents...)
 	return s.extract(a.Lang, a.Title, sents), nil
 }
 
@@ -190,6 +194,7 @@ func (s *Summarizer) extract(lang, title string, sents []string) string {
 	var buf []string
 	cands := make([]sentence, len(sents))
 	for i, text := range sents {
+		text = compress(lang, text)
 		cands[i].text = text
 		cands[i].runes = utf8.RuneCountInString(text)
 		cands[i].terms, buf = termIDs(text, buf)

@@ -7,10 +7,10 @@
 // clauses off a sentence's start or end ("…, a anunțat luni ministerul.",
 // "По данным прокуратуры, …"), keeping those of quotations. It then scores
 // every sentence by its position (news puts the facts first), its
-// centrality (TextRank over stemmed, stopword-free terms) and its overlap
-// with the title, and keeps the best sentences that fit a character budget
-// suited to a chat alert, in their original order, dropping
-// near-duplicates. It implements core.Summarizer; core caches its results
+// centrality (TextRank over stemmed, stopword-free terms), the numbers it
+// gives and whether it is direct speech, and keeps the best sentences that
+// fit a character budget suited to a chat alert, in their original order,
+// dropping near-duplicates. It implements core.Summarizer; core caches its results
 // per article, language and version.
 //
 // Evaluate measures the summarizer against editor-written reference

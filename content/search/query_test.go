@@ -54,6 +54,15 @@ func TestQueryLeavesOutAbsentTerms(t *testing.T) {
 	if q := w.query(false, func(string, string) bool { return false }); q != nil {
 		t.Errorf("nothing anywhere: %#v, want nil", q)
 	}
+	if terms, none := count(w.titleQuery(has)); terms != 1 || none != 2 {
+		t.Errorf("titles: %d term queries and %d matching nothing, want 1 (tar) and 2 (=ţăr, and stir's clause)", terms, none)
+	}
+	if q := w.titleQuery(nowhere); q == nil {
+		t.Error("titles, one word in titles: nil, want a query")
+	}
+	if q := w.titleQuery(func(field, term string) bool { return field != fieldTitle+"_ro" }); q != nil {
+		t.Errorf("no word in any title: %#v, want nil", q)
+	}
 }
 
 // TestPruningKeepsScores checks that leaving out the terms no article has
@@ -134,4 +143,19 @@ func hitList(r *bleve.SearchResult) []string {
 		out = append(out, fmt.Sprintf("%s:%.6f", h.ID, h.Score))
 	}
 	return out
+}
+
+// TestDropAbsent checks that the terms of other case forms that no field
+// has are dropped, and that a word's own terms stay.
+func TestDropAbsent(t *testing.T) {
+	w := words{p: profileRo, terms: [][]string{{"moldov", "moldove", "moldovul"}, {"x", "=x", "y"}}, own: []int{1, 2}}
+	has := func(field, term string) bool { return term == "moldove" && field == fieldBody+"_ro" }
+	got := w.dropAbsent(has)
+	want := [][]string{{"moldov", "moldove"}, {"x", "=x"}}
+	if fmt.Sprint(got.terms) != fmt.Sprint(want) {
+		t.Errorf("dropAbsent = %q, want %q", got.terms, want)
+	}
+	if fmt.Sprint(w.terms[0]) != "[moldov moldove moldovul]" {
+		t.Errorf("dropAbsent changed its input: %q", w.terms)
+	}
 }

@@ -156,7 +156,8 @@ const (
 	// that a chosen sentence already has (maximal marginal relevance).
 	weightRedundancy = 0.3
 	// minShare drops filler: a sentence scoring below this share of the
-	// best one is never added just because it fits.
+	// best one is added only while the summary fills less than half the
+	// budget, which a short news item's one long lead sentence leaves.
 	minShare = 0.4
 )
 
@@ -238,7 +239,7 @@ func (s *Summarizer) extract(lang string, sents []string) string {
 	for {
 		pick, pickGain := -1, math.Inf(-1)
 		for i, c := range cands {
-			if taken[i] || c.score < floor || c.openQuote {
+			if taken[i] || c.openQuote || (c.score < floor && 2*used >= s.budget) {
 				continue
 			}
 			need := c.runes

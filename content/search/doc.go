@@ -74,12 +74,12 @@
 // are left out, and a text of stop words only matches nothing. Queries are
 // cut at 1 KiB and 16 words.
 //
-// Ranking is BM25 with fields weighted title 4, lead 2, body 1, under one
-// rule: an article with more of the query's words in its title, in any of
-// their forms, ranks above one with fewer, whatever its lead and body hold
-// (see titleBoost). Among equal scores the newer article comes first, on
-// every page (see Index.page). Filters on language and section do not
-// change scores. Pages are bounded by MaxLimit and MaxOffset.
+// Ranking is BM25 with fields weighted lead 2, body 1 and the title so much
+// more that an article with the query's words in its title, in any of their
+// forms, ranks above one that has them only in its lead and body, whatever
+// their counts (see textFields). Among equal scores the newer article comes
+// first, on every page (see Index.page). Filters on language and section do
+// not change scores. Pages are bounded by MaxLimit and MaxOffset.
 //
 // # Snippets
 //

@@ -34,14 +34,25 @@ const (
 // textFields are the searched parts of an article with their boosts: a word
 // in the title says more about the article than the same word in the lead,
 // and the lead more than the body.
+//
+// The title's boost is so large that a query word in an article's title
+// outweighs the words' scores in the leads and bodies of any article
+// without it in its title: an article with the words in its title, in any
+// of their forms, ranks above one that only mentions them. (A term's score
+// grows with its boost and its rarity, so only a word found in nearly every
+// title could fall short.) Among articles with the same words in their
+// titles, BM25 of the titles orders them, then that of lead and body.
 var textFields = []struct {
 	name  string
 	boost float64
 }{
-	{fieldTitle, 4},
+	{fieldTitle, titleBoost},
 	{fieldLead, 2},
 	{fieldBody, 1},
 }
+
+// titleBoost is the boost of the title field; see textFields.
+const titleBoost = 1e6
 
 // profile is how one language is indexed and searched: its analyzer and
 // the suffix of the fields that analyzer fills.

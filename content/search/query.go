@@ -187,53 +187,6 @@ func (w words) query(all bool, has func(field, term string) bool) query.Query {
 	return query.NewDisjunctionQuery(clauses)
 }
 
-// titleBoost weighs the clauses that titleQuery adds for the words of the
-// query in the title: so much that a word in an article's title outweighs
-// the words' scores in all fields of any article without them in its
-// title (a term's score grows with its boost and its rarity, so only a
-// word in nearly every title could fall short), while BM25 still orders
-// the articles that have them there.
-const titleBoost = 1e6
-
-// titleQuery returns the clauses that rank articles with the words of w in
-// their title, in any of the words' forms, above the others, or nil when no
-// title has any of them. They only add to the score of what query matches
-// (see Index.run). Like query, it keeps a clause for each word and each
-// term, matching nothing where the title field lacks the term.
-func (w words) titleQuery(has func(field, term string) bool) query.Query {
-	field := fieldTitle + w.p.suffix
-	clauses := make([]query.Query, 0, len(w.terms))
-	found := false
-	for _, terms := range w.terms {
-		alts := make([]query.Query, 0, len(terms))
-		inTitle := false
-		for _, term := range terms {
-			if !has(field, term) {
-				alts = append(alts, query.NewMatchNoneQuery())
-				continue
-			}
-			q := query.NewTermQuery(term)
-			q.SetField(field)
-			q.SetBoost(titleBoost)
-			alts = append(alts, q)
-			inTitle = true
-		}
-		if !inTitle {
-			clauses = append(clauses, query.NewMatchNoneQuery())
-			continue
-		}
-		found = true
-		clauses = append(clauses, query.NewDisjunctionQuery(alts))
-	}
-	switch {
-	case !found:
-		return nil
-	case len(clauses) == 1:
-		return clauses[0]
-	}
-	return query.NewDisjunctionQuery(clauses)
-}
-
 // termWords returns, for snippets, the word of w each term stands for.
 func (w words) termWords() map[string]int {
 	m := make(map[string]int, len(w.terms))

@@ -54,15 +54,6 @@ func TestQueryLeavesOutAbsentTerms(t *testing.T) {
 	if q := w.query(false, func(string, string) bool { return false }); q != nil {
 		t.Errorf("nothing anywhere: %#v, want nil", q)
 	}
-	if terms, none := count(w.titleQuery(has)); terms != 1 || none != 2 {
-		t.Errorf("titles: %d term queries and %d matching nothing, want 1 (tar) and 2 (=ţăr, and stir's clause)", terms, none)
-	}
-	if q := w.titleQuery(nowhere); q == nil {
-		t.Error("titles, one word in titles: nil, want a query")
-	}
-	if q := w.titleQuery(func(field, term string) bool { return field != fieldTitle+"_ro" }); q != nil {
-		t.Errorf("no word in any title: %#v, want nil", q)
-	}
 }
 
 // TestPruningKeepsScores checks that leaving out the terms no article has

@@ -143,13 +143,10 @@ func newerFirst(hits search.DocumentMatchCollection) {
 // section. It returns nil when there is nothing to search for, or nothing
 // that can match (see words.query).
 func (x *Index) run(ctx context.Context, ws []words, all bool, has func(field, term string) bool, lang, section string, offset, limit int) (*bleve.SearchResult, error) {
-	var alts, titles []query.Query
+	var alts []query.Query
 	for _, w := range ws {
 		if q := w.query(all, has); q != nil {
 			alts = append(alts, q)
-			if t := w.titleQuery(has); t != nil {
-				titles = append(titles, t)
-			}
 		}
 	}
 	if len(alts) == 0 {
@@ -176,17 +173,6 @@ func (x *Index) run(ctx context.Context, ws []words, all bool, has func(field, t
 	q := text
 	if len(clauses) > 1 {
 		q = query.NewConjunctionQuery(clauses)
-	}
-	// The title clauses add to the scores of the articles q matches and
-	// match nothing by themselves. Their BooleanQuery goes at the top:
-	// placed under the filters' conjunction, it gave pruned and full
-	// queries different title scores (TestPruningKeepsScores).
-	if len(titles) > 0 {
-		var title query.Query = query.NewDisjunctionQuery(titles)
-		if len(titles) == 1 {
-			title = titles[0]
-		}
-		q = query.NewBooleanQuery([]query.Query{q}, []query.Query{title}, nil)
 	}
 
 	// Asking past MaxOffset still counts the matches, for the caller's

@@ -146,17 +146,16 @@ func hasQuote(s string) bool {
 
 // cutLeadingSource turns "Potrivit procurorilor, cei doi…" into "Cei doi…".
 func cutLeadingSource(lang, s string) string {
-	low := strings.ToLower(s)
 	for _, p := range attribution[lang].leading {
-		if !strings.HasPrefix(low, p+" ") {
+		if len(s) <= len(p) || s[len(p)] != ' ' || !strings.EqualFold(s[:len(p)], p) {
 			continue
 		}
 		comma := strings.Index(s, ", ")
-		if comma < 0 || len(strings.Fields(s[:comma])) > maxSourceWords {
+		if comma < 0 || countWords(s[:comma]) > maxSourceWords {
 			return s
 		}
 		rest := s[comma+2:]
-		if len(strings.Fields(rest)) < minKeptWords {
+		if countWords(rest) < minKeptWords {
 			return s
 		}
 		r, size := utf8.DecodeRuneInString(rest)
@@ -181,11 +180,11 @@ func cutTrailingSource(lang, s string) string {
 	if comma < 0 {
 		return s
 	}
-	tail := strings.Fields(body[comma+2:])
-	if len(tail) == 0 || len(tail) > maxSourceWords || len(strings.Fields(body[:comma])) < minKeptWords {
+	n := countWords(body[comma+2:])
+	if n == 0 || n > maxSourceWords || countWords(body[:comma]) < minKeptWords {
 		return s
 	}
-	if !isSourceClause(lang, tail) {
+	if !isSourceClause(lang, strings.Fields(body[comma+2:])) {
 		return s
 	}
 	return strings.TrimRight(body[:comma], " ,;:") + "."
@@ -215,4 +214,17 @@ func isSourceClause(lang string, tail []string) bool {
 		}
 	}
 	return false
+}
+
+// countWords returns the number of space-separated words in s.
+func countWords(s string) int {
+	n, in := 0, false
+	for i := 0; i < len(s); i++ {
+		space := s[i] == ' '
+		if !space && !in {
+			n++
+		}
+		in = !space
+	}
+	return n
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/newsbot/newsbot/adapters/discord"
@@ -54,11 +55,14 @@ func runSummarize(ctx context.Context, args []string, stdin io.Reader, stdout, s
 }
 
 // runEvalSummaries is `bot eval-summaries [-dir DIR]`: ROUGE of our
-// summarizer and of Lead-3 on the evaluation set, per language.
+// summarizer and of Lead-3 on the evaluation set, per language. A set split
+// into tuning and held-out halves gets one table per half, and a last line
+// that says whether the held-out half meets summary.TargetMargin; a folder
+// of languages alone gets one table.
 func runEvalSummaries(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("eval-summaries", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("dir", "content/summary/testdata/eval", "the evaluation set: <lang>/NN.txt articles with NN.ref references")
+	dir := fs.String("dir", "content/summary/testdata/eval", "the evaluation set: "+summary.TuneHalf+"/ and "+summary.HeldOutHalf+"/ halves, or one, of <lang>/NN.txt articles with NN.ref references")
 	chars := fs.Int("chars", summary.DefaultBudget, "the summary's length budget in characters")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -67,16 +71,40 @@ func runEvalSummaries(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "newsbot: -dir %s: not a directory (run from the repository root, or name the evaluation set)\n", *dir)
 		return 2
 	}
-	rep, err := summary.Evaluate(stdout, os.DirFS(*dir), summary.WithBudget(*chars))
+	set := os.DirFS(*dir)
+	if st, err := os.Stat(filepath.Join(*dir, summary.HeldOutHalf)); err != nil || !st.IsDir() {
+		rep, err := summary.Evaluate(stdout, set, summary.WithBudget(*chars))
+		if err != nil {
+			fmt.Fprintf(stderr, "newsbot: %v\n", err)
+			return 1
+		}
+		if err := rep.Check(); err != nil {
+			fmt.Fprintf(stderr, "newsbot: target missed: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	tune, heldOut, err := summary.EvaluateHalves(stdout, set, summary.WithBudget(*chars))
 	if err != nil {
 		fmt.Fprintf(stderr, "newsbot: %v\n", err)
 		return 1
 	}
-	if err := rep.Check(); err != nil {
-		fmt.Fprintf(stderr, "newsbot: target missed: %v\n", err)
-		return 1
+	code := 0
+	for _, h := range []struct {
+		name string
+		rep  summary.Report
+	}{{summary.TuneHalf, tune}, {summary.HeldOutHalf, heldOut}} {
+		if err := h.rep.Check(); err != nil {
+			fmt.Fprintf(stderr, "newsbot: target missed on %s: %v\n", h.name, err)
+			code = 1
+		}
 	}
-	return 0
+	if err := heldOut.CheckMargin(summary.TargetMargin); err != nil {
+		fmt.Fprintf(stdout, "held-out margin over Lead-3 (R-1 and R-L, +%.2f): missed: %s\n", summary.TargetMargin, strings.ReplaceAll(err.Error(), "\n", "; "))
+	} else {
+		fmt.Fprintf(stdout, "held-out margin over Lead-3 (R-1 and R-L, +%.2f): met in every language\n", summary.TargetMargin)
+	}
+	return code
 }
 
 // runBenchFanout is `bot bench-fanout`: the real delivery engine on the

@@ -20,9 +20,9 @@
 // Index is safe for concurrent use.
 //
 // Analyzers remember what they made of recent words (see memoAnalyzer), and
-// a query leaves out the terms no article has (see words.query): both were
-// measured with BenchmarkIndex and BenchmarkSearch, which print each figure
-// next to the target.
+// a query leaves out the terms no article has (see words.query), so that
+// indexing and searching keep the speeds that BenchmarkIndex and
+// BenchmarkSearch print next to their targets.
 //
 // # Languages
 //

@@ -5,6 +5,7 @@
 package content
 
 import (
+	"net/url"
 	"strings"
 	"time"
 )
@@ -30,6 +31,34 @@ type Article struct {
 	Tags       []string  `json:"tags,omitempty"`
 	Group      string    `json:"group,omitempty"`
 	Version    int       `json:"version,omitempty"` // 1 for a new article, +1 per stored change
+	// Image is the story's lead image; the zero Image means none. Editions
+	// of one story may share it.
+	Image Image `json:"image,omitzero"`
+}
+
+// Image is an article's lead image: an absolute http(s) URL (see
+// ValidImageURL), with the alt text or caption and the size when the
+// source gives them.
+type Image struct {
+	URL    string `json:"url"`
+	Alt    string `json:"alt,omitempty"`
+	Width  int    `json:"width,omitempty"`
+	Height int    `json:"height,omitempty"`
+}
+
+// MaxImageURLLen is the longest image URL accepted: longer ones are no
+// image a platform would fetch.
+const MaxImageURLLen = 2048
+
+// ValidImageURL reports whether s can be an article's image: an absolute
+// http or https URL with a host, at most MaxImageURLLen bytes, with no
+// space or control character.
+func ValidImageURL(s string) bool {
+	if s == "" || len(s) > MaxImageURLLen || strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // Text returns the article's body paragraphs joined by blank lines.
@@ -48,7 +77,7 @@ func (a Article) LastChange() time.Time {
 func (a Article) SameContent(b Article) bool {
 	if a.Lang != b.Lang || a.Section != b.Section || a.Title != b.Title || a.Lead != b.Lead ||
 		a.Author != b.Author || a.Translator != b.Translator || a.URL != b.URL ||
-		a.Group != b.Group || !a.Published.Equal(b.Published) || len(a.Body) != len(b.Body) ||
+		a.Group != b.Group || a.Image != b.Image || !a.Published.Equal(b.Published) || len(a.Body) != len(b.Body) ||
 		len(a.Tags) != len(b.Tags) {
 		return false
 	}

@@ -58,6 +58,9 @@ import (
 //   - group (optional): links translations; a valid ID. A group holds at most
 //     one edition per language, and all its editions share one section.
 //   - version (optional): an integer of at least 1; absent means 1.
+//   - image (optional): the lead image, an object with url (required, an
+//     absolute http or https URL), alt (one line), width and height
+//     (pixels, when known).
 //
 // A null value counts as an absent field. Unknown fields, fields given twice,
 // invalid UTF-8 and text after the array are errors. A UTF-8 byte order mark
@@ -148,7 +151,7 @@ func (p place) errorf(field, format string, args ...any) error {
 
 // fieldNames are the JSON names of Article's fields, in declaration order.
 var fieldNames = []string{"id", "lang", "section", "title", "lead", "body", "author",
-	"translator", "url", "published", "updated", "tags", "group", "version"}
+	"translator", "url", "published", "updated", "tags", "group", "version", "image"}
 
 // parseFile decodes and checks the articles of one file. It returns the
 // articles that have no problem of their own, where each came from, and the
@@ -324,6 +327,9 @@ func decodeArticle(fields map[string]json.RawMessage, dups map[string]int, p *pl
 			errs = append(errs, p.errorf("group", "%q is not a valid group (letters, digits, '-', '_', at most %d)", s, MaxIDLen))
 		}
 	}
+	if raw, ok := fields["image"]; ok && !isNull(raw) {
+		a.Image = imageField(raw, p, &errs)
+	}
 	a.Version = 1
 	if raw, ok := fields["version"]; ok && !isNull(raw) {
 		var n int
@@ -449,6 +455,38 @@ func timeField(fields map[string]json.RawMessage, name string, p *place, errs *[
 }
 
 func isNull(raw json.RawMessage) bool { return string(raw) == "null" }
+
+// imageField reads the optional "image" object: url (required, see
+// ValidImageURL), alt, width and height (positive). A bad image is an
+// error of the article: an image a platform would refuse is better
+// reported at load than found at the first alert.
+func imageField(raw json.RawMessage, p *place, errs *[]error) Image {
+	var v struct {
+		URL    *string `json:"url"`
+		Alt    string  `json:"alt"`
+		Width  int     `json:"width"`
+		Height int     `json:"height"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		*errs = append(*errs, p.errorf("image", "expected an object with url, alt, width and height: %v", err))
+		return Image{}
+	}
+	switch {
+	case v.URL == nil:
+		*errs = append(*errs, p.errorf("image", "url missing"))
+	case !ValidImageURL(*v.URL):
+		*errs = append(*errs, p.errorf("image", "%q is not an absolute http or https URL", *v.URL))
+	case v.Width < 0 || v.Height < 0:
+		*errs = append(*errs, p.errorf("image", "width and height cannot be negative"))
+	case strings.ContainsAny(v.Alt, "\r\n"):
+		*errs = append(*errs, p.errorf("image", "alt must be one line"))
+	default:
+		return Image{URL: *v.URL, Alt: strings.TrimSpace(v.Alt), Width: v.Width, Height: v.Height}
+	}
+	return Image{}
+}
 
 // validLang reports whether s looks like a language code: 2 or 3 lowercase
 // ASCII letters.

@@ -229,7 +229,7 @@ func TestLoadDirErrors(t *testing.T) {
 		{
 			name:  "unknown field",
 			files: fstest.MapFS{"a.json": oneLine(t, with(ok, "publshed", "2026-11-24T10:15:00+02:00"))},
-			want:  []string{`a.json:1: article 1 ("w1ro"): field "publshed": unknown field (known: id, lang, section, title, lead, body, author, translator, url, published, updated, tags, group, version)`},
+			want:  []string{`a.json:1: article 1 ("w1ro"): field "publshed": unknown field (known: id, lang, section, title, lead, body, author, translator, url, published, updated, tags, group, version, image)`},
 		},
 		{
 			name: "field given twice",
@@ -374,7 +374,7 @@ func TestLoadDirTestdata(t *testing.T) {
 			`cp1251.json:6: invalid UTF-8 (byte 0xc2); save the file as UTF-8`,
 			`many.json:2: article 1 ("w1ro"): field "published": missing`,
 			`many.json:11: article 2: field "id": "w1 ru" is not a valid ID (letters, digits, '-', '_', at most 32)`,
-			`many.json:18: article 2: field "publshed": unknown field (known: id, lang, section, title, lead, body, author, translator, url, published, updated, tags, group, version)`,
+			`many.json:18: article 2: field "publshed": unknown field (known: id, lang, section, title, lead, body, author, translator, url, published, updated, tags, group, version, image)`,
 			`many.json:13: article 2: field "section": "Economy" is not a valid section (lowercase letters, digits, '-', '_', at most 32)`,
 			`many.json:16: article 2: field "body": want an array of strings, got a string`,
 			`many.json:17: article 2: field "published": "24.11.2026 10:15" is not an RFC 3339 time (such as "2026-11-24T10:15:00+02:00")`,
@@ -551,4 +551,32 @@ func BenchmarkLoadDirSample(b *testing.B) {
 	const target = 20 * time.Millisecond // the sample loads once at start-up
 	b.ReportMetric(float64(n), "articles")
 	b.Logf("LoadDir(sample): %d articles in %v per load; target < %v (ratio %.3f)", n, perLoad, target, float64(perLoad)/float64(target))
+}
+
+// TestLoadImage: an article's lead image is optional; a given one needs an
+// absolute http(s) URL, and a bad one is reported with its article.
+func TestLoadImage(t *testing.T) {
+	good := with(article("w1ro"), "image", map[string]any{"url": "https://newsbot.example/img/wine.jpg", "alt": "Vinificator în Cricova ", "width": 1200, "height": 675})
+	arts, err := LoadDir(fstest.MapFS{"a.json": oneLine(t, good, article("w1ru"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Image{URL: "https://newsbot.example/img/wine.jpg", Alt: "Vinificator în Cricova", Width: 1200, Height: 675}
+	if arts[0].Image != want || arts[1].Image != (Image{}) {
+		t.Errorf("images = %+v, %+v; want %+v and none", arts[0].Image, arts[1].Image, want)
+	}
+	for name, img := range map[string]any{
+		"relative":      map[string]any{"url": "/img/wine.jpg"},
+		"javascript":    map[string]any{"url": "javascript:alert(1)"},
+		"no url":        map[string]any{"alt": "x"},
+		"not an object": "https://newsbot.example/img/wine.jpg",
+		"negative":      map[string]any{"url": "https://a.example/x.png", "width": -1},
+		"unknown field": map[string]any{"url": "https://a.example/x.png", "src": "y"},
+		"space in url":  map[string]any{"url": "https://a.example/x y.png"},
+	} {
+		_, err := LoadDir(fstest.MapFS{"a.json": oneLine(t, with(article("w1ro"), "image", img))})
+		if err == nil || !strings.Contains(err.Error(), `field "image"`) {
+			t.Errorf("%s: err = %v; want an image error", name, err)
+		}
+	}
 }

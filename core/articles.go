@@ -110,8 +110,14 @@ func (e *Engine) latest(ctx context.Context, req Request, lang, section string, 
 }
 
 func (e *Engine) cmdRead(ctx context.Context, req Request, lang string, cmd Command) (Reply, error) {
-	if len(cmd.Args) != 1 || !content.ValidID(cmd.Args[0]) {
+	switch {
+	case len(cmd.Args) == 0:
 		return Reply{}, Errorf(CodeInvalid, "err_read_id", nil)
+	case !content.ValidID(cmd.Args[0]):
+		return Reply{}, Errorf(CodeInvalid, "err_read_bad_id", map[string]any{"ID": Clip(cmd.Args[0], 40)})
+	case len(cmd.Args) > 1:
+		extra := strings.TrimSpace(strings.TrimPrefix(cmd.Rest, cmd.Args[0]))
+		return Reply{}, Errorf(CodeInvalid, "err_read_extra", map[string]any{"ID": cmd.Args[0], "Extra": Clip(extra, 40)})
 	}
 	id := cmd.Args[0]
 	a, err := e.store.Article(ctx, id)

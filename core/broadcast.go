@@ -81,6 +81,10 @@ type Broadcast struct {
 	By      UserRef   `json:"by"`
 	ByName  string    `json:"by_name,omitempty"`
 	Created time.Time `json:"created"`
+	// Seen is, for a section alert, when its story was first seen: a chat
+	// that subscribed to the section later gets no alert of it (it is not
+	// news it signed up for). Zero for the other kinds.
+	Seen time.Time `json:"seen,omitzero"`
 	// Confirmed is when the moderator confirmed (or the alert was started):
 	// delivery lag is measured from it.
 	Confirmed time.Time `json:"confirmed"`

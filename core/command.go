@@ -36,8 +36,9 @@ func ParseCommand(text string) (cmd Command, ok bool) {
 	}
 	name = strings.ToLower(name)
 	cmd = Command{Name: name, Bot: bot, Rest: strings.TrimSpace(rest)}
-	if base, arg, found := strings.Cut(name, "_"); found && arg != "" && readShortcuts[base] {
-		// "/read_w1ro" is how Telegram users tap an article; IDs keep their case.
+	if base, _, found := strings.Cut(name, "_"); found && readShortcuts[base] {
+		// "/read_w1ro" is how Telegram users tap an article; IDs keep their
+		// case. "/read_" alone is /read without its argument.
 		cmd.Name = base
 		_, origArg, _ := strings.Cut(head, "_")
 		origArg, _, _ = strings.Cut(origArg, "@")

@@ -20,6 +20,8 @@ func TestParseCommand(t *testing.T) {
 		{"read shortcut", "/read_w1ro", true, Command{Name: "read", Args: []string{"w1ro"}, Rest: "w1ro"}},
 		{"read shortcut keeps case", "/read_W1Ro@newsbot", true, Command{Name: "read", Bot: "newsbot", Args: []string{"W1Ro"}, Rest: "W1Ro"}},
 		{"lang shortcut", "/lang_ru", true, Command{Name: "lang", Args: []string{"ru"}, Rest: "ru"}},
+		{"read shortcut without id", "/read_", true, Command{Name: "read"}},
+		{"read shortcut without id, addressed", "/read_@newsbot x1", true, Command{Name: "read", Bot: "newsbot", Args: []string{"x1"}, Rest: "x1"}},
 		{"underscore in other command", "/foo_bar", true, Command{Name: "foo_bar"}},
 		{"unicode spaces", "/subscribe\u00a0\u2003Internațional", true, Command{Name: "subscribe", Args: []string{"Internațional"}, Rest: "Internațional"}},
 		{"zero-width and bidi dropped", "/sub\u200bscribe \u202eculture", true, Command{Name: "subscribe", Args: []string{"culture"}, Rest: "culture"}},

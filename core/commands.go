@@ -127,9 +127,15 @@ func (e *Engine) helpReply(req Request, lang string) Reply {
 		}
 		lines = append(lines, e.usage(lang, e.commands[c.Name])+" — "+c.Description)
 	}
+	// A platform without tappable article commands (Discord's slash
+	// commands) gets the tip that fits it.
+	footer := "help_footer"
+	if p, ok := e.platforms[req.Platform]; ok && p.ArticleCommand == "" {
+		footer = "help_footer_commands"
+	}
 	return Reply{
 		Lang:  lang,
 		Title: e.cat.T(lang, "help_title", nil),
-		Text:  []string{strings.Join(lines, "\n"), e.cat.T(lang, "help_footer", nil)},
+		Text:  []string{strings.Join(lines, "\n"), e.cat.T(lang, footer, nil)},
 	}
 }

@@ -11,32 +11,15 @@ import (
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/locales"
-	"github.com/newsbot/newsbot/push"
+	"github.com/newsbot/newsbot/push/pushtest"
 	"github.com/newsbot/newsbot/store/memory"
 )
 
 var now = time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 
-// fixture is a small newsroom: one story in three editions, one only in
-// Romanian, and enough politics articles to page.
-func fixture() []content.Article {
-	arts := []content.Article{
-		{ID: "w1ro", Lang: "ro", Section: "economy", Group: "wine", Title: "Exportul de vin a crescut cu 12%", Lead: "Vinificatorii au vândut mai mult în Polonia.", Body: []string{"Exportul de vin moldovenesc a crescut cu 12% în octombrie.", "Cele mai mari livrări au mers în Polonia și România."}, Author: "Ana Rusu", URL: "https://newsbot.example/ro/vin", Published: now.Add(-2 * time.Hour)},
-		{ID: "w1ru", Lang: "ru", Section: "economy", Group: "wine", Title: "Экспорт вина вырос на 12%", Lead: "Виноделы продали больше в Польшу.", Body: []string{"Экспорт молдавского вина вырос на 12% в октябре.", "Больше всего поставок ушло в Польшу и Румынию."}, Author: "Ана Руссу", Translator: "Олег Ткач", URL: "https://newsbot.example/ru/vino", Published: now.Add(-2 * time.Hour)},
-		{ID: "w1en", Lang: "en", Section: "economy", Group: "wine", Title: "Wine exports rose 12%", Lead: "Winemakers sold more to Poland.", Body: []string{"Moldovan wine exports rose 12% in October.", "Most shipments went to Poland and Romania."}, Author: "Ana Rusu", Translator: "John Smith", URL: "https://newsbot.example/en/wine", Published: now.Add(-2 * time.Hour)},
-		{ID: "t1ro", Lang: "ro", Section: "culture", Title: "Festivalul de teatru se deschide la Chișinău", Lead: "Trupe din opt țări vin în capitală.", Body: []string{"Festivalul începe luni."}, Published: now.Add(-30 * time.Minute)},
-	}
-	for i := 1; i <= 8; i++ {
-		for _, l := range []string{"ro", "ru", "en"} {
-			arts = append(arts, content.Article{
-				ID: fmt.Sprintf("p%d%s", i, l), Lang: l, Section: "politics", Group: fmt.Sprintf("p%d", i),
-				Title: fmt.Sprintf("Politics %d %s", i, l), Lead: "Lead.", Body: []string{"Body."},
-				Published: now.Add(-time.Duration(i) * 24 * time.Hour),
-			})
-		}
-	}
-	return arts
-}
+func fixture() []content.Article { return pushtest.Fixture(now) }
+
+func all(r core.Reply) string { return pushtest.Dump(r) }
 
 type harness struct {
 	t     *testing.T
@@ -57,27 +40,9 @@ func newHarness(t *testing.T) *harness {
 			t.Fatal(err)
 		}
 	}
-	clock := func() time.Time { return now }
 	// The engine as the bot builds it: with the push side's commands, so
 	// that help and the moderator checks cover every command.
-	render, err := core.NewRenderer(core.RenderConfig{}, core.RenderDeps{Catalog: cat, Store: st, Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	chats, err := core.NewChats(core.ChatsConfig{DefaultLang: "ro", Now: clock}, st, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	desk, err := push.New(push.Config{}, push.Deps{Store: st, Catalog: cat, Renderer: render, Chats: chats, Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{
-		Store: st, Catalog: cat, Renderer: render, Chats: chats, Now: clock, Extensions: []core.Extension{desk},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := pushtest.New(t, st, cat, pushtest.Options{Now: func() time.Time { return now }}).Engine
 	return &harness{t: t, e: e, store: st, cat: cat}
 }
 
@@ -93,28 +58,6 @@ func group(u string, admin bool, text string) core.Request {
 func (h *harness) do(req core.Request) core.Reply {
 	h.t.Helper()
 	return h.e.Handle(context.Background(), req)
-}
-
-// all is every text of a reply, for assertions.
-func all(r core.Reply) string {
-	var b strings.Builder
-	b.WriteString(r.Title + "\n" + strings.Join(r.Text, "\n") + "\n")
-	for _, it := range r.Items {
-		fmt.Fprintf(&b, "%s|%s|%s|%s|%s\n", it.ArticleID, it.Title, it.Section, it.Time, it.Snippet)
-	}
-	if c := r.Card; c != nil {
-		fmt.Fprintf(&b, "%s|%s|%s|%s|%s|%s|%s\n", c.Title, c.Section, c.Time, c.Lead, c.Summary, c.Byline, c.URL)
-		for _, ed := range c.Editions {
-			fmt.Fprintf(&b, "ed:%s:%s\n", ed.Lang, ed.ArticleID)
-		}
-	}
-	b.WriteString(r.Footer + "\n" + r.Notice)
-	for _, row := range r.Buttons {
-		for _, btn := range row {
-			b.WriteString("\n[" + btn.Label + "]")
-		}
-	}
-	return b.String()
 }
 
 func TestCommandsInEveryLanguage(t *testing.T) {
@@ -140,7 +83,10 @@ func TestCommandsInEveryLanguage(t *testing.T) {
 				{"read shortcut", "/read_w1" + lang, []string{"https://newsbot.example/" + lang}, ""},
 				{"read missing id", "/read", []string{T("err_read_id", nil)}, core.CodeInvalid},
 				{"read unknown", "/read zz9", []string{T("err_article_not_found", map[string]any{"ID": "zz9"})}, core.CodeNotFound},
-				{"read bad id", "/read <b>x</b>", []string{T("err_read_id", nil)}, core.CodeInvalid},
+				{"read bad id", "/read <b>x</b>", []string{T("err_read_bad_id", map[string]any{"ID": "<b>x</b>"})}, core.CodeInvalid},
+				{"read path", "/read ../../etc/passwd", []string{T("err_read_bad_id", map[string]any{"ID": "../../etc/passwd"})}, core.CodeInvalid},
+				{"read extra words", "/read w1" + lang + " extra words", []string{T("err_read_extra", map[string]any{"ID": "w1" + lang, "Extra": "extra words"})}, core.CodeInvalid},
+				{"read shortcut without id", "/read_", []string{T("err_read_id", nil)}, core.CodeInvalid},
 				{"search empty", "/search", []string{T("err_search_empty", nil)}, core.CodeInvalid},
 				{"search punctuation", "/search ?!", []string{T("err_search_empty", nil)}, core.CodeInvalid},
 				{"search nothing", "/search zzzzqqq", []string{T("search_none", map[string]any{"Query": "zzzzqqq"})}, ""},
@@ -308,6 +254,15 @@ func TestSectionsToggle(t *testing.T) {
 	if !r.Edit || !strings.Contains(all(r), "✅ Sport") || !strings.Contains(r.Notice, "Sport") {
 		t.Fatalf("toggle on: %s", all(r))
 	}
+	// The first section brings breaking news along: the button says so, as
+	// /subscribe does.
+	if !strings.Contains(r.Notice, "/unsubscribe breaking") {
+		t.Errorf("toggle on keeps breaking news quiet: %q", r.Notice)
+	}
+	// What the chat follows is offered to leave, the rest to join.
+	if !strings.Contains(all(r), "Sport — /unsubscribe sport") || !strings.Contains(all(r), "Culture — /subscribe culture") {
+		t.Errorf("sections offer the wrong commands: %s", all(r))
+	}
 	r = h.do(req)
 	if strings.Contains(all(r), "✅ Sport") || !strings.Contains(r.Notice, "No more alerts") {
 		t.Fatalf("toggle off: %s", all(r))
@@ -444,7 +399,7 @@ func TestTimes(t *testing.T) {
 		t.Errorf("ru time: %s", all(r))
 	}
 	r = h.do(private("timer", "en", "/latest politics 1"))
-	if len(r.Items) != 1 || r.Items[0].Time != "Nov 28, 2026 12:00" {
+	if len(r.Items) != 1 || r.Items[0].Time != "28 Nov 2026, 12:00" {
 		t.Errorf("en date: %s", all(r))
 	}
 }
@@ -526,6 +481,15 @@ func TestLink(t *testing.T) {
 			t.Errorf("%q: code %q, want %q: %s", text, r.Error, code, all(r))
 		}
 	}
+	got = nil
+	r := mod("/link w1ru w1ro")
+	if r.Error != "" || !strings.Contains(all(r), "were already editions of one story") || got != nil {
+		t.Errorf("/link of two editions of one story: linked %v: %s", got, all(r))
+	}
+	// The editions come in the configured order of their languages.
+	if ro, ru, en := strings.Index(all(r), "Română: "), strings.Index(all(r), "Русский: "), strings.Index(all(r), "English: "); ro < 0 || !(ro < ru && ru < en) {
+		t.Errorf("editions out of order (ro, ru, en): %s", all(r))
+	}
 	if r := mod("/link w1en p1en"); !strings.Contains(all(r), "two English editions") {
 		t.Errorf("language named by code: %s", all(r))
 	}
@@ -579,6 +543,16 @@ func TestSubscribeSetsAlertLanguage(t *testing.T) {
 	h.do(func() core.Request { r := group("admin", true, "/subscribe sport"); r.User.Locale = "ro"; return r }())
 	if lang, _ := h.e.Chats().Lang(ctx, core.ChatRef{Platform: "test", ID: "-100"}); lang != "en" {
 		t.Errorf("group language changed to %q by a subscription", lang)
+	}
+	// A chat with a locale of its own (a Discord server's) gets alerts in
+	// it, whoever subscribes it first; the answer stays in theirs.
+	r := group("admin2", true, "/subscribe sport")
+	r.Chat.ID, r.Chat.Locale, r.User.Locale = "-200", "ro", "ru-RU"
+	if got := h.do(r); got.Lang != "ru" {
+		t.Errorf("the answer is in %q, want the subscriber's ru", got.Lang)
+	}
+	if lang, _ := h.e.Chats().Lang(ctx, core.ChatRef{Platform: "test", ID: "-200"}); lang != "ro" {
+		t.Errorf("a chat of locale ro gets alerts in %q", lang)
 	}
 }
 

@@ -1,8 +1,10 @@
 package core
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/newsbot/newsbot/content"
@@ -30,7 +32,10 @@ func (e *Engine) cmdLink(ctx context.Context, req Request, lang string, cmd Comm
 		return Reply{}, Errorf(CodeUnavailable, "err_link_unavailable", nil)
 	}
 	a, b := strings.ToLower(cmd.Args[0]), strings.ToLower(cmd.Args[1])
-	if err := e.linker.Link(ctx, a, b); err != nil {
+	done := "link_done"
+	if a != b && e.linked(ctx, a, b) {
+		done = "link_already"
+	} else if err := e.linker.Link(ctx, a, b); err != nil {
 		if ErrorCode(err) == CodeNotFound {
 			return Reply{}, Errorf(CodeNotFound, "err_link_not_found", map[string]any{"A": a, "B": b})
 		}
@@ -48,13 +53,32 @@ func (e *Engine) cmdLink(ctx context.Context, req Request, lang string, cmd Comm
 			return Reply{}, Unavailable(err)
 		}
 	}
+	// The store's order is no order: list the editions in the configured
+	// order of their languages, as /read does.
+	slices.SortStableFunc(eds, func(x, y content.Article) int {
+		if c := cmp.Compare(e.render.LangIndex(x.Lang), e.render.LangIndex(y.Lang)); c != 0 {
+			return c
+		}
+		return strings.Compare(x.ID, y.ID)
+	})
 	var names []string
 	for _, x := range eds {
 		names = append(names, e.render.LangName(x.Lang)+": "+e.readCommand(req.Platform, x.ID))
 	}
-	r := Reply{Lang: lang, Text: []string{e.cat.T(lang, "link_done", map[string]any{"A": a, "B": b})}}
+	r := Reply{Lang: lang, Text: []string{e.cat.T(lang, done, map[string]any{"A": a, "B": b})}}
 	if len(names) > 0 {
 		r.Text = append(r.Text, strings.Join(names, "\n"))
 	}
 	return r, nil
+}
+
+// linked reports whether articles a and b are already editions of one
+// story. Any failure to tell is "no": the linker then reports it.
+func (e *Engine) linked(ctx context.Context, a, b string) bool {
+	x, err := e.store.Article(ctx, a)
+	if err != nil || x.Group == "" {
+		return false
+	}
+	y, err := e.store.Article(ctx, b)
+	return err == nil && y.Group == x.Group
 }

@@ -85,17 +85,29 @@ func (c *Chats) Digests() (DigestStore, bool) {
 }
 
 // HoldAlert is asked by delivery for each chat of a broadcast's audience as
-// it lists it. It returns the chat's language and whether b, a routine
-// section alert, was held for the chat's digest (digest mode or quiet
-// hours) instead of being sent now. Breaking news, corrections and
-// retractions are never held. A held alert is stored before HoldAlert
-// returns, so it is not lost if the process stops.
+// it lists it. It returns the chat's language and whether the chat gets no
+// job now: b, a section alert, was first seen before the chat subscribed to
+// its section (so it is not sent at all), or b, a routine section alert,
+// was held for the chat's digest (digest mode or quiet hours). Breaking
+// news, corrections and retractions are never held. A held alert is stored
+// before HoldAlert returns, so it is not lost if the process stops.
 func (c *Chats) HoldAlert(ctx context.Context, chat ChatRef, b Broadcast) (lang string, held bool, err error) {
 	s, err := c.store.ChatSettings(ctx, chat)
 	if err != nil {
 		return "", false, err
 	}
 	lang = c.LangOf(s)
+	if b.Kind == BroadcastAlert && !b.Seen.IsZero() {
+		since, err := c.store.SubscribedSince(ctx, chat, b.Section)
+		if err != nil {
+			return "", false, err
+		}
+		// Times are the store's, to the second: a chat that subscribed in
+		// the second the story was seen gets it.
+		if since.After(b.Seen) {
+			return lang, true, nil
+		}
+	}
 	if b.Kind != BroadcastAlert || b.Priority != PriorityRoutine || b.Section == content.Breaking {
 		return lang, false, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/locales"
 	"github.com/newsbot/newsbot/store/memory"
@@ -116,4 +117,54 @@ func TestMoveChat(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAlertOnlyToEarlierSubscribers: a section alert goes to the chats that
+// were subscribed when its story was first seen; breaking news and alerts
+// without a first-seen time go to all.
+func TestAlertOnlyToEarlierSubscribers(t *testing.T) {
+	cat, err := locales.Load(locales.FS(), "ro", "ru", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+	early := core.ChatRef{Platform: "telegram", ID: "1"}
+	late := core.ChatRef{Platform: "telegram", ID: "2"}
+	same := core.ChatRef{Platform: "telegram", ID: "3"}
+	unknown := core.ChatRef{Platform: "telegram", ID: "4"}
+	st := timedStore{Store: memory.New(), since: map[core.ChatRef]time.Time{
+		early: seen.Add(-time.Hour), late: seen.Add(time.Second), same: seen,
+	}}
+	chats, err := core.NewChats(core.ChatsConfig{DefaultLang: "ro", Now: func() time.Time { return seen.Add(time.Minute) }}, st, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alert := core.Broadcast{ID: "a1", Kind: core.BroadcastAlert, Section: "economy", Seen: seen}
+	breaking := core.Broadcast{ID: "b1", Kind: core.BroadcastBreaking, Priority: core.PriorityBreaking, Section: content.Breaking}
+	unseen := core.Broadcast{ID: "a2", Kind: core.BroadcastAlert, Section: "economy"}
+	tests := []struct {
+		b    core.Broadcast
+		chat core.ChatRef
+		skip bool
+	}{
+		{alert, early, false}, {alert, same, false}, {alert, unknown, false}, {alert, late, true},
+		{breaking, late, false}, {unseen, late, false},
+	}
+	for _, tt := range tests {
+		_, skip, err := chats.HoldAlert(context.Background(), tt.chat, tt.b)
+		if err != nil || skip != tt.skip {
+			t.Errorf("HoldAlert(%s, %s) = %v, %v; want %v", tt.chat, tt.b.ID, skip, err, tt.skip)
+		}
+	}
+}
+
+// timedStore is the memory store whose subscriptions date from given
+// times; a chat it does not name has no known time.
+type timedStore struct {
+	*memory.Store
+	since map[core.ChatRef]time.Time
+}
+
+func (s timedStore) SubscribedSince(_ context.Context, chat core.ChatRef, _ string) (time.Time, error) {
+	return s.since[chat], nil
 }

@@ -186,8 +186,14 @@ func (rd *Renderer) Card(ctx context.Context, lang string, a content.Article) (C
 	}
 	// Summaries often open with the lead, which the card already shows.
 	c.Summary = strings.TrimSpace(strings.TrimPrefix(c.Summary, c.Lead))
+	c.Image = a.Image
 	for _, x := range others {
 		c.Editions = append(c.Editions, Edition{ArticleID: x.ID, Lang: x.Lang, LangName: rd.LangName(x.Lang), Title: x.Title})
+		if c.Image == (content.Image{}) && x.Image.URL != "" {
+			// Editions of one story may share the picture, but not its
+			// caption: that is in the other edition's language.
+			c.Image = content.Image{URL: x.Image.URL, Width: x.Image.Width, Height: x.Image.Height}
+		}
 	}
 	return c, others, nil
 }

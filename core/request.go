@@ -1,6 +1,10 @@
 package core
 
-import "time"
+import (
+	"time"
+
+	"github.com/newsbot/newsbot/content"
+)
 
 // ChatKind tells where a request comes from.
 type ChatKind string
@@ -25,6 +29,11 @@ type Chat struct {
 	ID        string
 	Kind      ChatKind
 	CanManage bool // the user may change this chat's subscriptions and language
+	// Locale is the chat's own locale where the platform has one (a
+	// Discord server's guild_locale), e.g. "ro"; may be empty. A chat
+	// subscribed for the first time gets alerts in it, when it is one of
+	// the bot's languages, rather than in the subscriber's.
+	Locale string
 }
 
 // Request is one thing a user asked: a command line, or a button press.
@@ -96,6 +105,10 @@ type Card struct {
 	Byline    string // localized "By …, translated by …"; may be empty
 	URL       string
 	Editions  []Edition
+	// Image is the story's lead image: this edition's, with its alt text,
+	// else another edition's without it (the alt text is in that edition's
+	// language); zero when the story has none.
+	Image content.Image
 }
 
 // Reply is what the engine answers, platform-neutral. Adapters render its

@@ -54,6 +54,25 @@ type ArticleStore interface {
 	// Editions returns every article of the translation group, in no
 	// particular order; an empty group has none.
 	Editions(ctx context.Context, group string) ([]content.Article, error)
+	// ArticleByURL returns the newest version of the article last saved
+	// with url as its URL, or ErrNotFound. URLs that differ only in scheme
+	// (http or https), host case, a default port, the fragment or a
+	// trailing slash name the same article; the query counts.
+	ArticleByURL(ctx context.Context, url string) (content.Article, error)
+}
+
+// FeedLog remembers which feeds the bot has polled, across restarts and
+// processes, so that the items a feed holds at its first poll (its
+// backlog) are stored without being announced. Implementations are safe
+// for concurrent use.
+type FeedLog interface {
+	// FeedPolled returns when the feed was first polled in full, or the
+	// zero time if never. The caller names the feed (the poller: its
+	// language and URL).
+	FeedPolled(ctx context.Context, feed string) (time.Time, error)
+	// MarkFeedPolled records t as the feed's first full poll unless one is
+	// recorded already, and returns the recorded time.
+	MarkFeedPolled(ctx context.Context, feed string, t time.Time) (time.Time, error)
 }
 
 // UserSettings are a user's choices.
@@ -107,6 +126,11 @@ type SubscriptionStore interface {
 	SectionChats(ctx context.Context, section string, batch int, fn func([]ChatRef) error) error
 	// CountSectionChats returns how many chats the section has.
 	CountSectionChats(ctx context.Context, section string) (int, error)
+	// SubscribedSince returns when chat subscribed to section, to the
+	// second by the store's clock (a subscription that is already there
+	// keeps its time); the zero time when it is not subscribed or the time
+	// is unknown (a subscription stored before times were kept).
+	SubscribedSince(ctx context.Context, chat ChatRef, section string) (time.Time, error)
 }
 
 // Cache keeps computed values, such as summaries, for a while.
@@ -122,6 +146,7 @@ type Cache interface {
 // store/redis implement it.
 type Store interface {
 	ArticleStore
+	FeedLog
 	SettingsStore
 	SubscriptionStore
 	Cache

@@ -38,11 +38,11 @@ func (e *Engine) sectionsReply(ctx context.Context, req Request, lang string) (R
 	manage := req.MayManage()
 	var row []Button
 	for _, id := range e.render.Sections() {
-		mark := "▫️"
+		mark, change := "▫️", "/subscribe "
 		if slices.Contains(subs, id) {
-			mark = "✅"
+			mark, change = "✅", "/unsubscribe "
 		}
-		r.Text = append(r.Text, mark+" "+e.render.SectionName(lang, id)+" — /subscribe "+id)
+		r.Text = append(r.Text, mark+" "+e.render.SectionName(lang, id)+" — "+change+id)
 		if manage {
 			row = append(row, Button{Label: mark + " " + e.render.SectionName(lang, id), Data: EncodeButton(btnToggle, id)})
 			if len(row) == 2 {
@@ -72,7 +72,7 @@ func (e *Engine) cmdSubscribe(ctx context.Context, req Request, lang string, cmd
 	if err != nil {
 		return Reply{}, err
 	}
-	added, err := e.subscribe(ctx, req.ChatRef(), id, lang)
+	added, err := e.subscribe(ctx, req.ChatRef(), id, e.alertLang(req, lang))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -109,6 +109,16 @@ func (e *Engine) subscribe(ctx context.Context, chat ChatRef, section, lang stri
 		return nil, Unavailable(err)
 	}
 	return added, nil
+}
+
+// alertLang is the language a chat subscribed by req gets alerts in when
+// it has none yet: the chat's own locale when it is one of the bot's
+// languages, else lang, the subscriber's.
+func (e *Engine) alertLang(req Request, lang string) string {
+	if l := e.cat.Match(req.Chat.Locale); l != "" {
+		return l
+	}
+	return lang
 }
 
 func (e *Engine) subscribedReply(lang, id string, added []string) Reply {
@@ -210,11 +220,13 @@ func (e *Engine) toggleSection(ctx context.Context, req Request, lang, id string
 		}
 		notice = e.unsubscribedReply(lang, id, removed).Notice
 	} else {
-		added, err := e.subscribe(ctx, req.ChatRef(), id, lang)
+		added, err := e.subscribe(ctx, req.ChatRef(), id, e.alertLang(req, lang))
 		if err != nil {
 			return Reply{}, err
 		}
-		notice = e.subscribedReply(lang, id, added).Notice
+		// The whole answer, as /subscribe gives it: a section may bring
+		// breaking news along, which the notice must not keep quiet.
+		notice = strings.Join(e.subscribedReply(lang, id, added).Text, " ")
 	}
 	r, err := e.sectionsReply(ctx, req, lang)
 	r.Edit, r.Notice = true, notice

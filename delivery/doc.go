@@ -5,7 +5,8 @@
 // A broadcast becomes one job per (broadcast, chat) on a durable Queue:
 // Redis Streams with one consumer group per platform in production
 // (redis.Queue, in delivery/redis), an in-memory queue with the same
-// behaviour embedded (NewMemoryQueue). Breaking news has its own stream, always read first.
+// behaviour embedded (NewMemoryQueue). Breaking news has its own stream,
+// always read first.
 // Any number of processes may run an Engine on the same Redis: each one is a
 // consumer of every platform's group. Each consumer renews a heartbeat
 // (Queue.Heartbeat, Config.Liveness) and every process claims, at start and
@@ -37,8 +38,9 @@
 // (Ledger.Listed), so a broadcast is done only when its whole audience had
 // its turn. Ledger.Create is atomic.
 //
-// A correction or retraction first marks its target superseded in the
-// Ledger. The target's chats whose turn comes later (the mark is read right
+// A correction or retraction marks its target superseded in the Ledger
+// before Start records it; that mark is the one record of what became of a
+// broadcast (Engine.Superseded, which the push side asks). The target's chats whose turn comes later (the mark is read right
 // before each send) get the correction's text, or, once retracted, nothing
 // ("superseded:retracted"). The correction or retraction then edits or
 // deletes what the target had delivered: it lists the target's records,
@@ -47,23 +49,29 @@
 //
 // Sends go through a Limiter that spaces them per platform and per chat,
 // shared by every process (a GCRA token bucket in a Redis Lua script,
-// redis.Limiter, or in memory), with priorities: the adapters' interactive
-// replies book the shared bucket however far ahead, breaking news up to
-// 250ms and routine alerts up to 100ms (Horizon), so replies go first. Failures are acted on by the class the adapter gave them (see
-// core.DeliveryError): retry after exactly the time asked (and slow the
-// shared bucket) however many 429s come, for up to Config.RateLimitedFor
-// after the job was queued, retry transient ones with exponential backoff
-// and jitter and then dead-letter them, unsubscribe gone chats, move moved
-// chats and resend, and record rejected messages. A moved chat's subscriptions go to
-// its new ID, and its settings too unless the new chat has its own; the
-// resend is recorded for the new ID as well, and skipped when the new ID
-// already had the broadcast, so a chat listed under both IDs gets it once.
+// redis.Limiter, or in memory), with the limits each platform's adapter
+// describes (LimitsOf a core.Platform), and with priorities: the adapters'
+// interactive replies book the shared bucket however far ahead, breaking
+// news up to 250ms and routine alerts up to 100ms (Horizon), so replies go
+// first. Failures are acted on by the class
+// the adapter gave them (see core.DeliveryError): retry after exactly the
+// time asked (and slow the shared bucket) however many 429s come, for up to
+// Config.RateLimitedFor after the job was queued, retry transient ones with
+// exponential backoff and jitter and then dead-letter them, forget gone
+// chats, move moved chats and resend, and record rejected messages. What
+// happens to a gone or moved chat is the chat policy's (Deps.Chats,
+// *core.Chats): a moved chat's subscriptions go to its new ID, and its
+// settings too unless the new chat has its own; the resend is recorded for
+// the new ID as well, and skipped when the new ID already had the
+// broadcast, so a chat listed under both IDs gets it once.
 //
-// Routine section alerts are offered, chat by chat as the audience is
-// listed, to the bound Core when it is a Holder (*core.Engine is): a chat in
-// digest mode or quiet hours gets no job, the story waits in its digest. A
-// digest (core.BroadcastDigest) is a broadcast to one chat, queued before
-// Start returns, and kept out of Recent.
+// Section alerts are offered, chat by chat as the audience is listed, to
+// the chat policy (Chats.HoldAlert): a chat in digest mode or quiet hours
+// gets no job, the story waits in its digest, and a chat that subscribed
+// after the story was first seen gets none at all. A digest
+// (core.BroadcastDigest) is a broadcast to one chat, queued before Start
+// returns, and kept out of Recent. The moderator's preview is edited with
+// progress through Deps.Report (the shared renderer's BroadcastReport).
 //
 // This package holds the interfaces (Queue, Ledger, Limiter), the Engine
 // and the memory implementations, and imports no store and no adapter.

@@ -22,6 +22,17 @@ var files embed.FS
 // FS returns the bundled locale files.
 func FS() fs.FS { return files }
 
+// Available returns the codes of the bundled languages, sorted: the
+// languages NEWSBOT_LANGS may name.
+func Available() []string {
+	names, _ := fs.Glob(files, "*.yaml")
+	codes := make([]string, 0, len(names))
+	for _, n := range names {
+		codes = append(codes, strings.TrimSuffix(n, ".yaml"))
+	}
+	return codes
+}
+
 // Catalog translates message keys into the configured languages. It is safe
 // for concurrent use.
 type Catalog struct {

@@ -1,6 +1,7 @@
 package locales
 
 import (
+	"fmt"
 	"io/fs"
 	"regexp"
 	"slices"
@@ -196,5 +197,15 @@ func TestUnknownKeyShowsKey(t *testing.T) {
 	}
 	if got := c.T("en", "no_such_key", nil); got != "no_such_key" {
 		t.Errorf("T(no_such_key) = %q", got)
+	}
+}
+
+// TestEnglishQuotes: English texts quote with “…”, not the «…» of Russian
+// (or the „…” of Romanian).
+func TestEnglishQuotes(t *testing.T) {
+	for key, v := range messages(t, "en") {
+		if strings.ContainsAny(fmt.Sprint(v), "«»„") {
+			t.Errorf("en.yaml %s quotes the Russian or Romanian way: %v", key, v)
+		}
 	}
 }

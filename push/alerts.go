@@ -61,9 +61,14 @@ func (d *Desk) Alerts(grace time.Duration) *Alerts {
 	return &Alerts{d: d, grace: grace, ctx: ctx, cancel: cancel, due: map[string]bool{}}
 }
 
-// alertID is the broadcast ID of a story's alert: the same for every
-// edition and every process, so that a story alerts once.
-func alertID(story string) string {
+// alertID is the broadcast ID of the alert of art's story (its group, else
+// the article alone): the same for every edition and every process, so
+// that a story alerts once.
+func alertID(art content.Article) string {
+	story := art.Group
+	if story == "" {
+		story = art.ID
+	}
 	h := sha1.Sum([]byte(story))
 	return "a" + hex.EncodeToString(h[:])[:11]
 }
@@ -76,11 +81,7 @@ func (a *Alerts) ArticleAdded(ctx context.Context, art content.Article) {
 	if a.d.bcast == nil || art.Section == "" {
 		return
 	}
-	story := art.Group
-	if story == "" {
-		story = art.ID
-	}
-	id := alertID(story)
+	id := alertID(art)
 	if _, err := a.d.bcast.Status(ctx, id); err == nil {
 		return // an update or a late edition: no second alert
 	}
@@ -107,6 +108,7 @@ func (a *Alerts) ArticleAdded(ctx context.Context, art content.Article) {
 	}
 	a.due[id] = true
 	a.mu.Unlock()
+	seen := a.d.now()
 	a.after(a.grace, true, id, func(ctx context.Context) error {
 		cur, err := a.d.store.Article(ctx, art.ID)
 		if err != nil && core.ErrorCode(err) != core.CodeNotFound {
@@ -115,7 +117,7 @@ func (a *Alerts) ArticleAdded(ctx context.Context, art content.Article) {
 		if err == nil {
 			art = cur // the newest version, in case it changed meanwhile
 		}
-		return a.d.startAlert(ctx, id, art)
+		return a.d.startAlert(ctx, id, art, seen)
 	})
 }
 
@@ -192,14 +194,22 @@ func (d *Desk) startPending(ctx context.Context, as core.AlertStore, pa core.Pen
 	if err != nil {
 		return false, err
 	}
-	if err := d.startAlert(ctx, pa.ID, art); err != nil {
+	if err := d.startAlert(ctx, pa.ID, art, pa.Seen); err != nil {
 		return false, err
 	}
 	return true, as.DropAlert(ctx, pa.ID)
 }
 
-// startAlert renders art's story and starts its alert broadcast id.
-func (d *Desk) startAlert(ctx context.Context, id string, art content.Article) error {
+// startAlert renders art's story and starts its alert broadcast id, for
+// the chats subscribed when the story was first seen. When art's edition
+// has joined another story since (two groups found to be one), the alert
+// is that story's: started under its ID, it is one alert however many
+// pending alerts the story gathered.
+func (d *Desk) startAlert(ctx context.Context, id string, art content.Article, seen time.Time) error {
+	if now := alertID(art); now != id {
+		d.log.Info("a pending alert's story was merged into another", slog.String("broadcast", id), slog.String("story", now))
+		id = now
+	}
 	msgs, err := d.articleMessages(ctx, art, "bc_alert_title")
 	if err != nil {
 		return err
@@ -211,6 +221,6 @@ func (d *Desk) startAlert(ctx context.Context, id string, art content.Article) e
 	now := d.now()
 	return d.bcast.Start(ctx, core.Broadcast{
 		ID: id, Kind: core.BroadcastAlert, Priority: prio, Section: art.Section, Messages: msgs, Fallback: art.Lang,
-		ArticleID: art.ID, Created: now, Confirmed: now,
+		ArticleID: art.ID, Seen: seen, Created: now, Confirmed: now,
 	})
 }

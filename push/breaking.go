@@ -452,7 +452,7 @@ func (d *Desk) articleMessages(ctx context.Context, a content.Article, titleKey 
 		}
 		r := core.Reply{Lang: l, Title: d.cat.T(l, titleKey, map[string]any{"Section": d.render.SectionName(l, a.Section)}), Card: &card}
 		if ed.Lang != l {
-			args := map[string]any{"Lang": d.render.LangName(l), "Edition": d.render.LangName(ed.Lang)}
+			args := map[string]any{"Lang": d.render.LangIn(l, l), "Edition": d.render.LangIn(l, ed.Lang)}
 			r.Text = []string{d.cat.T(l, "bc_alert_other_lang", args)}
 			if d.translr != nil {
 				title, err1 := d.translr.Translate(ctx, card.Title, ed.Lang, l)

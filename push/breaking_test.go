@@ -657,3 +657,35 @@ func TestAlertsWithoutGrace(t *testing.T) {
 		t.Errorf("pending alerts after the start: %+v, %v", due, err)
 	}
 }
+
+// TestAlertsOfMergedStories: two editions that arrived as two stories and
+// were then found to be one (their groups merged while both waited) make
+// one alert.
+func TestAlertsOfMergedStories(t *testing.T) {
+	h := newBCHarness(t, nil)
+	a := h.d.Alerts(time.Hour)
+	defer a.Close()
+	ctx := context.Background()
+	ro := content.Article{ID: "m1ro", Lang: "ro", Section: "economy", Group: "gro", Title: "Podul", Lead: "Lead", Published: now}
+	ru := content.Article{ID: "m1ru", Lang: "ru", Section: "economy", Group: "gru", Title: "Мост", Lead: "Lead", Published: now}
+	for _, art := range []content.Article{ro, ru} {
+		if _, err := h.store.SaveArticle(ctx, art); err != nil {
+			t.Fatal(err)
+		}
+		a.ArticleAdded(ctx, art)
+	}
+	ru.Group = "gro" // the feeds found the two to be one story
+	if _, err := h.store.SaveArticle(ctx, ru); err != nil {
+		t.Fatal(err)
+	}
+	h.advance(2 * time.Hour)
+	if _, err := h.d.SendDueDigests(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if h.rec.count() != 1 {
+		t.Fatalf("alerts started: %d, want 1 for one story", h.rec.count())
+	}
+	if b := h.rec.started[0]; b.Message("ru").Card.ArticleID != "m1ru" || b.Message("ro").Card.ArticleID != "m1ro" {
+		t.Errorf("the alert does not carry both editions: %+v", b)
+	}
+}

@@ -3,6 +3,10 @@
 // as numbered choices; typing the number presses the button. It is the same
 // engine every other platform talks to, so it is the quickest way to try the
 // bot without any token.
+//
+// What a chat platform shows by other means is said in words, in the
+// reply's language: an alert pushed to the terminal user, an alert edited
+// or withdrawn after it was printed, a message replaced by a button press.
 package console
 
 import (
@@ -16,6 +20,7 @@ import (
 	"time"
 
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/locales"
 )
 
 // Platform is the platform name of console requests.
@@ -43,6 +48,13 @@ type Options struct {
 	Moderator bool
 	Prompt    string // printed before each line is read; "" for none
 	UserID    string // "local" when empty
+	// Catalog translates the console's own words (what a pushed, edited or
+	// withdrawn message is; which numbers are buttons). Without it those
+	// are shown as their message keys.
+	Catalog *locales.Catalog
+	// Lang is the language of the console's own words until a reply says
+	// which language the user reads.
+	Lang string
 }
 
 // Chat is a terminal conversation. It is also the console's core.Sender:
@@ -56,6 +68,8 @@ type Chat struct {
 	buttons []core.Button // the choices of the last reply
 	replyID string        // the message ID of the last reply, for button presses
 	sent    int           // messages printed so far, for their IDs
+	lang    string        // the language of the last reply
+	lines   int           // lines read so far
 }
 
 var (
@@ -70,14 +84,18 @@ func New(opts Options) *Chat {
 	if opts.UserID == "" {
 		opts.UserID = "local"
 	}
-	return &Chat{opts: opts}
+	return &Chat{opts: opts, lang: opts.Lang}
 }
 
 // Run reads messages from in until EOF or ctx ends and writes h's replies
 // to out. A line that is a number of a shown button presses that button. Pushed
 // alerts go on being written to out until Close.
+//
+// Run returns as soon as ctx ends, even while a line is being read: the
+// read goes on in the background until in has more input or ends, and what
+// it reads then is dropped. A process that ends after Run need not care; a
+// caller that goes on should close in.
 func (c *Chat) Run(ctx context.Context, h Handler, in io.Reader, out io.Writer) error {
-	lines := &lineReader{r: bufio.NewReaderSize(in, 64*1024)}
 	c.mu.Lock()
 	c.h = h
 	c.out = bufio.NewWriter(out)
@@ -87,6 +105,11 @@ func (c *Chat) Run(ctx context.Context, h Handler, in io.Reader, out io.Writer) 
 		c.out.Flush()
 		c.mu.Unlock()
 	}()
+	lines := make(chan string)
+	next := make(chan struct{})
+	readErr := make(chan error, 1)
+	go readLines(in, lines, next, readErr)
+	defer close(next)
 	for {
 		c.mu.Lock()
 		if c.opts.Prompt != "" {
@@ -97,25 +120,91 @@ func (c *Chat) Run(ctx context.Context, h Handler, in io.Reader, out io.Writer) 
 		if err != nil {
 			return err
 		}
-		if ctx.Err() != nil || !lines.Scan() {
-			break
-		}
-		line := strings.TrimSpace(lines.Text())
-		if line == "" {
-			continue
+		var line string
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-readErr:
+			return err
+		case line = <-lines:
 		}
 		c.mu.Lock()
-		req := c.request(line)
+		c.lines++
 		c.mu.Unlock()
-		reply := c.h.Handle(ctx, req)
-		c.mu.Lock()
-		c.render(c.out, reply, true)
+		if line = strings.TrimSpace(line); line != "" {
+			c.answer(ctx, line)
+		}
+		select {
+		case next <- struct{}{}:
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// readLines sends the lines of in, one at a time: it reads the next only
+// when Run asks for it, so that input after a quit is not consumed. It ends
+// with the input (sending nil or the read error on errc) or when next is
+// closed.
+func readLines(in io.Reader, lines chan<- string, next <-chan struct{}, errc chan<- error) {
+	r := &lineReader{r: bufio.NewReaderSize(in, 64*1024)}
+	for r.Scan() {
+		select {
+		case lines <- r.Text():
+		case <-next:
+			return // closed: Run has returned
+		}
+		if _, ok := <-next; !ok {
+			return
+		}
+	}
+	if err := r.Err(); err != nil {
+		errc <- fmt.Errorf("console: reading input: %w", err)
+		return
+	}
+	errc <- nil
+}
+
+// answer handles one typed line and prints the reply.
+func (c *Chat) answer(ctx context.Context, line string) {
+	c.mu.Lock()
+	req, ok := c.request(line)
+	if !ok {
+		c.notButton(line)
 		c.mu.Unlock()
+		return
 	}
-	if err := lines.Err(); err != nil {
-		return fmt.Errorf("console: reading input: %w", err)
+	c.mu.Unlock()
+	reply := c.h.Handle(ctx, req)
+	c.mu.Lock()
+	c.render(c.out, reply, true)
+	c.mu.Unlock()
+}
+
+// Lines returns how many lines, blank ones included, Run has read.
+func (c *Chat) Lines() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lines
+}
+
+// Interject returns a writer for w whose writes wait until no reply or
+// alert is being printed, so that log lines sent to w (another descriptor
+// on the same terminal) never land inside a reply.
+func (c *Chat) Interject(w io.Writer) io.Writer { return interjection{c, w} }
+
+type interjection struct {
+	c *Chat
+	w io.Writer
+}
+
+func (i interjection) Write(p []byte) (int, error) {
+	i.c.mu.Lock()
+	defer i.c.mu.Unlock()
+	if i.c.out != nil {
+		i.c.out.Flush()
 	}
-	return nil
+	return i.w.Write(p)
 }
 
 // maxLine is how much of one input line is kept; the rest of a longer line
@@ -183,7 +272,7 @@ func (c *Chat) Send(_ context.Context, chat core.ChatRef, r core.Reply) (core.Se
 	}
 	c.sent++
 	id := strconv.Itoa(c.sent)
-	fmt.Fprintf(c.out, "\n🔔 #%s\n", id)
+	fmt.Fprintf(c.out, "\n🔔 #%s %s\n", id, c.t(r.Lang, "console_pushed", map[string]any{"ID": id}))
 	c.render(c.out, r, false)
 	return core.SentRef{Chat: chat, MessageID: id}, c.out.Flush()
 }
@@ -195,7 +284,7 @@ func (c *Chat) Edit(_ context.Context, ref core.SentRef, r core.Reply) error {
 	if c.out == nil {
 		return &core.DeliveryError{Class: core.DeliveryTransient, Reason: "console_closed"}
 	}
-	fmt.Fprintf(c.out, "\n✎ #%s\n", ref.MessageID)
+	fmt.Fprintf(c.out, "\n✎ #%s %s\n", ref.MessageID, c.t(r.Lang, "console_edited", map[string]any{"ID": ref.MessageID}))
 	c.render(c.out, r, false)
 	return c.out.Flush()
 }
@@ -207,22 +296,59 @@ func (c *Chat) Delete(_ context.Context, ref core.SentRef) error {
 	if c.out == nil {
 		return &core.DeliveryError{Class: core.DeliveryTransient, Reason: "console_closed"}
 	}
-	fmt.Fprintf(c.out, "\n✗ #%s\n\n", ref.MessageID)
+	fmt.Fprintf(c.out, "\n✗ #%s %s\n\n", ref.MessageID, c.t("", "console_deleted", map[string]any{"ID": ref.MessageID}))
 	return c.out.Flush()
 }
 
-func (c *Chat) request(line string) core.Request {
-	req := core.Request{
+// request turns a typed line into a request. A number that is not one of
+// the shown buttons, while buttons are shown, is no request (ok is false):
+// it is more likely a slip than a search.
+func (c *Chat) request(line string) (req core.Request, ok bool) {
+	req = core.Request{
 		Platform: Platform,
 		User:     core.User{ID: c.opts.UserID, Name: c.opts.UserID, Locale: c.opts.Locale, Moderator: c.opts.Moderator},
 		Chat:     core.Chat{ID: c.opts.UserID, Kind: core.ChatPrivate, CanManage: true},
 		Text:     line,
 		Time:     time.Now(),
 	}
-	if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(c.buttons) {
+	n, err := strconv.Atoi(line)
+	switch {
+	case err != nil || len(c.buttons) == 0:
+	case n >= 1 && n <= len(c.buttons):
 		req.Button, req.Text, req.MessageID = c.buttons[n-1].Data, "", c.replyID
+	default:
+		return req, false
 	}
-	return req
+	return req, true
+}
+
+// notButton explains that the number typed is not one of the buttons.
+func (c *Chat) notButton(typed string) {
+	buttons := c.n(c.lang, "console_buttons", len(c.buttons), nil)
+	fmt.Fprintln(c.out, c.t(c.lang, "console_not_button", map[string]any{"Typed": typed, "Buttons": buttons}))
+	fmt.Fprintln(c.out)
+}
+
+// t translates the console's own words in lang, else in the language of
+// the last reply.
+func (c *Chat) t(lang, key string, args map[string]any) string {
+	if c.opts.Catalog == nil {
+		return key
+	}
+	if lang == "" {
+		lang = c.lang
+	}
+	return c.opts.Catalog.T(lang, key, args)
+}
+
+func (c *Chat) n(lang, key string, count int, args map[string]any) string {
+	if c.opts.Catalog == nil {
+		return key
+	}
+	if lang == "" {
+		lang = c.lang
+	}
+	return c.opts.Catalog.N(lang, key, count, args)
 }
 
 // render writes r as plain text. Matched words of search snippets are shown
@@ -232,10 +358,13 @@ func (c *Chat) render(w io.Writer, r core.Reply, answer bool) {
 	if r.Empty() {
 		return
 	}
+	if answer && r.Lang != "" {
+		c.lang = r.Lang
+	}
 	if r.Edit {
 		// A terminal cannot edit what it printed: show the new version below
 		// and the button's notice first.
-		fmt.Fprintln(w, "~")
+		fmt.Fprintf(w, "~ %s\n", c.t(r.Lang, "console_replaced", nil))
 		if r.Notice != "" {
 			fmt.Fprintf(w, "(%s)\n", r.Notice)
 		}
@@ -262,6 +391,16 @@ func (c *Chat) render(w io.Writer, r core.Reply, answer bool) {
 		fmt.Fprintln(w, strings.Join(nonEmpty([]string{card.Section, card.Time}), " · "))
 		for _, p := range nonEmpty([]string{card.Lead, card.Summary, card.Byline, card.URL}) {
 			fmt.Fprintln(w, p)
+		}
+		if img := card.Image; img.URL != "" {
+			// A terminal shows no picture: its address, on a line of its
+			// own, opens in a browser.
+			args := map[string]any{"URL": img.URL, "Alt": img.Alt}
+			key := "console_image"
+			if img.Alt != "" {
+				key = "console_image_alt"
+			}
+			fmt.Fprintln(w, c.t(r.Lang, key, args))
 		}
 		for _, ed := range card.Editions {
 			fmt.Fprintf(w, "  %s: %s /read_%s\n", ed.LangName, ed.Title, ed.ArticleID)

@@ -8,7 +8,7 @@ import (
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/locales"
-	"github.com/newsbot/newsbot/push"
+	"github.com/newsbot/newsbot/push/pushtest"
 	"github.com/newsbot/newsbot/store/memory"
 )
 
@@ -27,25 +27,7 @@ func EngineAt(t testing.TB, at time.Time) *core.Engine {
 			t.Fatal(err)
 		}
 	}
-	clock := func() time.Time { return at }
-	render, err := core.NewRenderer(core.RenderConfig{Location: at.Location()}, core.RenderDeps{Catalog: cat, Store: st, Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	chats, err := core.NewChats(core.ChatsConfig{DefaultLang: "ro", Location: at.Location(), Now: clock}, st, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	desk, err := push.New(push.Config{}, push.Deps{Store: st, Catalog: cat, Renderer: render, Chats: chats, Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{
-		Store: st, Catalog: cat, Renderer: render, Chats: chats, Now: clock,
-		Platforms: []core.Platform{Traits}, Extensions: []core.Extension{desk},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
+	return pushtest.New(t, st, cat, pushtest.Options{
+		Now: func() time.Time { return at }, Location: at.Location(), Platforms: []core.Platform{Traits},
+	}).Engine
 }

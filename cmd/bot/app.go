@@ -170,7 +170,15 @@ func (a *app) openStore(ctx context.Context, cfg config, log *slog.Logger) error
 	// while before giving up.
 	var st *redisstore.Store
 	for wait, deadline := 250*time.Millisecond, time.Now().Add(cfg.RedisWait); ; wait = min(2*wait, 5*time.Second) {
-		if st, err = redisstore.Open(ctx, rcfg); err == nil || core.ErrorCode(err) != core.CodeUnavailable || time.Now().After(deadline) {
+		if st, err = redisstore.Open(ctx, rcfg); err == nil || core.ErrorCode(err) != core.CodeUnavailable {
+			break
+		}
+		if !redisUnreachable(err) {
+			// Redis answered and refused (a wrong DB or password, not
+			// Redis at all): no wait fixes that.
+			return &configError{"REDIS_URL", "the server refused the connection: " + redisReason(err)}
+		}
+		if time.Now().After(deadline) {
 			break
 		}
 		log.Warn("redis not reachable yet; retrying", slog.Duration("in", wait), slog.Any("err", err))

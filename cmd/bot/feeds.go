@@ -43,7 +43,8 @@ func (a *app) feedOptions(log *slog.Logger) []feed.Option {
 			names[cat.T(l, "section_"+id, nil)] = id
 		}
 	}
-	opts := []feed.Option{feed.WithSectionNames(feed.NamesMatcher(names)), feed.WithLogger(log)}
+	// The feed log is the store's, so that a restart is no first poll.
+	opts := []feed.Option{feed.WithSectionNames(feed.NamesMatcher(names)), feed.WithLogger(log), feed.WithFeedLog(a.Store)}
 	if a.Locker != nil {
 		opts = append(opts, feed.WithLocker(a.Locker))
 	}

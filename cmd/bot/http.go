@@ -3,9 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -70,9 +74,9 @@ func (a *app) metrics() *prometheus.Registry {
 	return reg
 }
 
-// serveHTTP serves /metrics, /healthz and, when set, the webhook on addr
+// serveHTTP serves /metrics, /healthz and, when set, the webhook on ln
 // until ctx ends.
-func (a *app) serveHTTP(ctx context.Context, addr string, webhook http.Handler, log *slog.Logger) error {
+func (a *app) serveHTTP(ctx context.Context, ln net.Listener, webhook http.Handler, log *slog.Logger) error {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.metrics(), promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -88,10 +92,6 @@ func (a *app) serveHTTP(ctx context.Context, addr string, webhook http.Handler, 
 	if webhook != nil {
 		mux.Handle("/", webhook)
 	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
@@ -100,8 +100,62 @@ func (a *app) serveHTTP(ctx context.Context, addr string, webhook http.Handler, 
 		srv.Shutdown(shut)
 	}()
 	log.Info("http serving", slog.String("addr", ln.Addr().String()))
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	// The listener is closed by the shutdown, or by runBot on its way out.
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
 		return err
 	}
 	return nil
+}
+
+// runHealthcheck is `bot healthcheck [-url URL]`: it asks a running bot's
+// /healthz (by default on HTTP_ADDR at this host) and exits 0 when the bot
+// answers that it is healthy, 1 when not. Container images without a shell
+// or curl use it as their health check.
+func runHealthcheck(ctx context.Context, getenv func(string) string, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	target := fs.String("url", "", "the URL to probe (default: /healthz on HTTP_ADDR at 127.0.0.1)")
+	timeout := fs.Duration("timeout", 3*time.Second, "how long to wait for the answer")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if *target == "" {
+		addr := strings.TrimSpace(getenv("HTTP_ADDR"))
+		if err := checkHTTPAddr(addr); err != nil {
+			fmt.Fprintf(stderr, "newsbot: invalid configuration: %v\n", err)
+			return 2
+		}
+		if addr == "" {
+			fmt.Fprintln(stderr, "newsbot: invalid configuration: HTTP_ADDR: not set, so the bot serves no /healthz (set it, e.g. :8080, or give -url)")
+			return 2
+		}
+		host, port, _ := net.SplitHostPort(addr)
+		if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+			host = "127.0.0.1" // a bot listening on every interface answers here
+		}
+		*target = "http://" + net.JoinHostPort(host, port) + "/healthz"
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *target, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "newsbot: healthcheck: -url %q: %v\n", *target, err)
+		return 2
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Fprintf(stderr, "newsbot: healthcheck: %v\n", err)
+		return 1
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintf(stderr, "newsbot: healthcheck: %s answered %s: %s\n", *target, resp.Status, strings.TrimSpace(string(body)))
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s", body)
+	return 0
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"strings"
 	"sync"
@@ -77,6 +78,29 @@ func TestRedisUnreachable(t *testing.T) {
 	code := run(context.Background(), nil, strings.NewReader(""), &out, &errb, env(map[string]string{"REDIS_URL": "redis://" + addr, "REDIS_WAIT": "1s"}))
 	if code != 1 || !strings.Contains(errb.String(), "redis") {
 		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// TestRedisRefuses: a Redis that answers and refuses (a database that does
+// not exist, a wrong password) is a configuration error at once, not an
+// outage to wait for.
+func TestRedisRefuses(t *testing.T) {
+	u, err := neturl.Parse(redistest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := u.Host
+	for name, u := range map[string]string{
+		"no such db":     "redis://" + base + "/99",
+		"wrong password": "redis://nosuchuser:wrong@" + base + "/0",
+	} {
+		t.Run(name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(context.Background(), nil, strings.NewReader("/help\n"), &out, &errb, env(map[string]string{"REDIS_URL": u, "REDIS_WAIT": "1m"}))
+			if code != 2 || strings.Count(errb.String(), "\n") != 1 || !strings.Contains(errb.String(), "REDIS_URL:") {
+				t.Errorf("exit %d, stderr %q", code, errb.String())
+			}
+		})
 	}
 }
 
@@ -197,7 +221,7 @@ func TestTelegramEndToEnd(t *testing.T) {
 	}
 	// The same service with the healthcheck subcommand, as the container runs it.
 	var hout, herr bytes.Buffer
-	if code := run(context.Background(), []string{"healthcheck"}, strings.NewReader(""), &hout, &herr, env(map[string]string{"HTTP_ADDR": addr})); code != 0 {
+	if code := run(context.Background(), []string{"healthcheck", "-url", "http://" + addr + "/readyz"}, strings.NewReader(""), &hout, &herr, env(nil)); code != 0 {
 		t.Errorf("healthcheck: exit %d: %s %s", code, hout.String(), herr.String())
 	}
 	time.Sleep(300 * time.Millisecond)

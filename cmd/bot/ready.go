@@ -3,10 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -101,45 +98,4 @@ func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
 	json.NewEncoder(w).Encode(st)
-}
-
-// runHealthcheck is `bot healthcheck`: exit 0 when /readyz on HTTP_ADDR
-// answers 200, for the container's healthcheck (the image has no curl).
-func runHealthcheck(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("path", "/readyz", "the path to ask: /readyz or /healthz")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if cfg.HTTPAddr == "" {
-		fmt.Fprintln(stderr, "newsbot: invalid configuration: HTTP_ADDR: healthcheck asks the bot's HTTP server; set it (e.g. :8080)")
-		return 2
-	}
-	host, port, err := net.SplitHostPort(cfg.HTTPAddr)
-	if err != nil {
-		fmt.Fprintf(stderr, "newsbot: invalid configuration: HTTP_ADDR: %q is not host:port\n", cfg.HTTPAddr)
-		return 2
-	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "127.0.0.1"
-	}
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+*path, nil)
-	if err != nil {
-		fmt.Fprintf(stderr, "newsbot: %v\n", err)
-		return 2
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		fmt.Fprintf(stderr, "newsbot: healthcheck: %v\n", err)
-		return 1
-	}
-	defer resp.Body.Close()
-	io.Copy(stdout, resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return 1
-	}
-	return 0
 }

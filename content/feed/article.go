@@ -106,7 +106,7 @@ func (p *Poller) buildArticle(src *Source, it item, feedURL string) (draft, bool
 	if link != "" {
 		link = normalizeURL(link)
 	}
-	a := content.Article{Lang: src.Lang, URL: link}
+	a := content.Article{Lang: src.Lang, URL: link, Image: it.image}
 	a.Title = truncate(plainText(it.title), maxTitleRunes)
 
 	var lead string

@@ -31,7 +31,7 @@ func BenchmarkIngest(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
 		p := NewPoller(Config{Sources: []Source{{Lang: "ro", URL: feedURL}}}, newMapStore())
-		st, err := p.ingestBody(ctx, &p.feeds[0].src, body, feedURL)
+		st, err := p.ingestBody(ctx, &p.feeds[0].src, body, feedURL, true)
 		if err != nil || st.New != 102 {
 			b.Fatalf("stats %+v, err %v", st, err)
 		}

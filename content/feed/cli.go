@@ -12,8 +12,10 @@ import (
 
 // IngestOnce fetches every feed of cfg once, stores the articles, and
 // prints to w one line per article stored ("new 7k2m9xqa ro politics
-// Title", "updated … (v2)"), one per failed feed, and a summary line. It
-// is `bot ingest`. It returns an error when a feed failed (after storing
+// Title", "updated … (v2)"), one per failed feed, and a summary line that
+// also says how many new articles were announced to the listeners (none
+// of a feed's first poll; see the package documentation). It is `bot
+// ingest`. It returns an error when a feed failed (after storing
 // what the others gave) or ctx ended; opts are as for NewPoller.
 func IngestOnce(ctx context.Context, cfg Config, store core.ArticleStore, w io.Writer, opts ...Option) error {
 	if len(cfg.Sources) == 0 {
@@ -40,13 +42,21 @@ func IngestOnce(ctx context.Context, cfg Config, store core.ArticleStore, w io.W
 	for _, fe := range st.Errors {
 		printf("failed %s %s: %v\n", fe.Lang, fe.URL, fe.Err)
 	}
-	printf("%d feeds: %d not modified, %d failed; articles: %d new, %d updated, %d unchanged\n",
-		st.Feeds, st.NotModified, st.Failed, st.New, st.Updated, st.Unchanged)
+	printf("%s: %d not modified, %d failed; articles: %d new (%d announced), %d updated, %d unchanged\n",
+		feeds(st.Feeds), st.NotModified, st.Failed, st.New, st.New-st.Quiet, st.Updated, st.Unchanged)
 	switch {
 	case err != nil:
 		return err
 	case st.Failed > 0:
-		return fmt.Errorf("feed: %d of %d feeds failed: %w", st.Failed, st.Feeds, st.Errors[0])
+		return fmt.Errorf("feed: %d of %s failed: %w", st.Failed, feeds(st.Feeds), st.Errors[0])
 	}
 	return werr
+}
+
+// feeds is "1 feed" or "n feeds", for the operator's (English) summary.
+func feeds(n int) string {
+	if n == 1 {
+		return "1 feed"
+	}
+	return fmt.Sprintf("%d feeds", n)
 }

@@ -29,7 +29,7 @@ func TestIngestOnce(t *testing.T) {
 	if !strings.Contains(out.String(), " ro politics Parlamentul a adoptat bugetul pe 2025 & modificările fiscale\n") {
 		t.Errorf("output lacks the budget story:\n%s", out.String())
 	}
-	if want := "2 feeds: 0 not modified, 0 failed; articles: 5 new, 0 updated, 0 unchanged"; lines[5] != want {
+	if want := "2 feeds: 0 not modified, 0 failed; articles: 5 new (0 announced), 0 updated, 0 unchanged"; lines[5] != want {
 		t.Errorf("summary = %q, want %q", lines[5], want)
 	}
 
@@ -43,11 +43,20 @@ func TestIngestOnce(t *testing.T) {
 		for _, want := range []string{
 			"updated ", " ro politics Parlamentul a adoptat bugetul pe 2025 în lectură finală (v2)\n",
 			"new ", "failed ro " + srv.URL + "/malformed.xml: parsing feed",
-			"2 feeds: 0 not modified, 1 failed; articles: 1 new, 1 updated, 2 unchanged",
+			"2 feeds: 0 not modified, 1 failed; articles: 1 new (0 announced), 1 updated, 2 unchanged",
 		} {
 			if !strings.Contains(out.String(), want) {
 				t.Errorf("output lacks %q:\n%s", want, out.String())
 			}
+		}
+	})
+	t.Run("one feed", func(t *testing.T) {
+		out.Reset()
+		if err := IngestOnce(context.Background(), srv.config("en=/en.json"), store, &out, WithSectionNames(testNames)); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(out.String(), "1 feed: 0 not modified") && !strings.Contains(out.String(), "\n1 feed: 0 not modified") {
+			t.Errorf("summary of one feed:\n%s", out.String())
 		}
 	})
 	t.Run("no feeds", func(t *testing.T) {

@@ -21,6 +21,7 @@ const (
 	DefaultMaxBytes       = 5 << 20 // per feed response or article page
 	DefaultSection        = "society"
 	DefaultMaxBackoff     = time.Hour
+	DefaultMaxAlertAge    = 24 * time.Hour
 	defaultUserAgent      = "newsbot/1 (+https://github.com/newsbot/newsbot)"
 	defaultMaxConcurrency = 4
 )
@@ -55,11 +56,53 @@ type Config struct {
 	MaxBackoff     time.Duration     `yaml:"max_backoff"`     // default DefaultMaxBackoff
 	DefaultSection string            `yaml:"default_section"` // default DefaultSection
 	Categories     map[string]string `yaml:"categories"`      // category name -> section ID, for every feed
-	// FetchPages fetches the article page of new items that carry only an
-	// excerpt, to extract the body and the hreflang edition links. Off by
-	// default.
-	FetchPages bool   `yaml:"fetch_pages"`
-	UserAgent  string `yaml:"user_agent"`
+	// FetchPages fetches the article page of items that carry only an
+	// excerpt or that the feed gives no story key, to extract the body and
+	// the hreflang links to the other editions (see the package
+	// documentation). On unless set to Off (fetch_pages: false).
+	FetchPages Switch `yaml:"fetch_pages"`
+	// MaxAlertAge is the age past which a new item is stored without being
+	// announced to the listeners, however late it is first seen; 0 means
+	// DefaultMaxAlertAge.
+	MaxAlertAge time.Duration `yaml:"max_alert_age"`
+	UserAgent   string        `yaml:"user_agent"`
+}
+
+// Switch is an on/off setting whose zero value means its default. In the
+// YAML file it is a boolean.
+type Switch int8
+
+// The values of a Switch.
+const (
+	SwitchDefault Switch = iota
+	On
+	Off
+)
+
+// String returns "on", "off" or "default".
+func (s Switch) String() string {
+	switch s {
+	case On:
+		return "on"
+	case Off:
+		return "off"
+	case SwitchDefault:
+		return "default"
+	}
+	return fmt.Sprintf("Switch(%d)", int8(s))
+}
+
+// UnmarshalYAML reads a YAML boolean.
+func (s *Switch) UnmarshalYAML(n *yaml.Node) error {
+	var b bool
+	if err := n.Decode(&b); err != nil {
+		return err
+	}
+	*s = Off
+	if b {
+		*s = On
+	}
+	return nil
 }
 
 // LoadConfig reads a YAML configuration (the NEWSBOT_CONFIG file), for
@@ -67,6 +110,8 @@ type Config struct {
 //
 //	interval: 5m
 //	default_section: society
+//	fetch_pages: true   # the default; false never fetches article pages
+//	max_alert_age: 24h  # older new items are stored without an alert
 //	categories: {"Politică": politics, "Политика": politics}
 //	feeds:
 //	  - lang: ro
@@ -167,6 +212,10 @@ func (c *Config) validate() error {
 		return fmt.Errorf("feed: config max_bytes %d is negative", c.MaxBytes)
 	case c.MaxBackoff < 0:
 		return fmt.Errorf("feed: config max_backoff %v is negative", c.MaxBackoff)
+	case c.MaxAlertAge < 0:
+		return fmt.Errorf("feed: config max_alert_age %v is negative", c.MaxAlertAge)
+	case c.FetchPages < SwitchDefault || c.FetchPages > Off:
+		return fmt.Errorf("feed: config fetch_pages %v is not on, off or default", c.FetchPages)
 	case c.DefaultSection != "" && !knownSection(c.DefaultSection):
 		return fmt.Errorf("feed: config default_section %q is not one of %v", c.DefaultSection, content.DefaultSections)
 	}
@@ -190,6 +239,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxBackoff == 0 {
 		c.MaxBackoff = DefaultMaxBackoff
+	}
+	if c.MaxAlertAge == 0 {
+		c.MaxAlertAge = DefaultMaxAlertAge
+	}
+	if c.FetchPages == SwitchDefault {
+		c.FetchPages = On
 	}
 	if c.DefaultSection == "" {
 		c.DefaultSection = DefaultSection

@@ -57,6 +57,7 @@ timeout: 10s
 max_bytes: 1048576
 default_section: international
 fetch_pages: true
+max_alert_age: 6h
 categories:
   "Politică": politics
 feeds:
@@ -75,7 +76,7 @@ feeds:
 			t.Fatal(err)
 		}
 		if cfg.Interval != 2*time.Minute || cfg.Timeout != 10*time.Second || cfg.MaxBytes != 1<<20 ||
-			cfg.DefaultSection != "international" || !cfg.FetchPages || cfg.Categories["Politică"] != "politics" ||
+			cfg.DefaultSection != "international" || cfg.FetchPages != On || cfg.MaxAlertAge != 6*time.Hour || cfg.Categories["Politică"] != "politics" ||
 			cfg.MaxBackoff != DefaultMaxBackoff {
 			t.Errorf("config = %+v", cfg)
 		}
@@ -89,7 +90,8 @@ feeds:
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cfg.Interval != DefaultInterval || cfg.DefaultSection != DefaultSection || cfg.MaxBytes != DefaultMaxBytes {
+		if cfg.Interval != DefaultInterval || cfg.DefaultSection != DefaultSection || cfg.MaxBytes != DefaultMaxBytes ||
+			cfg.FetchPages != On || cfg.MaxAlertAge != DefaultMaxAlertAge {
 			t.Errorf("config = %+v", cfg)
 		}
 	})
@@ -103,6 +105,8 @@ feeds:
 		{"bad feed", "feeds: [{lang: ro, url: 'not a url'}]", "feeds[0]: feed URL"},
 		{"bad pattern", "feeds: [{lang: ro, url: 'https://a.md/x', group_pattern: '(['}]", "feeds[0]: group_pattern"},
 		{"negative timeout", "timeout: -1s", "timeout"},
+		{"negative alert age", "max_alert_age: -1h", "max_alert_age"},
+		{"fetch_pages not a boolean", "fetch_pages: sometimes", "line 1"},
 		{"not yaml", "feeds: [", "config"},
 	}
 	for _, tt := range bad {
@@ -113,9 +117,21 @@ feeds:
 			}
 		})
 	}
+	t.Run("pages off", func(t *testing.T) {
+		cfg, err := LoadConfig(strings.NewReader("fetch_pages: false"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.FetchPages != Off {
+			t.Errorf("fetch_pages: false gave %v, want Off", cfg.FetchPages)
+		}
+	})
 	t.Run("validate", func(t *testing.T) {
 		if err := (Config{Sources: []Source{{Lang: "ro", URL: "https://a.md/x", Section: "nope"}}}).Validate(); err == nil {
 			t.Error("Validate accepted an unknown section")
+		}
+		if err := (Config{FetchPages: 7}).Validate(); err == nil || !strings.Contains(err.Error(), "fetch_pages Switch(7)") {
+			t.Errorf("Validate of fetch_pages 7 = %v, want an error naming it", err)
 		}
 	})
 }

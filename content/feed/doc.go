@@ -32,17 +32,47 @@
 //     xmlns:newsbot="https://github.com/newsbot/newsbot/ns/feed" (the
 //     prefix must be "newsbot"), in JSON Feed the item extension
 //     "_newsbot": {"group": "…"};
-//   - with page fetching on, the article page's
-//     <link rel="alternate" hreflang="…" href="…"> set: the editions of one
-//     story list the same set of URLs, so the smallest of them (with the
-//     page's own URL) is the story key.
+//   - else the article page's <link rel="alternate" hreflang="…" href="…">
+//     set, which multilingual sites publish for search engines.
 //
-// The story key is hashed into a group name ("g" and 10 base32 characters).
-// An article that already has a group keeps it, so that groups set by hand
-// with Link survive later polls.
+// Article pages are fetched (Config.FetchPages, on unless turned off) for
+// new items that the feed gives no story key or only an excerpt, and again,
+// with a conditional GET, when such an item changes; never for an item
+// that did not change. Page fetches share the feed's timeout and size cap,
+// and at most a few run at once across all feeds.
+//
+// A page's alternates are looked up in the store by URL
+// (core.ArticleStore.ArticleByURL). An edition that lists a stored edition
+// of another language joins its group; when the alternates name several
+// groups (editions that arrived unlinked), they merge: the oldest group,
+// the one whose first edition was published first, wins, and every edition
+// of the others moves into it (as Link moves them, saved as new versions).
+// An edition whose page names no stored edition yet (it came first, its
+// page lists no alternates, or the page cannot be had) gets a group of its
+// own, which the later editions join, so the first edition's group, and
+// the key of the story's alert, does not change when the translations
+// arrive. A page that gains alternates later links its article
+// when the item next changes. Groups never hold two editions of one
+// language: a story that would is left apart. A poller makes one link at a
+// time; processes that poll different feeds of one store may link at the
+// same moment, and in the rare case that two editions of one story arrive
+// together in two processes, each naming only the other, they can end in
+// two groups until either item changes.
+//
+// The story key of the first two ways is hashed into a group name ("g" and
+// 10 base32 characters). An article that already has a group keeps it, so
+// that groups set by hand with Link survive later polls, unless its page
+// links it to an older story, which its whole group then joins.
 //
 // # Events
 //
 // Each article stored for the first time (not an update) is passed to every
-// registered Listener, after it has been saved.
+// registered Listener, after it has been saved, except:
+//
+//   - the items a feed holds at its first poll, its backlog, which are
+//     stored quietly; whether a feed was polled before is kept by a
+//     core.FeedLog (the store's, see WithFeedLog), so it survives restarts
+//     and is shared by processes that share a store;
+//   - items published more than Config.MaxAlertAge ago (24 hours by
+//     default), however late they are first seen.
 package feed

@@ -39,13 +39,13 @@ func FuzzFeed(f *testing.F) {
 		store := newMapStore()
 		p := NewPoller(Config{Sources: []Source{{Lang: "ro", URL: feedURL}}}, store, WithSectionNames(testNames))
 		src := &p.feeds[0].src
-		if _, err := p.ingestBody(ctx, src, seed, feedURL); err != nil {
+		if _, err := p.ingestBody(ctx, src, seed, feedURL, true); err != nil {
 			t.Fatal(err)
 		}
 		before := store.all()
 
 		slow := time.AfterFunc(5*time.Second, func() { panic(fmt.Sprintf("ingesting %d bytes took over 5s: %q", len(body), body)) })
-		_, _ = p.ingestBody(ctx, src, body, feedURL)
+		_, _ = p.ingestBody(ctx, src, body, feedURL, true)
 		slow.Stop()
 
 		for id, old := range before {
@@ -65,6 +65,48 @@ func FuzzFeed(f *testing.F) {
 				if !utf8.ValidString(s) || s != core.CleanLine(s) {
 					t.Fatalf("article %s has unclean text %q", id, s)
 				}
+			}
+		}
+	})
+}
+
+// FuzzPage feeds arbitrary bytes to the article page parser: nothing may
+// panic, and the alternates it returns must be absolute http(s) URLs,
+// normalized, each once, never the page's own, at most 50.
+func FuzzPage(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.html")
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b, "text/html; charset=utf-8")
+		}
+	}
+	f.Add([]byte(`<link rel="alternate stylesheet" hreflang="ru" href="/ru/1"><link rel=ALTERNATE hreflang=en href="//x.md/en/1#a"><link rel="alternate" hreflang="ro" href="javascript:alert(1)">`), "text/html")
+	f.Add([]byte(`<html><head><link rel="alternate" hreflang="ro" href="https://news.example.md/ro/story/1?utm_source=x"><link rel="alternate" hreflang="x-default" href="/"></head></html>`), "text/html; charset=windows-1251")
+	f.Add([]byte("\xff\xfe<\x00l\x00i\x00n\x00k\x00"), "text/html; charset=utf-16")
+	const pageURL = "https://news.example.md/ro/story/1"
+	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
+		pg, err := parsePage(body, contentType, pageURL)
+		if err != nil {
+			return
+		}
+		if len(pg.alternates) > 50 {
+			t.Fatalf("%d alternates, want at most 50", len(pg.alternates))
+		}
+		seen := map[string]bool{}
+		for _, u := range pg.alternates {
+			switch {
+			case seen[u]:
+				t.Fatalf("alternate %q listed twice", u)
+			case u == pageURL:
+				t.Fatalf("the page's own URL among its alternates")
+			case resolveLink(pageURL, u) != u, normalizeURL(u) != u:
+				t.Fatalf("alternate %q is not an absolute, normalized http(s) URL", u)
+			}
+			seen[u] = true
+		}
+		for _, p := range pg.body {
+			if !utf8.ValidString(p) || p != core.CleanLine(p) {
+				t.Fatalf("unclean paragraph %q", p)
 			}
 		}
 	})

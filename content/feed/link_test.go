@@ -3,6 +3,7 @@ package feed
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -110,4 +111,64 @@ func TestLink(t *testing.T) {
 			t.Errorf("Link = %v, want the store's error", err)
 		}
 	})
+}
+
+func TestJoinAlternatesLanguages(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	stored := func(id, lang, group string, published time.Time) content.Article {
+		return content.Article{ID: id, Lang: lang, Section: "politics", Title: "T " + id, Group: group,
+			URL: "https://news.example.md/" + lang + "/" + id, Published: published}
+	}
+	url := func(id, lang string) string { return "https://news.example.md/" + lang + "/" + id }
+	tests := []struct {
+		name      string
+		a         content.Article
+		alts      []string
+		wantGroup string
+		wantMoves []string
+	}{
+		{name: "joins the older story it can, leaves the clashing one",
+			a:    stored("e1", "en", "", at.Add(time.Hour)),
+			alts: []string{url("r2", "ro"), url("r1", "ro")}, wantGroup: "g1"},
+		{name: "an edition whose story has its language starts its own",
+			a:    stored("r3", "ro", "", at.Add(time.Hour)),
+			alts: []string{url("u1", "ru")}, wantGroup: editionGroup("r3")},
+		{name: "an ungrouped stored edition joins under the older one's name",
+			a:    stored("e2", "en", "", at.Add(time.Hour)),
+			alts: []string{url("x1", "ru")}, wantGroup: editionGroup("x1"), wantMoves: []string{"x1"}},
+		{name: "an updated edition moves its younger story into the older one",
+			a:    stored("u2", "ru", "g2", at.Add(time.Minute)),
+			alts: []string{url("e3", "en")}, wantGroup: "g3", wantMoves: []string{"r2"}},
+		{name: "alternates in its own language and unknown URLs are ignored",
+			a:    stored("r4", "ro", "", at),
+			alts: []string{url("r1", "ro"), "https://news.example.md/ru/unknown"}, wantGroup: editionGroup("r4")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := newMapStore()
+			for _, a := range []content.Article{
+				stored("r1", "ro", "g1", at), stored("u1", "ru", "g1", at.Add(time.Second)),
+				stored("r2", "ro", "g2", at.Add(time.Minute)), stored("u2", "ru", "g2", at.Add(time.Minute)),
+				stored("e3", "en", "g3", at.Add(-time.Hour)),
+				stored("x1", "ru", "", at.Add(-time.Minute)),
+			} {
+				if _, err := store.SaveArticle(ctx, a); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, moving, err := joinAlternates(ctx, store, tt.a, tt.alts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var moved []string
+			for _, m := range moving {
+				moved = append(moved, m.ID)
+			}
+			slices.Sort(moved)
+			if got.Group != tt.wantGroup || !slices.Equal(moved, tt.wantMoves) {
+				t.Errorf("group %q, moving %v; want %q, %v", got.Group, moved, tt.wantGroup, tt.wantMoves)
+			}
+		})
+	}
 }

@@ -6,9 +6,12 @@ import (
 	"github.com/newsbot/newsbot/content"
 )
 
-// Listener is told about every article the poller stores for the first
-// time; updates of stored articles are not announced. The delivery alerts
-// implement it.
+// Listener is told about the articles the poller stores for the first
+// time, with their translation group already decided; updates of stored
+// articles (among them editions moved into another group) are not
+// announced, nor is a feed's backlog at its first poll nor an item older
+// than Config.MaxAlertAge (see the package documentation). The section
+// alerts (push.Alerts) implement it.
 //
 // ArticleAdded is called after the article is saved, from the goroutine
 // polling its feed, one article at a time per feed; it should hand the

@@ -6,8 +6,10 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 
 	readability "codeberg.org/readeck/go-readability/v2"
+	"github.com/newsbot/newsbot/content"
 	xhtml "golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
@@ -15,18 +17,82 @@ import (
 
 // page is what an article page adds to its feed item.
 type page struct {
-	body       []string // the extracted article text
-	editionKey string   // the story key from the hreflang set; "" if none
+	body []string // the extracted article text
+	// alternates are the normalized URLs of the page's other language
+	// editions, from <link rel="alternate" hreflang>, the page's own URL
+	// left out.
+	alternates []string
+	image      content.Image // the page's og:image; zero when none
+}
+
+// maxPageValidators bounds how many pages' cache validators the poller
+// remembers; past it the oldest are forgotten (and those pages fetched in
+// full when their item next changes).
+const maxPageValidators = 10_000
+
+// pageValidators remembers the cache validators of fetched article pages,
+// so that the page of an updated item is fetched with a conditional GET.
+// It is safe for concurrent use.
+type pageValidators struct {
+	mu    sync.Mutex
+	v     map[string]validators
+	order []string // insertion order, for eviction
+}
+
+func (pv *pageValidators) get(u string) validators {
+	pv.mu.Lock()
+	defer pv.mu.Unlock()
+	return pv.v[u]
+}
+
+func (pv *pageValidators) put(u string, v validators) {
+	if v == (validators{}) {
+		return
+	}
+	pv.mu.Lock()
+	defer pv.mu.Unlock()
+	if pv.v == nil {
+		pv.v = map[string]validators{}
+	}
+	if _, ok := pv.v[u]; !ok {
+		pv.order = append(pv.order, u)
+		if len(pv.order) > maxPageValidators {
+			delete(pv.v, pv.order[0])
+			pv.order = pv.order[1:]
+		}
+	}
+	pv.v[u] = v
 }
 
 // fetchPage fetches an article page, extracts its body with readability and
-// its editions from <link rel="alternate" hreflang>.
-func (p *Poller) fetchPage(ctx context.Context, pageURL string) (page, error) {
-	resp, err := p.fetch.get(ctx, pageURL, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", validators{})
-	if err != nil {
-		return page{}, err
+// its editions from <link rel="alternate" hreflang>. With conditional, a
+// page fetched before is asked for with its validators, and notModified
+// reports that it has not changed since. At most defaultMaxConcurrency
+// pages are fetched at once, whatever the number of feeds.
+func (p *Poller) fetchPage(ctx context.Context, pageURL string, conditional bool) (pg page, notModified bool, err error) {
+	select {
+	case p.pageSem <- struct{}{}:
+		defer func() { <-p.pageSem }()
+	case <-ctx.Done():
+		return page{}, false, ctx.Err()
 	}
-	return parsePage(resp.body, resp.contentType, resp.url)
+	var v validators
+	if conditional {
+		v = p.pageVals.get(pageURL)
+	}
+	resp, err := p.fetch.get(ctx, pageURL, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", v)
+	if err != nil {
+		return page{}, false, err
+	}
+	if resp.notModified {
+		return page{}, true, nil
+	}
+	pg, err = parsePage(resp.body, resp.contentType, resp.url)
+	if err != nil {
+		return page{}, false, err
+	}
+	p.pageVals.put(pageURL, resp.validators)
+	return pg, false, nil
 }
 
 // parsePage is fetchPage's parsing half.
@@ -44,10 +110,13 @@ func parsePage(body []byte, contentType, pageURL string) (page, error) {
 		return page{}, err
 	}
 	var pg page
-	if alts := alternates(doc, base); len(alts) > 0 {
-		set := append(alts, normalizeURL(base.String()))
-		pg.editionKey = "hreflang:" + slices.Min(set)
+	self := normalizeURL(base.String())
+	for _, u := range alternates(doc, base) {
+		if u != self && !slices.Contains(pg.alternates, u) {
+			pg.alternates = append(pg.alternates, u)
+		}
 	}
+	pg.image = pageImage(doc, base) // before readability mutates the document
 	parser := readability.NewParser()
 	parser.MaxElemsToParse = 100_000
 	art, err := parser.ParseAndMutate(doc, base)

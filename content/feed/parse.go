@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/newsbot/newsbot/content"
 )
 
 // item is one feed entry, reduced to what an article needs.
@@ -22,6 +23,7 @@ type item struct {
 	published   time.Time // zero when the feed gives none
 	updated     time.Time
 	group       string // the outlet's story identifier, if any
+	image       content.Image
 }
 
 // maxItems caps how many entries of one response are looked at.
@@ -29,10 +31,11 @@ const maxItems = 500
 
 // parseFeed parses an RSS 2.0, Atom or JSON Feed document. XML feeds in a
 // legacy encoding are decoded by their XML declaration.
-func parseFeed(body []byte) ([]item, error) {
+func parseFeed(body []byte, feedURL string) ([]item, error) {
 	p := gofeed.NewParser()
-	// The item image is not used; its HTML scan would parse every body
-	// once more.
+	// Item images come from media elements, enclosures and JSON Feed's
+	// image (itemImage); the library's scan of every body for an <img>
+	// would parse each body once more.
 	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 	f, err := p.Parse(bytes.NewReader(body))
 	if err != nil {
@@ -78,6 +81,7 @@ func parseFeed(body []byte) ([]item, error) {
 		if g := fi.Extensions["newsbot"]["group"]; len(g) > 0 {
 			it.group = strings.TrimSpace(g[0].Value)
 		}
+		it.image = itemImage(fi, feedURL)
 		if it.group == "" && jsonGroups != nil {
 			it.group = jsonGroups[it.guid]
 		}

@@ -42,6 +42,13 @@ func WithSectionNames(names SectionNames) Option { return func(p *Poller) { p.na
 // WithLocker sets the lock that lets one process poll each feed.
 func WithLocker(l Locker) Option { return func(p *Poller) { p.locker = l } }
 
+// WithFeedLog sets where the poller records that a feed was polled, so
+// that a feed's first poll stores its backlog without announcing it. The
+// default is the store, when it implements core.FeedLog (store/memory and
+// store/redis do), else a record kept in memory: a restart then counts as
+// a first poll.
+func WithFeedLog(l core.FeedLog) Option { return func(p *Poller) { p.feedLog = l } }
+
 // withClock replaces time.Now, for tests.
 func withClock(now func() time.Time) Option {
 	return func(p *Poller) { p.now = now; p.fetch.now = now }
@@ -60,7 +67,11 @@ type Poller struct {
 	now       func() time.Time
 	feeds     []*feedState
 	onStored  func(kind string, a content.Article) // IngestOnce's printer
-	mu        sync.Mutex                           // guards listeners
+	feedLog   core.FeedLog
+	pageSem   chan struct{} // bounds the article pages fetched at once
+	pageVals  pageValidators
+	linkMu    sync.Mutex // one link decision at a time (saveLinked)
+	mu        sync.Mutex // guards listeners
 	listeners []Listener
 }
 
@@ -75,6 +86,7 @@ type feedState struct {
 	next     time.Time
 	lastErr  error
 	lastPoll time.Time
+	polled   bool // the feed log says the feed was polled in full before
 }
 
 // NewPoller returns a Poller of cfg's sources storing into store. Zero
@@ -93,11 +105,19 @@ func NewPoller(cfg Config, store core.ArticleStore, opts ...Option) *Poller {
 			userAgent: cfg.UserAgent,
 			now:       time.Now,
 		},
-		log: slog.Default(),
-		now: time.Now,
+		log:     slog.Default(),
+		now:     time.Now,
+		pageSem: make(chan struct{}, defaultMaxConcurrency),
 	}
 	for _, o := range opts {
 		o(p)
+	}
+	if p.feedLog == nil {
+		if fl, ok := store.(core.FeedLog); ok {
+			p.feedLog = fl
+		} else {
+			p.feedLog = &memFeedLog{polled: map[string]time.Time{}}
+		}
 	}
 	p.sections = newSectionMatcher(cfg, p.names)
 	p.cfg.Sources = nil
@@ -152,6 +172,7 @@ type Stats struct {
 	Skipped     int // feeds not due yet, or locked by another process
 	Failed      int
 	New         int // articles stored for the first time
+	Quiet       int // new articles not announced: a first poll's backlog, or older than MaxAlertAge
 	Updated     int // articles stored as a new version
 	Unchanged   int // items whose article was already stored as is
 	Errors      []FeedError
@@ -163,6 +184,7 @@ func (s *Stats) add(o Stats) {
 	s.Skipped += o.Skipped
 	s.Failed += o.Failed
 	s.New += o.New
+	s.Quiet += o.Quiet
 	s.Updated += o.Updated
 	s.Unchanged += o.Unchanged
 	s.Errors = append(s.Errors, o.Errors...)
@@ -347,39 +369,85 @@ func (p *Poller) poll(ctx context.Context, fs *feedState) (Stats, error) {
 	if fs.invalid != nil {
 		return st, fs.invalid
 	}
+	if !fs.polled {
+		first, err := p.feedLog.FeedPolled(ctx, fs.logKey())
+		if err != nil {
+			return st, fmt.Errorf("reading the feed log: %w", err)
+		}
+		fs.polled = !first.IsZero()
+	}
 	resp, err := p.fetch.get(ctx, fs.src.URL, "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5", fs.v)
 	if err != nil {
 		return st, err
 	}
 	if resp.notModified {
 		st.NotModified++
-		return st, nil
+	} else {
+		// The items a feed holds at its first poll are its backlog: they
+		// are stored, not announced.
+		st2, err := p.ingestBody(ctx, &fs.src, resp.body, resp.url, fs.polled)
+		st.add(st2)
+		if err != nil {
+			return st, err
+		}
+		fs.v = resp.validators
 	}
-	st2, err := p.ingestBody(ctx, &fs.src, resp.body, resp.url)
-	st.add(st2)
-	if err != nil {
-		return st, err
+	if !fs.polled {
+		if _, err := p.feedLog.MarkFeedPolled(ctx, fs.logKey(), p.now()); err != nil {
+			return st, fmt.Errorf("writing the feed log: %w", err)
+		}
+		fs.polled = true
 	}
-	fs.v = resp.validators
 	return st, nil
 }
 
+// logKey names the feed in the feed log: its language and URL, so that a
+// feed moved to another edition in the configuration, whose items become
+// new articles, counts as a new feed.
+func (fs *feedState) logKey() string { return fs.src.Lang + " " + fs.src.URL }
+
+// memFeedLog is the feed log of a poller whose store keeps none.
+type memFeedLog struct {
+	mu     sync.Mutex
+	polled map[string]time.Time
+}
+
+func (l *memFeedLog) FeedPolled(_ context.Context, feed string) (time.Time, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.polled[feed], nil
+}
+
+func (l *memFeedLog) MarkFeedPolled(_ context.Context, feed string, t time.Time) (time.Time, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if first, ok := l.polled[feed]; ok {
+		return first, nil
+	}
+	l.polled[feed] = t
+	return t, nil
+}
+
 // ingestBody parses a feed document of src fetched from feedURL and stores
-// its items. It stops at the first store error.
-func (p *Poller) ingestBody(ctx context.Context, src *Source, body []byte, feedURL string) (Stats, error) {
+// its items, announcing the new ones when announce is set. It stops at the
+// first store error.
+func (p *Poller) ingestBody(ctx context.Context, src *Source, body []byte, feedURL string, announce bool) (Stats, error) {
 	var st Stats
-	items, err := parseFeed(body)
+	items, err := parseFeed(body, feedURL)
 	if err != nil {
 		return st, err
 	}
 	// Feeds list newest first; store oldest first so that events come in
 	// the order the stories were published.
 	for i := len(items) - 1; i >= 0; i-- {
-		kind, err := p.ingest(ctx, src, items[i], feedURL)
+		kind, err := p.ingest(ctx, src, items[i], feedURL, announce)
 		if err != nil {
 			return st, err
 		}
 		switch kind {
+		case kindQuiet:
+			st.New++
+			st.Quiet++
 		case kindNew:
 			st.New++
 		case kindUpdated:

@@ -20,9 +20,9 @@
 // Index is safe for concurrent use.
 //
 // Analyzers remember what they made of recent words (see memoAnalyzer), and
-// a query leaves out the terms no article has (see words.query): both were
-// measured with BenchmarkIndex and BenchmarkSearch, which print each figure
-// next to the target.
+// a query leaves out the terms no article has (see words.query), so that
+// indexing and searching keep the speeds that BenchmarkIndex and
+// BenchmarkSearch print next to their targets.
 //
 // # Languages
 //
@@ -57,6 +57,14 @@
 // among them.) English is folded too ("Chisinau" finds "Chișinău"). Russian
 // reads ё as е, as the stemmer and stop list expect; й stays й.
 //
+// Case forms: Snowball stems the basic form of many names apart from their
+// other cases ("Кишинёв" to "кишин" but "Кишинёва" to "кишинев";
+// "Унгены", "Cahul", "Moldova" and "Chișinău" likewise). A Russian or
+// Romanian query word therefore also searches the terms of its likely case
+// forms, made by a few rules of the language's noun endings (see forms);
+// those that no article has are dropped before the search. Articles are
+// indexed as before.
+//
 // # Queries
 //
 // The user's text is read as words, never as bleve query syntax, so no text
@@ -66,8 +74,11 @@
 // are left out, and a text of stop words only matches nothing. Queries are
 // cut at 1 KiB and 16 words.
 //
-// Ranking is BM25 with fields weighted title 4, lead 2, body 1; equal scores
-// keep index order, so pages are stable. Filters on language and section do
+// Ranking is BM25 with fields weighted lead 2, body 1 and the title so much
+// more that an article with the query's words in its title, in any of their
+// forms, ranks above one that has them only in its lead and body, whatever
+// their counts (see textFields). Among equal scores the newer article comes
+// first, on every page (see Index.page). Filters on language and section do
 // not change scores. Pages are bounded by MaxLimit and MaxOffset.
 //
 // # Snippets

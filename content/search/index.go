@@ -27,12 +27,10 @@ import (
 var _ core.Indexer = (*Index)(nil)
 
 // BatchSize is how many articles go to the index in one batch. Bigger
-// batches index faster (fewer segments to write and merge: 5,000 was 14%
-// faster than 1,000 in BenchmarkIndex) but hold every analyzed article of
-// the batch in memory at once; this size keeps that to tens of megabytes a
-// batch, with a batch being filled per lane and up to writerCount being
-// written. With two batches written at once, 5,000 was no faster than
-// 2,000 (measured before batches were filled by language).
+// batches index faster (fewer segments to write and merge) but hold every
+// analyzed article of the batch in memory at once; this size keeps that to
+// tens of megabytes a batch, with a batch being filled per lane and up to
+// writerCount being written.
 const BatchSize = 2000
 
 // IndexDir is the directory Open keeps the index in, inside the data
@@ -409,7 +407,7 @@ func (x *Index) rebuild(ctx context.Context, fn Rebuild) (int, error) {
 // With lanes by language, each batch holds articles of one language, and
 // its segment the fields of one language: a third as many term
 // dictionaries as a batch of mixed languages makes, each larger, which
-// bleve builds faster (BenchmarkIndex about a tenth faster). bleve analyses
+// bleve builds faster. bleve analyses
 // a batch's documents in parallel but builds its segment on one goroutine,
 // and on disk it waits for the segment to be persisted: up to writerCount
 // batches are written at once, to keep the processors busy. Each lane
@@ -433,8 +431,8 @@ type lane struct {
 }
 
 // writerCount is how many batches are written at once: one per processor,
-// up to maxWriters. More were no faster; each holds its analyzed articles
-// in memory.
+// up to maxWriters. More add no speed, and each holds its analyzed
+// articles in memory.
 func writerCount() int { return min(max(runtime.GOMAXPROCS(0), 1), maxWriters) }
 
 const maxWriters = 4

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/document"
@@ -14,7 +15,7 @@ import (
 // schemaVersion names the mapping and analysis below. An index persisted
 // with another version is rebuilt, so that a change here never mixes terms
 // of two analyses.
-const schemaVersion = "newsbot-search-2"
+const schemaVersion = "newsbot-search-3"
 
 // Fields of the indexed document. The text fields are stored once, as
 // written, for snippets; they are searched through per-language copies
@@ -25,19 +26,33 @@ const (
 	fieldTitle   = "title"
 	fieldLead    = "lead"
 	fieldBody    = "body"
+	// fieldPublished is stored only: the publication time in Unix seconds,
+	// which orders hits of equal score (see newerFirst).
+	fieldPublished = "published"
 )
 
 // textFields are the searched parts of an article with their boosts: a word
 // in the title says more about the article than the same word in the lead,
 // and the lead more than the body.
+//
+// The title's boost is so large that a query word in an article's title
+// outweighs the words' scores in the leads and bodies of any article
+// without it in its title: an article with the words in its title, in any
+// of their forms, ranks above one that only mentions them. (A term's score
+// grows with its boost and its rarity, so only a word found in nearly every
+// title could fall short.) Among articles with the same words in their
+// titles, BM25 of the titles orders them, then that of lead and body.
 var textFields = []struct {
 	name  string
 	boost float64
 }{
-	{fieldTitle, 4},
+	{fieldTitle, titleBoost},
 	{fieldLead, 2},
 	{fieldBody, 1},
 }
+
+// titleBoost is the boost of the title field; see textFields.
+const titleBoost = 1e6
 
 // profile is how one language is indexed and searched: its analyzer and
 // the suffix of the fields that analyzer fills.
@@ -102,6 +117,13 @@ func newMapping() *mapping.IndexMappingImpl {
 	}
 	doc.AddFieldMappingsAt(fieldLang, keywordField(true))
 	doc.AddFieldMappingsAt(fieldSection, keywordField(false))
+	published := mapping.NewTextFieldMapping()
+	published.Index = false
+	published.Store = true
+	published.IncludeInAll = false
+	published.IncludeTermVectors = false
+	published.DocValues = false
+	doc.AddFieldMappingsAt(fieldPublished, published)
 
 	for _, f := range textFields {
 		stored := mapping.NewTextFieldMapping()
@@ -138,6 +160,7 @@ func (x *Index) document(a content.Article) *document.Document {
 	d := document.NewDocument(a.ID)
 	d.AddField(document.NewTextFieldCustom(fieldLang, nil, []byte(lang), index.IndexField|index.StoreField, x.keyword))
 	d.AddField(document.NewTextFieldCustom(fieldSection, nil, []byte(strings.ToLower(strings.TrimSpace(a.Section))), index.IndexField, x.keyword))
+	d.AddField(document.NewTextFieldCustom(fieldPublished, nil, []byte(publishedValue(a)), index.StoreField, nil))
 	for _, f := range textFields {
 		var value []byte
 		switch f.name {
@@ -154,3 +177,6 @@ func (x *Index) document(a content.Article) *document.Document {
 	d.SetIndexed()
 	return d
 }
+
+// publishedValue is what fieldPublished stores of a.
+func publishedValue(a content.Article) string { return strconv.FormatInt(a.Published.Unix(), 10) }

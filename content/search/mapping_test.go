@@ -23,7 +23,7 @@ func TestDocumentFollowsMapping(t *testing.T) {
 		body := strings.Join(a.Body, "\n")
 		suffix := profileFor(lang).suffix
 		data := map[string]any{
-			fieldLang: lang, fieldSection: strings.ToLower(strings.TrimSpace(a.Section)),
+			fieldLang: lang, fieldSection: strings.ToLower(strings.TrimSpace(a.Section)), fieldPublished: publishedValue(a),
 			fieldTitle: a.Title, fieldLead: a.Lead, fieldBody: body,
 			fieldTitle + suffix: a.Title, fieldLead + suffix: a.Lead, fieldBody + suffix: body,
 		}

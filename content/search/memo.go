@@ -100,10 +100,8 @@ type wordMemo struct {
 }
 
 // memoSlots is how many words a memory holds: enough for the frequent
-// words of news (86 to 90 words in a hundred found, over 10,000 articles a
-// language of the benchmark corpus, where most misses are words met for
-// the first time), small enough that the slots stay in the processor's
-// caches. Twice as many slots were no faster.
+// words of news (most misses are words met for the first time), small
+// enough that the slots stay in the processor's caches.
 const memoSlots = 1 << 17
 
 // memoEntry is a remembered word and its terms, in one 64-byte cache line:

@@ -15,12 +15,14 @@ const (
 )
 
 // words is a user's query read by one language's profile: for each word
-// kept (not a stop word), its terms. The first is the term every spelling
-// of the word shares; a Romanian word typed with diacritics has a second
-// one, its exact term (see roFilter).
+// kept (not a stop word), its terms. A word's own terms come first: the
+// term every spelling of the word shares, then, for a Romanian word typed
+// with diacritics, its exact term (see roFilter). The terms of the word's
+// other case forms follow (see forms).
 type words struct {
 	p     profile
 	terms [][]string // terms[word]
+	own   []int      // own[word]: how many of terms[word] are the word's own; all when own is nil
 }
 
 // foldedWeight is the weight of a match without the diacritics the query
@@ -47,32 +49,83 @@ func cleanText(s string) string {
 }
 
 // read analyzes text with p's analyzer. The text is read as plain words:
-// nothing in it is query syntax.
+// nothing in it is query syntax. Each word also gets the terms of its case
+// forms.
 func (x *Index) read(p profile, text string) words {
 	w := words{p: p}
+	an := x.analyzers[p.analyzer]
 	byPos := map[int][]string{}
+	spans := map[int][2]int{}
 	var order []int
-	for _, t := range x.analyzers[p.analyzer].Analyze([]byte(text)) {
+	for _, t := range an.Analyze([]byte(text)) {
 		if len(t.Term) == 0 {
 			continue
 		}
 		if _, ok := byPos[t.Position]; !ok {
 			order = append(order, t.Position)
+			spans[t.Position] = [2]int{t.Start, t.End}
 		}
 		byPos[t.Position] = append(byPos[t.Position], string(t.Term))
 	}
 	slices.Sort(order)
 	for _, at := range order {
 		terms := byPos[at]
-		if slices.ContainsFunc(w.terms, func(t []string) bool { return slices.Equal(t, terms) }) {
+		own := len(terms)
+		if fs := forms(p.lang, strings.ToLower(text[spans[at][0]:spans[at][1]])); len(fs) > 0 {
+			for _, t := range an.Analyze([]byte(strings.Join(fs, " "))) {
+				if term := string(t.Term); term != "" && !slices.Contains(terms, term) {
+					terms = append(terms, term)
+				}
+			}
+		}
+		if slices.ContainsFunc(w.terms, func(t []string) bool { return sameTerms(t, terms) }) {
 			continue
 		}
 		w.terms = append(w.terms, terms)
+		w.own = append(w.own, own)
 		if len(w.terms) == maxQueryWords {
 			break
 		}
 	}
 	return w
+}
+
+// sameTerms reports whether a and b, lists without repeats, hold the same
+// strings.
+func sameTerms(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, s := range a {
+		if !slices.Contains(b, s) {
+			return false
+		}
+	}
+	return true
+}
+
+// dropAbsent returns w without the terms of other case forms that no text
+// field of w's language has: left in, they would only scale the word's
+// score down (see query). The word's own terms stay.
+func (w words) dropAbsent(has func(field, term string) bool) words {
+	out := words{p: w.p, terms: make([][]string, len(w.terms)), own: w.own}
+	for i, terms := range w.terms {
+		own := len(terms)
+		if w.own != nil {
+			own = w.own[i]
+		}
+		kept := terms[:own:own]
+		for _, term := range terms[own:] {
+			for _, f := range textFields {
+				if has(f.name+w.p.suffix, term) {
+					kept = append(kept, term)
+					break
+				}
+			}
+		}
+		out.terms[i] = kept
+	}
+	return out
 }
 
 // query returns the query for w: with all, every word must match; else any
@@ -94,9 +147,10 @@ func (w words) query(all bool, has func(field, term string) bool) query.Query {
 	for _, terms := range w.terms {
 		var alts []query.Query
 		found := false
-		for i, term := range terms {
+		hasExact := slices.ContainsFunc(terms, func(t string) bool { return strings.HasPrefix(t, exactMark) })
+		for _, term := range terms {
 			weight := 1.0
-			if i == 0 && len(terms) > 1 {
+			if hasExact && !strings.HasPrefix(term, exactMark) {
 				weight = foldedWeight
 			}
 			for _, f := range textFields {

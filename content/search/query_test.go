@@ -135,3 +135,18 @@ func hitList(r *bleve.SearchResult) []string {
 	}
 	return out
 }
+
+// TestDropAbsent checks that the terms of other case forms that no field
+// has are dropped, and that a word's own terms stay.
+func TestDropAbsent(t *testing.T) {
+	w := words{p: profileRo, terms: [][]string{{"moldov", "moldove", "moldovul"}, {"x", "=x", "y"}}, own: []int{1, 2}}
+	has := func(field, term string) bool { return term == "moldove" && field == fieldBody+"_ro" }
+	got := w.dropAbsent(has)
+	want := [][]string{{"moldov", "moldove"}, {"x", "=x"}}
+	if fmt.Sprint(got.terms) != fmt.Sprint(want) {
+		t.Errorf("dropAbsent = %q, want %q", got.terms, want)
+	}
+	if fmt.Sprint(w.terms[0]) != "[moldov moldove moldovul]" {
+		t.Errorf("dropAbsent changed its input: %q", w.terms)
+	}
+}

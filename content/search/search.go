@@ -1,11 +1,15 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -63,9 +67,12 @@ func (x *Index) Search(ctx context.Context, q core.SearchQuery) (core.SearchResu
 		return core.SearchResult{}, err
 	}
 	defer v.close()
-	res, err := x.run(ctx, ws, true, v.has, lang, q.Section, offset, limit)
+	for i := range ws {
+		ws[i] = ws[i].dropAbsent(v.has)
+	}
+	res, err := x.page(ctx, ws, true, v.has, lang, q.Section, offset, limit)
 	if err == nil && (res == nil || res.Total == 0) && multi {
-		res, err = x.run(ctx, ws, false, v.has, lang, q.Section, offset, limit)
+		res, err = x.page(ctx, ws, false, v.has, lang, q.Section, offset, limit)
 	}
 	if err != nil || res == nil {
 		return core.SearchResult{}, err
@@ -76,6 +83,60 @@ func (x *Index) Search(ctx context.Context, q core.SearchQuery) (core.SearchResu
 		out.Hits = append(out.Hits, core.SearchHit{ArticleID: h.ID, Score: h.Score, Snippet: x.snippet(h, ws)})
 	}
 	return out, nil
+}
+
+// maxTieWindow bounds the hits page reads around a page to order ties: a
+// run of equal scores longer than that keeps index order at its edges.
+const maxTieWindow = 1024
+
+// page returns the hits offset to offset+limit of the search for ws (see
+// run), ordered by score and, among equal scores, newer articles first.
+//
+// bleve orders equal scores by index order. page asks for the page with a
+// hit or more on each side; when the hits of equal score at the page's
+// edges do not run to the ends of what it read, the page holds the same
+// articles in any order of ties, and it sorts them (newerFirst). Else it
+// reads a wider window, so that each page of a long run of ties holds the
+// articles that order gives it, and none twice.
+func (x *Index) page(ctx context.Context, ws []words, all bool, has func(field, term string) bool, lang, section string, offset, limit int) (*bleve.SearchResult, error) {
+	if offset > MaxOffset {
+		return x.run(ctx, ws, all, has, lang, section, offset, limit)
+	}
+	for slack := 1; ; slack *= 8 {
+		from := max(0, offset-slack)
+		size := offset + limit + slack - from
+		res, err := x.run(ctx, ws, all, has, lang, section, from, size)
+		if err != nil || res == nil {
+			return res, err
+		}
+		hits := res.Hits
+		lo := min(offset-from, len(hits))
+		hi := min(lo+limit, len(hits))
+		settled := lo == hi ||
+			(from == 0 || hits[0].Score != hits[lo].Score) &&
+				(len(hits) < size || hits[len(hits)-1].Score != hits[hi-1].Score)
+		if settled || 2*slack+limit > maxTieWindow {
+			newerFirst(hits)
+			res.Hits = hits[lo:hi]
+			return res, nil
+		}
+	}
+}
+
+// newerFirst sorts hits, ordered by score, so that among equal scores the
+// newer article comes first; articles of the same time keep their order.
+func newerFirst(hits search.DocumentMatchCollection) {
+	published := func(h *search.DocumentMatch) int64 {
+		s, _ := h.Fields[fieldPublished].(string)
+		n, _ := strconv.ParseInt(s, 10, 64)
+		return n
+	}
+	slices.SortStableFunc(hits, func(a, b *search.DocumentMatch) int {
+		if a.Score != b.Score {
+			return cmp.Compare(b.Score, a.Score)
+		}
+		return cmp.Compare(published(b), published(a))
+	})
 }
 
 // run searches for ws, with every word required or any, within lang and
@@ -121,10 +182,9 @@ func (x *Index) run(ctx context.Context, ws []words, all bool, has func(field, t
 		offset, size = 0, 0
 	}
 	req := bleve.NewSearchRequestOptions(q, size, offset, false)
-	req.Fields = []string{fieldLang, fieldTitle, fieldLead, fieldBody}
-	// Scores alone: ties keep index order, which is stable from page to
-	// page. Sorting ties by date or ID would read a doc value of every
-	// match, which costs more than the search.
+	req.Fields = []string{fieldLang, fieldPublished, fieldTitle, fieldLead, fieldBody}
+	// Scores alone: page orders ties. Sorting ties here by date would read
+	// a doc value of every match, which costs more than the search.
 	req.SortBy([]string{"-_score"})
 	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {

@@ -39,8 +39,32 @@ func (s *Store) SaveArticle(_ context.Context, a content.Article) (core.SaveResu
 		}
 		s.groups[next.Group][next.ID] = true
 	}
+	if old != nil {
+		if k := contract.URLKey(old.URL); k != "" && k != contract.URLKey(next.URL) && s.urls[k] == next.ID {
+			delete(s.urls, k)
+		}
+	}
+	if k := contract.URLKey(next.URL); k != "" {
+		s.urls[k] = next.ID
+	}
 	s.articles[a.ID] = append(versions, next)
 	return res, nil
+}
+
+// ArticleByURL returns the newest version of the article last saved with
+// the URL, or core.ErrNotFound (see core.ArticleStore).
+func (s *Store) ArticleByURL(_ context.Context, url string) (content.Article, error) {
+	k := contract.URLKey(url)
+	if k == "" {
+		return content.Article{}, core.ErrNotFound
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	versions := s.articles[s.urls[k]]
+	if len(versions) == 0 {
+		return content.Article{}, core.ErrNotFound
+	}
+	return contract.Clone(versions[len(versions)-1]), nil
 }
 
 // Article returns the newest version of the article, or core.ErrNotFound.

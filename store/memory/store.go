@@ -21,10 +21,12 @@ type Store struct {
 	mu       sync.RWMutex
 	articles map[string][]content.Article // every version, oldest first
 	groups   map[string]map[string]bool   // translation group -> article IDs
+	urls     map[string]string            // contract.URLKey of a URL -> article ID
+	polled   map[string]time.Time         // feed URL -> its first full poll
 	users    map[core.UserRef]core.UserSettings
 	chats    map[core.ChatRef]core.ChatSettings
 	chatSubs map[core.ChatRef]map[string]bool
-	secSubs  map[string]map[core.ChatRef]bool
+	secSubs  map[string]map[core.ChatRef]time.Time // section -> chat -> subscribed since
 
 	cacheMu sync.Mutex
 	cache   map[string]cacheEntry
@@ -43,10 +45,12 @@ func New() *Store {
 	return &Store{
 		articles: map[string][]content.Article{},
 		groups:   map[string]map[string]bool{},
+		urls:     map[string]string{},
+		polled:   map[string]time.Time{},
 		users:    map[core.UserRef]core.UserSettings{},
 		chats:    map[core.ChatRef]core.ChatSettings{},
 		chatSubs: map[core.ChatRef]map[string]bool{},
-		secSubs:  map[string]map[core.ChatRef]bool{},
+		secSubs:  map[string]map[core.ChatRef]time.Time{},
 		cache:    map[string]cacheEntry{},
 		now:      time.Now,
 	}

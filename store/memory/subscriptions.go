@@ -3,6 +3,7 @@ package memory
 import (
 	"context"
 	"sort"
+	"time"
 
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/store/internal/contract"
@@ -30,10 +31,10 @@ func (s *Store) Subscribe(_ context.Context, chat core.ChatRef, sections ...stri
 			s.chatSubs[chat] = map[string]bool{}
 		}
 		if s.secSubs[sec] == nil {
-			s.secSubs[sec] = map[core.ChatRef]bool{}
+			s.secSubs[sec] = map[core.ChatRef]time.Time{}
 		}
 		s.chatSubs[chat][sec] = true
-		s.secSubs[sec][chat] = true
+		s.secSubs[sec][chat] = time.Now().Truncate(time.Second)
 		added = append(added, sec)
 	}
 	return added, nil
@@ -116,6 +117,14 @@ func (s *Store) SectionChats(ctx context.Context, section string, batch int, fn 
 		chats = chats[n:]
 	}
 	return nil
+}
+
+// SubscribedSince returns when chat subscribed to section (to the second),
+// and the zero time when it is not subscribed.
+func (s *Store) SubscribedSince(_ context.Context, chat core.ChatRef, section string) (time.Time, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.secSubs[section][chat], nil
 }
 
 // CountSectionChats returns how many chats the section has.

@@ -68,6 +68,11 @@ func (s *Store) SaveArticle(ctx context.Context, a content.Article) (core.SaveRe
 					if old.Group != "" && old.Group != next.Group {
 						p.SRem(ctx, s.key("group", old.Group), next.ID)
 					}
+					if k := contract.URLKey(old.URL); k != "" && k != contract.URLKey(next.URL) {
+						// Only while the old URL still names this article:
+						// another article may have been saved with it since.
+						p.Eval(ctx, unmapURLScript, []string{s.key("urls")}, k, next.ID)
+					}
 				}
 				p.HSet(ctx, key, curField, data)
 				for _, k := range s.listKeys(next) {
@@ -76,6 +81,9 @@ func (s *Store) SaveArticle(ctx context.Context, a content.Article) (core.SaveRe
 				}
 				if next.Group != "" {
 					p.SAdd(ctx, s.key("group", next.Group), next.ID)
+				}
+				if k := contract.URLKey(next.URL); k != "" {
+					p.HSet(ctx, s.key("urls"), k, next.ID)
 				}
 				return nil
 			})
@@ -90,6 +98,42 @@ func (s *Store) SaveArticle(ctx context.Context, a content.Article) (core.SaveRe
 		return res, nil
 	}
 	return core.SaveResult{}, fmt.Errorf("redis: article %s: still changing after %d attempts", a.ID, maxSaveAttempts)
+}
+
+// unmapURLScript removes a URL from the URL index while it names the
+// article: KEYS[1] is the index, ARGV the URL key and the article ID. It runs
+// inside SaveArticle's transaction (as EVAL, which MULTI accepts).
+const unmapURLScript = `
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+end
+return 0`
+
+// ArticleByURL returns the newest version of the article last saved with
+// the URL, or core.ErrNotFound (see core.ArticleStore): one HGET of the URL
+// index, then the article.
+func (s *Store) ArticleByURL(ctx context.Context, url string) (content.Article, error) {
+	k := contract.URLKey(url)
+	if k == "" {
+		return content.Article{}, core.ErrNotFound
+	}
+	id, err := s.rdb.HGet(ctx, s.key("urls"), k).Result()
+	if errors.Is(err, goredis.Nil) {
+		return content.Article{}, core.ErrNotFound
+	}
+	if err != nil {
+		return content.Article{}, unavailable(err)
+	}
+	a, err := s.Article(ctx, id)
+	if err != nil {
+		return content.Article{}, err
+	}
+	if contract.URLKey(a.URL) != k {
+		// The index is written in the article's own transaction, so this
+		// is an article that moved to another URL between the two reads.
+		return content.Article{}, core.ErrNotFound
+	}
+	return a, nil
 }
 
 // listKeys returns the latest lists a belongs to.

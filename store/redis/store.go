@@ -8,7 +8,7 @@
 // Every key starts with Config.Prefix (REDIS_PREFIX, default "newsbot:"), so
 // several bots or test runs can share one Redis database. With P the prefix:
 //
-//	P schema                           string  schema version, "2"
+//	P schema                           string  schema version, "3"
 //	P article:{id}                     hash    "cur": newest version as JSON;
 //	                                           "v{n}": older version n as JSON
 //	P latest:all                       zset    article IDs scored by Published
@@ -16,12 +16,19 @@
 //	P latest:s:{section}               zset    the same, per section
 //	P latest:ls:{lang}:{section}       zset    the same, per language and section
 //	P group:{group}                    set     IDs of a translation group's editions
+//	P urls                             hash    article URL (normalized, see
+//	                                           core.ArticleStore.ArticleByURL) -> the
+//	                                           ID of the article last saved with it
+//	P feeds:polled                     hash    feed ("{lang} {URL}" for the poller) ->
+//	                                           its first full poll (Unix ms)
 //	P user:{platform}:{id}             string  core.UserSettings as JSON
 //	P chat:{platform}:{id}             string  core.ChatSettings as JSON
 //	P subs:chats:{b}                   hash    chat bucket b: "{platform}:{id}" ->
 //	                                           the chat's sections, a bitmask of
 //	                                           section IDs (bit id%8 of byte id/8)
-//	P subs:section:{section}:{k}       hash    section bucket k: "{platform}:{id}" -> ""
+//	P subs:section:{section}:{k}       hash    section bucket k: "{platform}:{id}" -> when
+//	                                           it subscribed (Unix s, the server's TIME;
+//	                                           "" for subscriptions stored before)
 //	P subs:buckets:{section}           string  bitmap: bit k (SETBIT numbering) is set
 //	                                           while bucket k holds chats
 //	P subs:counts                      hash    section -> how many chats it has
@@ -59,7 +66,7 @@
 // layout is shaped by Redis's compact encodings on a stock server
 // configuration (nothing is set on the server): a hash of at most 128 fields
 // (hash-max-listpack-entries) of at most 64 bytes (hash-max-listpack-value)
-// is one listpack, about 30 bytes a chat, where a key of its own or a member
+// is one listpack, about 40 bytes a chat, where a key of its own or a member
 // of a big set costs 70 to 120 bytes. Buckets stay that small up to about
 // 6,000,000 chats and, per section, about 400,000 chats; past that the
 // fuller buckets become hashtables, which costs memory (about as much as
@@ -93,6 +100,12 @@
 // holds no subscription keys (no key under P subs:) by writing "2", and
 // refuses one that holds version 1 subscriptions, with an error that says
 // so: there was no production data in version 1, so there is no migration.
+// Version 3 added the URL index, P urls, and P feeds:polled. Open upgrades a
+// version 2 database by indexing the URL of every stored article (a SCAN of
+// P article:*, as ScanArticles) and then writing "3"; a process that stops
+// midway leaves "2", and the next Open indexes again (HSETNX, so entries
+// written meanwhile by SaveArticle stay).
+//
 // Open also fails when the version stored at P schema is newer than
 // SchemaVersion.
 //
@@ -122,14 +135,16 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/redis/go-redis/v9/maintnotifications"
 
+	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/store/internal/contract"
 )
 
 var _ core.Store = (*Store)(nil)
 
 // SchemaVersion is the version of the key schema this package reads and
 // writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // Defaults of Config.
 const (
@@ -263,7 +278,52 @@ func (s *Store) checkSchema(ctx context.Context) error {
 	case n > SchemaVersion:
 		return fmt.Errorf("redis schema version %d at %s is newer than this bot understands (%d)", n, key, SchemaVersion)
 	case n == 1:
-		return s.upgradeFrom1(ctx, key)
+		if err := s.upgradeFrom1(ctx, key); err != nil {
+			return err
+		}
+		return s.upgradeFrom2(ctx, key)
+	case n == 2:
+		return s.upgradeFrom2(ctx, key)
+	}
+	return nil
+}
+
+// upgradeFrom2 indexes the URL of every stored article, then writes schema
+// version 3.
+func (s *Store) upgradeFrom2(ctx context.Context, schemaKey string) error {
+	urls := s.key("urls")
+	var batch []content.Article
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		_, err := s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+			for _, a := range batch {
+				p.HSetNX(ctx, urls, contract.URLKey(a.URL), a.ID)
+			}
+			return nil
+		})
+		batch = batch[:0]
+		return unavailable(err)
+	}
+	err := s.ScanArticles(ctx, func(a content.Article) error {
+		if contract.URLKey(a.URL) == "" {
+			return nil
+		}
+		batch = append(batch, a)
+		if len(batch) == scanBatch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return fmt.Errorf("redis: upgrading schema version 2 to 3 (indexing article URLs): %w", err)
+	}
+	if err := s.rdb.Set(ctx, schemaKey, SchemaVersion, 0).Err(); err != nil {
+		return unavailable(err)
 	}
 	return nil
 }
@@ -287,7 +347,7 @@ func (s *Store) upgradeFrom1(ctx context.Context, schemaKey string) error {
 		}
 		cursor = next
 	}
-	if err := s.rdb.Set(ctx, schemaKey, SchemaVersion, 0).Err(); err != nil {
+	if err := s.rdb.Set(ctx, schemaKey, 2, 0).Err(); err != nil {
 		return unavailable(err)
 	}
 	return nil

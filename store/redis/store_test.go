@@ -51,8 +51,8 @@ func TestSchemaVersion(t *testing.T) {
 	s := open(t, url)
 	key := s.Prefix() + "schema"
 	c := s.Client()
-	if v, err := c.Get(ctx, key).Result(); err != nil || v != "2" {
-		t.Fatalf("a fresh database has schema %q (%v), want 2", v, err)
+	if v, err := c.Get(ctx, key).Result(); err != nil || v != "3" {
+		t.Fatalf("a fresh database has schema %q (%v), want 3", v, err)
 	}
 	v1Chat := s.Prefix() + "subs:chat:telegram:1"
 	for _, c2 := range []struct {
@@ -61,13 +61,14 @@ func TestSchemaVersion(t *testing.T) {
 		want         string   // Open's error; "" for success
 		after        string   // the version stored after Open
 	}{
-		{"current", "2", nil, "", "2"},
-		{"version 1 without subscriptions", "1", nil, "", "2"},
+		{"current", "3", nil, "", "3"},
+		{"version 2", "2", nil, "", "3"},
+		{"version 1 without subscriptions", "1", nil, "", "3"},
 		{"version 1 with subscriptions", "1", []string{v1Chat},
-			fmt.Sprintf("redis schema version 1 at %s holds subscriptions (%s) in a layout this bot no longer reads (version 2): "+
+			fmt.Sprintf("redis schema version 1 at %s holds subscriptions (%s) in a layout this bot no longer reads (version 3): "+
 				"use a new REDIS_PREFIX, or delete the keys under %s, and subscribe the chats again", key, v1Chat, s.Prefix()), "1"},
-		{"newer", "7", nil, fmt.Sprintf("redis schema version 7 at %s is newer than this bot understands (2)", key), "7"},
-		{"garbage", "seven", nil, fmt.Sprintf(`redis schema version "seven" at %s is not a version this bot understands (2)`, key), "seven"},
+		{"newer", "7", nil, fmt.Sprintf("redis schema version 7 at %s is newer than this bot understands (3)", key), "7"},
+		{"garbage", "seven", nil, fmt.Sprintf(`redis schema version "seven" at %s is not a version this bot understands (3)`, key), "seven"},
 	} {
 		t.Run(c2.name, func(t *testing.T) {
 			if err := c.Set(ctx, key, c2.stored, 0).Err(); err != nil {
@@ -95,6 +96,52 @@ func TestSchemaVersion(t *testing.T) {
 				t.Fatalf("after Open the schema is %q (%v), want %q", v, err, c2.after)
 			}
 		})
+	}
+}
+
+// TestUpgradeIndexesURLs opens a version 2 database, which has no URL
+// index: Open indexes the stored articles, so ArticleByURL finds them.
+func TestUpgradeIndexesURLs(t *testing.T) {
+	url := redistest.URL(t)
+	ctx := context.Background()
+	s := open(t, url)
+	c := s.Client()
+	var want []content.Article
+	for i := range 1200 { // more than one SCAN batch
+		a := content.Article{ID: fmt.Sprintf("u%04d", i), Lang: "ro", Section: "politics", Title: "T",
+			URL: fmt.Sprintf("https://news.example/ro/%d", i), Published: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+		if i%100 == 0 {
+			a.URL = "" // moderators' articles may have none
+		}
+		if _, err := s.SaveArticle(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, a)
+	}
+	if err := c.Del(ctx, s.Prefix()+"urls").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Set(ctx, s.Prefix()+"schema", "2", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ArticleByURL(ctx, want[1].URL); !errors.Is(err, core.ErrNotFound) {
+		t.Fatalf("before the upgrade ArticleByURL = %v, want core.ErrNotFound", err)
+	}
+	s2 := openPrefix(t, redis.Config{URL: url, Prefix: s.Prefix()})
+	if v, err := c.Get(ctx, s.Prefix()+"schema").Result(); err != nil || v != "3" {
+		t.Fatalf("after Open the schema is %q (%v), want 3", v, err)
+	}
+	for _, a := range want {
+		if a.URL == "" {
+			continue
+		}
+		got, err := s2.ArticleByURL(ctx, a.URL)
+		if err != nil || got.ID != a.ID {
+			t.Fatalf("ArticleByURL(%s) = %s, %v; want %s", a.URL, got.ID, err, a.ID)
+		}
+	}
+	if n, err := c.HLen(ctx, s.Prefix()+"urls").Result(); err != nil || n != 1188 {
+		t.Fatalf("the URL index has %d entries (%v), want 1188", n, err)
 	}
 }
 

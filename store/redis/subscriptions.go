@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -93,6 +94,7 @@ end
 var (
 	subscribeScript = goredis.NewScript(luaMask + `
 local member, k = ARGV[1], tonumber(ARGV[2])
+local now = redis.call('TIME')[1]
 local mask = unpackmask(redis.call('HGET', KEYS[1], member))
 local changed = {}
 for i = 3, #ARGV do
@@ -110,7 +112,7 @@ for i = 3, #ARGV do
     mask[j] = bit.bor(mask[j], b)
     changed[#changed + 1] = sec
   end
-  if redis.call('HSET', KEYS[2 * i], member, '') == 1 then
+  if redis.call('HSETNX', KEYS[2 * i], member, now) == 1 then
     redis.call('HINCRBY', KEYS[5], sec, 1)
     redis.call('SETBIT', KEYS[2 * i + 1], k, 1)
   end
@@ -384,6 +386,25 @@ func (s *Store) sectionBuckets(ctx context.Context, section string) (buckets []i
 func bucketsPerTrip(batch, count, buckets int) int {
 	avg := max(count/max(buckets, 1), 1)
 	return min(max(scanCount(batch)/avg, 1), 512)
+}
+
+// SubscribedSince implements core.SubscriptionStore: the time is the Redis
+// server's, kept as the chat's value in its section bucket. Subscriptions
+// stored before times were kept have an empty value: the zero time.
+func (s *Store) SubscribedSince(ctx context.Context, chat core.ChatRef, section string) (time.Time, error) {
+	m := member(chat)
+	v, err := s.rdb.HGet(ctx, s.sectionBucketKey(section, sectionBucket(m)), m).Result()
+	if errors.Is(err, goredis.Nil) || (err == nil && v == "") {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, unavailable(err)
+	}
+	sec, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("redis: subscription time of %s in %s: %q", m, section, v)
+	}
+	return time.Unix(sec, 0), nil
 }
 
 // CountSectionChats returns how many chats the section has, from the count

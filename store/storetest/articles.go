@@ -31,6 +31,7 @@ func article(id, lang, section string, published time.Time) content.Article {
 		Published:  published,
 		Tags:       []string{"tag-a", "tag-b"},
 		Group:      "g-" + id,
+		Image:      content.Image{URL: "https://news.example/img/" + id + ".jpg", Alt: "Imagine " + id, Width: 1200, Height: 675},
 	}
 }
 
@@ -70,6 +71,8 @@ func testArticles(t *testing.T, newStore func(t *testing.T) core.Store) {
 		{"Find", articleFind},
 		{"FindNewestVersion", articleFindNewestVersion},
 		{"Editions", articleEditions},
+		{"ByURL", articleByURL},
+		{"ByURLMoves", articleByURLMoves},
 		{"Copies", articleCopies},
 		{"ConcurrentVersions", articleConcurrentVersions},
 	})
@@ -376,5 +379,77 @@ func articleConcurrentVersions(t *testing.T, s core.Store) {
 	// the first is a new version: none may be lost to a race.
 	if got.Version != writers {
 		t.Fatalf("after %d concurrent different saves the version is %d", writers, got.Version)
+	}
+}
+
+func articleByURL(t *testing.T, s core.Store) {
+	ctx := context.Background()
+	a := article("u1", "ro", "politics", base)
+	a.URL = "https://news.example/ro/story/1042-buget"
+	save(t, s, a)
+	save(t, s, article("u2", "ru", "politics", base))
+
+	for _, url := range []string{
+		a.URL,
+		"http://NEWS.example/ro/story/1042-buget/",
+		"https://news.example:443/ro/story/1042-buget#comments",
+	} {
+		got, err := s.ArticleByURL(ctx, url)
+		must(t, err)
+		sameArticle(t, got, a, 1)
+	}
+	for _, url := range []string{"", "https://news.example/ro/story/1042", "https://news.example/ro/story/1042-buget?page=2", "https://other.example/ro/story/1042-buget"} {
+		_, err := s.ArticleByURL(ctx, url)
+		if !errors.Is(err, core.ErrNotFound) {
+			t.Fatalf("ArticleByURL(%q) = %v, want core.ErrNotFound", url, err)
+		}
+	}
+	// The newest version is returned, and it is a copy.
+	a.Title = "Bugetul, în lectură finală"
+	save(t, s, a)
+	got, err := s.ArticleByURL(ctx, a.URL)
+	must(t, err)
+	sameArticle(t, got, a, 2)
+	got.Body[0] = "changed"
+	again, err := s.ArticleByURL(ctx, a.URL)
+	must(t, err)
+	sameArticle(t, again, a, 2)
+}
+
+func articleByURLMoves(t *testing.T, s core.Store) {
+	ctx := context.Background()
+	a := article("m1", "ro", "politics", base)
+	a.URL = "https://news.example/ro/old"
+	save(t, s, a)
+
+	// An article whose URL changes is found by the new URL only.
+	a.URL = "https://news.example/ro/new"
+	save(t, s, a)
+	if _, err := s.ArticleByURL(ctx, "https://news.example/ro/old"); !errors.Is(err, core.ErrNotFound) {
+		t.Fatalf("ArticleByURL(old URL) = %v, want core.ErrNotFound", err)
+	}
+	got, err := s.ArticleByURL(ctx, a.URL)
+	must(t, err)
+	sameArticle(t, got, a, 2)
+
+	// A URL names the article last saved with it, and a move of the
+	// earlier one does not take the URL from the later one.
+	b := article("m2", "ro", "politics", base.Add(time.Minute))
+	b.URL = a.URL
+	save(t, s, b)
+	got, err = s.ArticleByURL(ctx, a.URL)
+	must(t, err)
+	sameArticle(t, got, b, 1)
+	a.URL = "https://news.example/ro/newer"
+	save(t, s, a)
+	got, err = s.ArticleByURL(ctx, b.URL)
+	must(t, err)
+	sameArticle(t, got, b, 1)
+
+	// An article that drops its URL is no longer found by it.
+	a.URL = ""
+	save(t, s, a)
+	if _, err := s.ArticleByURL(ctx, "https://news.example/ro/newer"); !errors.Is(err, core.ErrNotFound) {
+		t.Fatalf("ArticleByURL(dropped URL) = %v, want core.ErrNotFound", err)
 	}
 }

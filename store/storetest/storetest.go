@@ -36,6 +36,12 @@
 //     concurrent seals every item ends in exactly one batch or still held.
 //   - core.AlertStore is part of the suite too: a pending alert's ID is
 //     pended once, and dropping it lets it be pended again.
+//   - ArticleByURL finds an article by any spelling of its URL that
+//     contract.URLKey folds together (scheme, host case, default port,
+//     fragment, trailing slash), never by an old URL of it, and a URL
+//     shared by two articles names the one saved last.
+//   - core.FeedLog keeps the first recorded poll of a feed at millisecond
+//     precision; later marks do not move it, also under concurrent marks.
 //
 // Stores may also implement Versions(ctx, id) ([]content.Article, error),
 // which lists every stored version oldest first; the suite checks it when
@@ -75,6 +81,7 @@ func Run(t *testing.T, newStore func(t *testing.T) core.Store) {
 		{"Cache", testCache},
 		{"Digests", testDigests},
 		{"Alerts", testAlerts},
+		{"FeedLog", testFeedLog},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {

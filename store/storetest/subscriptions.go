@@ -9,12 +9,14 @@ import (
 	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/newsbot/newsbot/core"
 )
 
 func testSubscriptions(t *testing.T, newStore func(t *testing.T) core.Store) {
 	runAll(t, newStore, []subtest{
+		{"Since", subscriptionsSince},
 		{"SubscribeReportsAdded", subscribeAdded},
 		{"UnsubscribeReportsRemoved", unsubscribeRemoved},
 		{"UnsubscribeAll", unsubscribeAll},
@@ -447,4 +449,41 @@ func subscriptionsManySections(t *testing.T, s core.Store) {
 	must(t, err)
 	sameStrings(t, "Subscribe to emptied sections", added, []string{sections[69], sections[0]})
 	checkBothWays(t, s, []core.ChatRef{a, b}, sections, map[core.ChatRef][]string{b: {sections[0], sections[69]}})
+}
+
+// subscriptionsSince: a subscription's time is when it was added, to the
+// second, kept when the chat subscribes again, and gone with it.
+func subscriptionsSince(t *testing.T, s core.Store) {
+	ctx := context.Background()
+	chat := core.ChatRef{Platform: "telegram", ID: "501"}
+	if since, err := s.SubscribedSince(ctx, chat, "economy"); err != nil || !since.IsZero() {
+		t.Fatalf("SubscribedSince before subscribing = %v, %v; want the zero time", since, err)
+	}
+	before := time.Now().Add(-2 * time.Second) // the store's clock may be another machine's
+	_, err := s.Subscribe(ctx, chat, "economy")
+	must(t, err)
+	first, err := s.SubscribedSince(ctx, chat, "economy")
+	must(t, err)
+	if first.Before(before) || first.After(time.Now().Add(2*time.Second)) || first.Nanosecond() != 0 {
+		t.Fatalf("SubscribedSince = %v; want about now, to the second", first)
+	}
+	time.Sleep(1100 * time.Millisecond) // the next second
+	_, err = s.Subscribe(ctx, chat, "economy", "politics")
+	must(t, err)
+	if again, err := s.SubscribedSince(ctx, chat, "economy"); err != nil || !again.Equal(first) {
+		t.Errorf("SubscribedSince after subscribing again = %v, %v; want the first time %v", again, err, first)
+	}
+	if other, err := s.SubscribedSince(ctx, chat, "politics"); err != nil || !other.After(first) {
+		t.Errorf("SubscribedSince of the later section = %v, %v; want after %v", other, err, first)
+	}
+	_, err = s.Unsubscribe(ctx, chat, "economy")
+	must(t, err)
+	if since, err := s.SubscribedSince(ctx, chat, "economy"); err != nil || !since.IsZero() {
+		t.Errorf("SubscribedSince after Unsubscribe = %v, %v; want the zero time", since, err)
+	}
+	_, err = s.UnsubscribeAll(ctx, chat)
+	must(t, err)
+	if since, err := s.SubscribedSince(ctx, chat, "politics"); err != nil || !since.IsZero() {
+		t.Errorf("SubscribedSince after UnsubscribeAll = %v, %v; want the zero time", since, err)
+	}
 }

@@ -39,7 +39,7 @@ func chatsOn(t testing.TB, st core.Store) *core.Chats {
 // as cmd/bot builds it after delivery.
 func deskOn(t testing.TB, st core.Store, chats *core.Chats, render *core.Renderer, bc core.Broadcaster, clock func() time.Time) *push.Desk {
 	t.Helper()
-	d, err := push.New(push.Config{}, push.Deps{Store: st, Catalog: render.Catalog(), Renderer: render, Chats: chats, Broadcaster: bc, Now: clock})
+	d, err := push.New(push.Config{}, push.Deps{Store: st, Renderer: render, Chats: chats, Broadcaster: bc, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,22 +17,19 @@ type Config struct {
 	PreviewTTL time.Duration
 }
 
-// Deps are a Desk's parts. Store, Catalog, Renderer and Chats are
-// required.
+// Deps are a Desk's parts. Store, Renderer and Chats are required; the
+// translations and the translator are the Renderer's, so that a card and
+// an alert read alike.
 type Deps struct {
 	Store    core.Store
-	Catalog  *locales.Catalog
 	Renderer *core.Renderer
 	Chats    *core.Chats
 	// Broadcaster delivers breaking news, alerts, corrections, retractions
 	// and digests; nil: the moderators' commands explain that delivery is
 	// not set up, and no alert or digest is sent.
 	Broadcaster core.Broadcaster
-	// Translator fills in languages a moderator did not write; nil: those
-	// chats get the moderator's first text.
-	Translator core.Translator
-	Logger     *slog.Logger
-	Now        func() time.Time // nil: time.Now
+	Logger      *slog.Logger
+	Now         func() time.Time // nil: time.Now
 }
 
 // Desk is the push side: moderators' breaking news, corrections and
@@ -56,8 +53,8 @@ var _ core.Extension = (*Desk)(nil)
 
 // New returns a Desk, or an error naming a missing part.
 func New(cfg Config, deps Deps) (*Desk, error) {
-	if deps.Store == nil || deps.Catalog == nil || deps.Renderer == nil || deps.Chats == nil {
-		return nil, errors.New("push: New needs a Store, a Catalog, a Renderer and Chats")
+	if deps.Store == nil || deps.Renderer == nil || deps.Chats == nil {
+		return nil, errors.New("push: New needs a Store, a Renderer and Chats")
 	}
 	if cfg.PreviewTTL < 0 {
 		return nil, fmt.Errorf("push: negative PreviewTTL %s", cfg.PreviewTTL)
@@ -66,8 +63,8 @@ func New(cfg Config, deps Deps) (*Desk, error) {
 		cfg.PreviewTTL = DefaultPreviewTTL
 	}
 	d := &Desk{
-		cfg: cfg, store: deps.Store, cat: deps.Catalog, render: deps.Renderer, chats: deps.Chats,
-		bcast: deps.Broadcaster, translr: deps.Translator, log: deps.Logger, now: deps.Now,
+		cfg: cfg, store: deps.Store, cat: deps.Renderer.Catalog(), render: deps.Renderer, chats: deps.Chats,
+		bcast: deps.Broadcaster, translr: deps.Renderer.Translator(), log: deps.Logger, now: deps.Now,
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)

@@ -13,7 +13,7 @@ import (
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/locales"
-	"github.com/newsbot/newsbot/push"
+	"github.com/newsbot/newsbot/push/pushtest"
 	"github.com/newsbot/newsbot/store/memory"
 )
 
@@ -43,26 +43,9 @@ func newEngine(t testing.TB, cat *locales.Catalog) (*core.Engine, *memory.Store)
 			t.Fatal(err)
 		}
 	}
-	clock := func() time.Time { return now }
-	render, err := core.NewRenderer(core.RenderConfig{Location: now.Location()}, core.RenderDeps{Catalog: cat, Store: st, Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	chats, err := core.NewChats(core.ChatsConfig{DefaultLang: "ro", Location: now.Location(), Now: clock}, st, cat)
-	if err != nil {
-		t.Fatal(err)
-	}
-	desk, err := push.New(push.Config{}, push.Deps{Store: st, Catalog: cat, Renderer: render, Chats: chats, Now: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := core.NewEngine(core.Config{DefaultLang: "ro"}, core.Deps{
-		Store: st, Catalog: cat, Renderer: render, Chats: chats, Now: clock,
-		Platforms: []core.Platform{discord.Traits}, Extensions: []core.Extension{desk},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := pushtest.New(t, st, cat, pushtest.Options{
+		Now: func() time.Time { return now }, Location: now.Location(), Platforms: []core.Platform{discord.Traits},
+	}).Engine
 	return e, st
 }
 

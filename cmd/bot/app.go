@@ -129,7 +129,7 @@ func build(ctx context.Context, cfg config, log *slog.Logger, cat *locales.Catal
 		return nil, err
 	}
 	a.Desk, err = push.New(push.Config{}, push.Deps{
-		Store: a.Store, Catalog: cat, Renderer: render, Chats: chats, Broadcaster: a.Delivery, Translator: tr, Logger: log,
+		Store: a.Store, Renderer: render, Chats: chats, Broadcaster: a.Delivery, Logger: log,
 	})
 	if err != nil {
 		return nil, err

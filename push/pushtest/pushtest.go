@@ -54,8 +54,8 @@ func New(t testing.TB, st core.Store, cat *locales.Catalog, o Options) Parts {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.Desk, err = push.New(push.Config{}, push.Deps{Store: st, Catalog: cat, Renderer: p.Renderer, Chats: p.Chats,
-		Broadcaster: o.Broadcaster, Translator: o.Translator, Now: o.Now})
+	p.Desk, err = push.New(push.Config{}, push.Deps{Store: st, Renderer: p.Renderer, Chats: p.Chats,
+		Broadcaster: o.Broadcaster, Now: o.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

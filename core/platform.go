@@ -16,7 +16,10 @@ type Rate struct {
 // Platform describes a chat platform: what the engine and delivery need to
 // know of it, and nothing they hard-code. Each adapter exports one value
 // (telegram.Traits, for example); core and delivery read it and hold no
-// platform facts of their own.
+// platform facts of their own. Two traits are not here because neither
+// reads them: the longest message (each adapter splits its own replies)
+// and whether sent messages can be edited or deleted (a sender that can
+// implements core.Editor or core.Deleter, which delivery asks).
 type Platform struct {
 	// Name is the platform's name in requests and chat references.
 	Name string
@@ -29,9 +32,6 @@ type Platform struct {
 	// KindOf tells the kind of a chat from its ID, for a platform whose IDs
 	// say it; nil means every chat is ChatPrivate.
 	KindOf func(chatID string) ChatKind
-	// MaxMessage is the longest message text the platform takes, in
-	// characters; the adapter splits longer replies.
-	MaxMessage int
 	// MaxButtonData is the longest button payload the platform takes, in
 	// bytes; 0 means the platform has no buttons.
 	MaxButtonData int
@@ -39,9 +39,6 @@ type Platform struct {
 	// tappable word, e.g. "/read_%s"; "" when the platform has none (the
 	// engine then writes "/read <id>").
 	ArticleCommand string
-	// CanEdit and CanDelete say whether sent messages can be edited and
-	// deleted, for corrections and retractions.
-	CanEdit, CanDelete bool
 }
 
 // ChatRate returns the per-chat limit of chat.

@@ -27,14 +27,13 @@ import (
 const Platform = "console"
 
 // Traits describe the terminal to core and delivery: no rate limits, one
-// reader, messages that can be edited and deleted (printed again, or
-// marked), and the tappable /read_<id> that Telegram users know.
+// reader, and the /read_<id> shortcut that Telegram users know. Its
+// messages can be edited and deleted (printed again, or marked): Chat is a
+// core.Editor and a core.Deleter.
 var Traits = core.Platform{
 	Name:           Platform,
 	MaxButtonData:  core.MaxButtonPayload,
 	ArticleCommand: "/read_%s",
-	CanEdit:        true,
-	CanDelete:      true,
 }
 
 // Handler answers requests; *core.Engine is one.

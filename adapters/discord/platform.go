@@ -47,9 +47,6 @@ var Traits = core.Platform{
 		core.ChatGroup:   channelRate,
 		core.ChatChannel: channelRate,
 	},
-	MaxMessage:     MaxContent,
 	MaxButtonData:  MaxCustomID,
 	ArticleCommand: "",
-	CanEdit:        true,
-	CanDelete:      true,
 }

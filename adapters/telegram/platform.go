@@ -25,11 +25,8 @@ var Traits = core.Platform{
 		core.ChatChannel: {Count: 20, Per: time.Minute, Burst: 3},
 	},
 	KindOf:         kindOf,
-	MaxMessage:     MaxMessageLen,
 	MaxButtonData:  MaxCallbackData,
 	ArticleCommand: "/read_%s",
-	CanEdit:        true,
-	CanDelete:      true,
 }
 
 // kindOf tells a Telegram chat's kind from its ID: negative IDs are groups

@@ -80,6 +80,7 @@ func TestGoldenAlerts(t *testing.T) {
 					b.WriteString(chunk)
 					b.WriteString("\n-----\n")
 				}
+				b.WriteString(picture(out))
 				compareGolden(t, filepath.Join("testdata", story.name+"_"+lang+".golden"), b.String())
 			})
 		}

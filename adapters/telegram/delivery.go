@@ -12,6 +12,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/locales"
 )
 
 // Send posts r to chat (a numeric chat ID, or "@channelname") and returns
@@ -41,34 +42,54 @@ func (b *Bot) Send(ctx context.Context, chat core.ChatRef, r core.Reply) (core.S
 		return core.SentRef{}, &core.DeliveryError{Class: core.DeliveryRejected, Reason: "empty", Err: errors.New("telegram: the reply renders to no text")}
 	}
 	first, err := b.sendChunks(ctx, chat.ID, out, false)
-	if first == 0 {
+	if first == "" {
 		return core.SentRef{}, err
 	}
-	return core.SentRef{Chat: core.ChatRef{Platform: Platform, ID: chat.ID}, MessageID: strconv.Itoa(first)}, err
+	return core.SentRef{Chat: core.ChatRef{Platform: Platform, ID: chat.ID}, MessageID: first}, err
 }
 
 // sendChunks sends rendered messages to chat and returns the first
-// message's ID, 0 when the first failed; errors are classified, and never
-// retryable once the first message is out (see Send). A reply's first
-// message goes through the gate and its retries (sendReply); a
-// broadcast's was spaced by delivery, which retries it. The later parts go
-// through the gate at the priority ctx carries (core.PriorityOf).
-func (b *Bot) sendChunks(ctx context.Context, chat string, out rendered, reply bool) (int, error) {
-	m, err := chunkMessage(chat, out, 0)
+// message's reference (see messageRef), "" when the first failed; errors
+// are classified, and never retryable once the first message is out (see
+// Send). A reply's first message goes through the gate and its retries
+// (sendReply); a broadcast's was spaced by delivery, which retries it. The
+// later parts go through the gate at the priority ctx carries
+// (core.PriorityOf).
+//
+// A card that fits a caption goes as a photo. If Telegram refuses the
+// picture (see imageRefused), the card goes once more as text, the
+// picture remembered so that other chats get the text at once; nothing was
+// sent the first time, so nothing is sent twice.
+func (b *Bot) sendChunks(ctx context.Context, chat string, out rendered, reply bool) (string, error) {
+	if out.AsPhoto && b.images.has(out.Image) {
+		out = out.asText()
+	}
+	if out.AsPhoto {
+		sent, ok, err := b.sendPhoto(ctx, chat, out, reply)
+		if err != nil {
+			return "", err
+		}
+		if ok {
+			return messageRef{id: sent.MessageID, photo: true}.String(), nil
+		}
+		out = out.asText()
+		// Delivery spaced the photo; the text is one more message (a reply's
+		// goes through the gate in sendReply).
+		if !reply {
+			if err := b.pass(ctx, chat, core.PriorityOf(ctx), time.Now().Add(b.cfg.PartsWait)); err != nil {
+				return "", &core.DeliveryError{Class: core.DeliveryTransient, Reason: "cancelled", Err: err}
+			}
+		}
+	}
+	c, err := firstCall(chat, out)
 	if err != nil {
-		return 0, err
+		return "", err
 	}
-	var sent tgbotapi.Message
-	if reply {
-		sent, err = b.sendReply(ctx, chat, m)
-	} else {
-		sent, err = b.send(ctx, m)
-		err = classify(err)
-	}
+	sent, err := b.sendFirst(ctx, chat, c, reply)
 	if err != nil {
-		return 0, err
+		return "", err
 	}
-	return sent.MessageID, b.sendRest(ctx, chat, out, 1)
+	return strconv.Itoa(sent.MessageID), b.sendRest(ctx, chat, out, 1)
 }
 
 // maxPartFailures bounds the retries of one later part after server or
@@ -195,7 +216,8 @@ func chunkMessage(chat string, out rendered, i int) (tgbotapi.MessageConfig, err
 	if err != nil {
 		return m, err
 	}
-	m.DisableWebPagePreview = out.NoPreview
+	// A card's picture shows above its first part only.
+	m.DisableWebPagePreview = out.NoPreview || out.Image != ""
 	if i == len(out.Chunks)-1 && out.Keyboard != nil {
 		m.ReplyMarkup = *out.Keyboard
 	}
@@ -215,48 +237,59 @@ func newMessage(chat, text string) (tgbotapi.MessageConfig, error) {
 	return m, nil
 }
 
-// Edit replaces the text and keyboard of a sent message with r. A reply
-// that does not fit one message is rejected (core.DeliveryRejected,
-// reason "too_long"); Telegram's "message is not modified" is success.
+// Edit replaces the content of a sent message with r: a photo's caption
+// (shortened to fit, see fitCaption), else its text and keyboard. A reply
+// that does not fit is rejected (core.DeliveryRejected, reason
+// "too_long"); Telegram's "message is not modified" is success.
 func (b *Bot) Edit(ctx context.Context, ref core.SentRef, r core.Reply) error {
-	out := render(b.cat, r)
-	if len(out.Chunks) != 1 {
-		return &core.DeliveryError{Class: core.DeliveryRejected, Reason: "too_long", Err: fmt.Errorf("telegram: an edit must fit one message, the reply needs %d", len(out.Chunks))}
-	}
-	return b.editMessage(ctx, ref.Chat.ID, ref.MessageID, out.Chunks[0], out, false)
-}
-
-// editMessage edits a message of chat; a reply's edit goes through the gate
-// and its retries (sendReply), delivery's was spaced by delivery.
-func (b *Bot) editMessage(ctx context.Context, chat, messageID, text string, out rendered, reply bool) error {
-	id, err1 := strconv.ParseInt(chat, 10, 64)
-	mid, err2 := strconv.Atoi(messageID)
-	if err1 != nil || err2 != nil {
-		return &core.DeliveryError{Class: core.DeliveryRejected, Reason: "bad_ref", Err: fmt.Errorf("telegram: %q/%q is not a message reference", chat, messageID)}
-	}
-	e := tgbotapi.NewEditMessageText(id, mid, text)
-	e.ParseMode = tgbotapi.ModeHTML
-	e.DisableWebPagePreview = out.NoPreview
-	// Without reply_markup Telegram removes the keyboard, which is what an
-	// edit to a reply without buttons means.
-	e.ReplyMarkup = out.Keyboard
-	if reply {
-		_, err := b.sendReply(ctx, chat, e)
+	m, err := parseRef(ref.Chat.ID, ref.MessageID)
+	if err != nil {
 		return err
 	}
-	_, err := b.send(ctx, e)
+	out, ok := editContent(b.cat, m, r)
+	if !ok {
+		return &core.DeliveryError{Class: core.DeliveryRejected, Reason: "too_long", Err: fmt.Errorf("telegram: the edit of message %s does not fit one message", m)}
+	}
+	return b.editMessage(ctx, m, out, false)
+}
+
+// editContent renders r as the new content of message m: a caption that
+// fits for a photo, else exactly one message; ok is false when it does not
+// fit.
+func editContent(cat *locales.Catalog, m messageRef, r core.Reply) (rendered, bool) {
+	out := render(cat, r)
+	if !m.photo {
+		return out, len(out.Chunks) == 1
+	}
+	caption, ok := fitCaption(cat, r)
+	out.Chunks = []string{caption}
+	return out, ok
+}
+
+// editMessage replaces message m with out's first message; a reply's edit
+// goes through the gate and its retries (sendReply), delivery's was spaced
+// by delivery.
+func (b *Bot) editMessage(ctx context.Context, m messageRef, out rendered, reply bool) error {
+	c, err := editCall(m, out)
+	if err != nil {
+		return err
+	}
+	if reply {
+		_, err := b.sendReply(ctx, strconv.FormatInt(m.chat, 10), c)
+		return err
+	}
+	_, err = b.do(ctx, c)
 	return classify(err)
 }
 
-// Delete deletes a sent message. A message that is already gone counts as
-// deleted.
+// Delete deletes a sent message, a photo like a text. A message that is
+// already gone counts as deleted.
 func (b *Bot) Delete(ctx context.Context, ref core.SentRef) error {
-	id, err1 := strconv.ParseInt(ref.Chat.ID, 10, 64)
-	mid, err2 := strconv.Atoi(ref.MessageID)
-	if err1 != nil || err2 != nil {
-		return &core.DeliveryError{Class: core.DeliveryRejected, Reason: "bad_ref", Err: fmt.Errorf("telegram: %q/%q is not a message reference", ref.Chat.ID, ref.MessageID)}
+	m, err := parseRef(ref.Chat.ID, ref.MessageID)
+	if err != nil {
+		return err
 	}
-	err := b.request(ctx, tgbotapi.NewDeleteMessage(id, mid))
+	err = b.request(ctx, tgbotapi.NewDeleteMessage(m.chat, m.id))
 	if isAPIError(err, 400, "message to delete not found") {
 		return nil
 	}
@@ -328,8 +361,22 @@ func rejectReason(desc string) string {
 		return "too_long"
 	case strings.Contains(desc, "message to edit not found"):
 		return "message_not_found"
+	case isImageProblem(desc):
+		return "bad_image"
 	}
 	return "bad_request"
+}
+
+// isImageProblem reports whether a Bot API error description is about a
+// photo Telegram could not fetch or read.
+func isImageProblem(desc string) bool {
+	for _, s := range []string{"http url", "url content", "web page content", "file identifier", "remote file",
+		"photo_", "image_process_failed", "webpage_curl_failed", "webpage_media_empty", "file is too big", "wrong type of"} {
+		if strings.Contains(desc, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // isAPIError reports whether err is a Bot API error with code whose

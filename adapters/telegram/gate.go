@@ -42,16 +42,19 @@ var DropReasons = []string{"deadline", string(core.DeliveryGone), string(core.De
 // ReplyStats counts the bot's replies (answers, button answers' edits,
 // flood notices).
 type ReplyStats struct {
-	Sent        int64            // replies sent in full
-	RateLimited int64            // 429 answers to replies, each retried after retry_after
-	Dropped     map[string]int64 // replies given up, by reason (DropReasons)
+	Sent        int64 // replies sent in full
+	RateLimited int64 // 429 answers to replies, each retried after retry_after
+	// ImagesRefused counts cards, replies and alerts alike, whose picture
+	// Telegram refused: each went as text instead.
+	ImagesRefused int64
+	Dropped       map[string]int64 // replies given up, by reason (DropReasons)
 }
 
 // replyStats are a bot's counters; safe for concurrent use.
 type replyStats struct {
-	sent, rateLimited atomic.Int64
-	mu                sync.Mutex
-	dropped           map[string]int64
+	sent, rateLimited, imagesRefused atomic.Int64
+	mu                               sync.Mutex
+	dropped                          map[string]int64
 }
 
 func (s *replyStats) drop(reason string) {
@@ -67,7 +70,7 @@ func (s *replyStats) drop(reason string) {
 func (b *Bot) ReplyStats() ReplyStats {
 	b.stats.mu.Lock()
 	defer b.stats.mu.Unlock()
-	st := ReplyStats{Sent: b.stats.sent.Load(), RateLimited: b.stats.rateLimited.Load(), Dropped: map[string]int64{}}
+	st := ReplyStats{Sent: b.stats.sent.Load(), RateLimited: b.stats.rateLimited.Load(), ImagesRefused: b.stats.imagesRefused.Load(), Dropped: map[string]int64{}}
 	for _, r := range DropReasons {
 		st.Dropped[r] = b.stats.dropped[r]
 	}
@@ -124,7 +127,7 @@ func (b *Bot) penalize(ctx context.Context, chat string, d time.Duration) {
 // reply deadline). Errors are classified (see classify); when the deadline
 // ends the wait, the last failure is returned, or a transient
 // "timeout" error.
-func (b *Bot) sendReply(ctx context.Context, chat string, c tgbotapi.Chattable) (tgbotapi.Message, error) {
+func (b *Bot) sendReply(ctx context.Context, chat string, c apiCall) (tgbotapi.Message, error) {
 	failures := 0
 	var last error
 	var wait time.Duration
@@ -140,7 +143,7 @@ func (b *Bot) sendReply(ctx context.Context, chat string, c tgbotapi.Chattable) 
 		if err := b.pass(ctx, chat, core.PriorityReply, time.Time{}); err != nil {
 			return tgbotapi.Message{}, timedOut(last, err)
 		}
-		m, err := b.send(ctx, c)
+		m, err := b.do(ctx, c)
 		if err = classify(err); err == nil {
 			return m, nil
 		}

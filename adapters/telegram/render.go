@@ -6,6 +6,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/locales"
 )
@@ -23,18 +24,31 @@ type rendered struct {
 	Chunks    []string // HTML texts, each at most MaxMessageLen
 	Keyboard  *tgbotapi.InlineKeyboardMarkup
 	NoPreview bool // lists and notices: no link preview
+	// Image is a card's picture (an http(s) URL), "" when it has none.
+	// With AsPhoto, the card fits a caption (one chunk of at most
+	// MaxCaptionLen) and goes as a photo with Chunks[0] as its caption;
+	// otherwise the picture is the large link preview above Chunks[0].
+	Image   string
+	AsPhoto bool
 }
 
 // render turns r into Telegram HTML: every piece of user or article text
 // is escaped, search matches are bold, articles open with tappable
 // /read_<id> commands, and the whole is split into messages of at most
-// MaxMessageLen on paragraph, line, sentence or word boundaries.
+// MaxMessageLen on paragraph, line, sentence or word boundaries. A card
+// with a picture goes as a photo when it fits a caption, else with the
+// picture as the large link preview above it (see rendered).
 func render(cat *locales.Catalog, r core.Reply) rendered {
-	return rendered{
+	out := rendered{
 		Chunks:    splitHTML(renderHTML(cat, r), MaxMessageLen),
 		Keyboard:  keyboard(r.Buttons),
 		NoPreview: r.Card == nil,
 	}
+	if r.Card != nil && content.ValidImageURL(r.Card.Image.URL) && len(out.Chunks) > 0 {
+		out.Image = r.Card.Image.URL
+		out.AsPhoto = len(out.Chunks) == 1 && textLen(out.Chunks[0]) <= MaxCaptionLen
+	}
+	return out
 }
 
 // renderHTML is r as one Telegram HTML text, before splitting. Blocks are

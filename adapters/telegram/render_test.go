@@ -61,9 +61,21 @@ func TestGolden(t *testing.T) {
 			if out.NoPreview {
 				b.WriteString("(no link preview)\n")
 			}
+			b.WriteString(picture(out))
 			compareGolden(t, filepath.Join("testdata", c.name+"_"+c.lang+".golden"), b.String())
 		})
 	}
+}
+
+// picture says how a golden reply shows its card's picture.
+func picture(out rendered) string {
+	switch {
+	case out.AsPhoto:
+		return "(photo " + out.Image + " with the text as its caption)\n"
+	case out.Image != "":
+		return "(large link preview above the first part: " + out.Image + ")\n"
+	}
+	return ""
 }
 
 func compareGolden(t *testing.T, path, got string) {

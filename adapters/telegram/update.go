@@ -286,18 +286,28 @@ func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
 	// Answer before editing, so that the spinner stops at once.
 	answerNow()
 	if r.Edit {
-		b.editInPlace(ctx, chat, q.Message.MessageID, r)
+		b.editInPlace(ctx, messageRef{chat: chat, id: q.Message.MessageID, photo: len(q.Message.Photo) > 0}, r)
 		return
 	}
 	b.reply(ctx, chat, r)
 }
 
-// editInPlace replaces the message with r; parts that do not fit follow as
-// new messages, the keyboard under the last.
-func (b *Bot) editInPlace(ctx context.Context, chat int64, messageID int, r core.Reply) {
+// editInPlace replaces message m with r; parts that do not fit follow as
+// new messages, the keyboard under the last. A photo keeps its picture and
+// takes r as its caption, shortened to fit when r is a card; any other
+// reply too long for a caption goes as a new message.
+func (b *Bot) editInPlace(ctx context.Context, m messageRef, r core.Reply) {
 	out := render(b.engine.Catalog(), r)
 	if len(out.Chunks) == 0 {
 		return
+	}
+	if m.photo {
+		caption, ok := fitCaption(b.engine.Catalog(), r)
+		if !ok {
+			b.reply(ctx, m.chat, r)
+			return
+		}
+		out.Chunks = []string{caption}
 	}
 	first := out
 	if len(out.Chunks) > 1 {
@@ -305,12 +315,12 @@ func (b *Bot) editInPlace(ctx context.Context, chat int64, messageID int, r core
 	}
 	ctx, cancel := b.replyContext(ctx)
 	defer cancel()
-	if err := b.editMessage(ctx, strconv.FormatInt(chat, 10), strconv.Itoa(messageID), out.Chunks[0], first, true); err != nil {
-		b.replyDropped("editing a message", chat, err)
+	if err := b.editMessage(ctx, m, first, true); err != nil {
+		b.replyDropped("editing a message", m.chat, err)
 		return
 	}
-	if err := b.sendRest(ctx, strconv.FormatInt(chat, 10), out, 1); err != nil {
-		b.replyDropped("sending the rest of an edited reply", chat, err)
+	if err := b.sendRest(ctx, strconv.FormatInt(m.chat, 10), out, 1); err != nil {
+		b.replyDropped("sending the rest of an edited reply", m.chat, err)
 		return
 	}
 	b.stats.sent.Add(1)

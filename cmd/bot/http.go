@@ -62,6 +62,8 @@ func (a *app) metrics() *prometheus.Registry {
 			Help: "Replies sent in full.", ConstLabels: labels}, func() float64 { return float64(stats().Sent) }))
 		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "newsbot", Name: "replies_rate_limited_total",
 			Help: "429 answers to replies, each retried after retry_after.", ConstLabels: labels}, func() float64 { return float64(stats().RateLimited) }))
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "newsbot", Name: "images_refused_total",
+			Help: "Cards (replies and alerts) whose picture the platform refused; each went as text.", ConstLabels: labels}, func() float64 { return float64(stats().ImagesRefused) }))
 		for _, reason := range telegram.DropReasons {
 			reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "newsbot", Name: "replies_dropped_total",
 				Help: "Replies given up, by reason.", ConstLabels: prometheus.Labels{"platform": platform, "reason": reason}},

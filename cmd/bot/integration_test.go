@@ -203,7 +203,8 @@ func TestTelegramEndToEnd(t *testing.T) {
 	if resp, err := http.Get("http://" + addr + "/healthz"); err != nil || resp.StatusCode != http.StatusOK {
 		t.Errorf("/healthz: %v %v", resp, err)
 	}
-	if !strings.Contains(string(body), `newsbot_replies_dropped_total{platform="telegram",reason="deadline"} 0`) {
+	if !strings.Contains(string(body), `newsbot_replies_dropped_total{platform="telegram",reason="deadline"} 0`) ||
+		!strings.Contains(string(body), `newsbot_images_refused_total{platform="telegram"} 0`) {
 		t.Errorf("/metrics lacks the dropped replies by reason:\n%.3000s", body)
 	}
 	resp, err = http.Get("http://" + addr + "/readyz")

@@ -41,8 +41,23 @@ type Message struct {
 	ParseMode string
 	Keyboard  [][]Button
 	NoPreview bool
-	Edits     int
-	Deleted   bool
+	// Preview is the link_preview_options the message was sent or last
+	// edited with, if any.
+	Preview *LinkPreview
+	// Photo is the picture's URL for a photo message (sendPhoto); HTML and
+	// Text are then its caption.
+	Photo   string
+	Edits   int
+	Deleted bool
+}
+
+// LinkPreview is a message's link_preview_options.
+type LinkPreview struct {
+	IsDisabled       bool   `json:"is_disabled"`
+	URL              string `json:"url"`
+	PreferSmallMedia bool   `json:"prefer_small_media"`
+	PreferLargeMedia bool   `json:"prefer_large_media"`
+	ShowAboveText    bool   `json:"show_above_text"`
 }
 
 // Button is an inline keyboard button.
@@ -68,6 +83,7 @@ type BotCommand struct {
 // Telegram's limits.
 const (
 	MaxMessageLen      = 4096
+	MaxCaptionLen      = 1024
 	MaxCallbackTextLen = 200
 	MaxCallbackData    = 64
 )
@@ -129,6 +145,8 @@ var methods = map[string]func(*Server, url.Values) (any, *apiError){
 	"getMe":                 (*Server).getMe,
 	"sendMessage":           (*Server).sendMessage,
 	"editMessageText":       (*Server).editMessageText,
+	"sendPhoto":             (*Server).sendPhoto,
+	"editMessageCaption":    (*Server).editMessageCaption,
 	"deleteMessage":         (*Server).deleteMessage,
 	"answerCallbackQuery":   (*Server).answerCallbackQuery,
 	"setMyCommands":         (*Server).setMyCommands,
@@ -309,13 +327,49 @@ func parseKeyboard(raw string) ([][]Button, *apiError) {
 }
 
 func (s *Server) messageJSON(c *Chat, m *Message) map[string]any {
-	return map[string]any{
+	j := map[string]any{
 		"message_id": m.MessageID,
 		"from":       s.botUser(),
 		"chat":       chatJSON(c),
 		"date":       time.Now().Unix(),
-		"text":       m.Text,
 	}
+	if m.Photo == "" {
+		j["text"] = m.Text
+		return j
+	}
+	id := "photo-" + strconv.Itoa(m.MessageID)
+	j["photo"] = []map[string]any{
+		{"file_id": id + "-s", "file_unique_id": id + "-s", "width": 90, "height": 51},
+		{"file_id": id, "file_unique_id": id, "width": 1280, "height": 720},
+	}
+	if m.Text != "" {
+		j["caption"] = m.Text
+	}
+	return j
+}
+
+// parsePreview reads a link_preview_options parameter.
+func parsePreview(raw string) (*LinkPreview, *apiError) {
+	if raw == "" {
+		return nil, nil
+	}
+	var lp LinkPreview
+	if err := json.Unmarshal([]byte(raw), &lp); err != nil {
+		return nil, badRequest("can't parse link preview options JSON object")
+	}
+	if lp.URL != "" && !strings.HasPrefix(lp.URL, "http://") && !strings.HasPrefix(lp.URL, "https://") {
+		return nil, badRequest("wrong link preview URL specified")
+	}
+	if lp.PreferSmallMedia && lp.PreferLargeMedia {
+		return nil, badRequest("can't prefer both small and large media")
+	}
+	return &lp, nil
+}
+
+// noPreview reports whether a message's parameters turn its link preview
+// off, with either the old or the new parameter.
+func noPreview(p url.Values, lp *LinkPreview) bool {
+	return p.Get("disable_web_page_preview") == "true" || (lp != nil && lp.IsDisabled)
 }
 
 func (s *Server) sendMessage(p url.Values) (any, *apiError) {
@@ -334,12 +388,16 @@ func (s *Server) sendMessage(p url.Values) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	lp, aerr := parsePreview(p.Get("link_preview_options"))
+	if aerr != nil {
+		return nil, aerr
+	}
 	if aerr := s.limit(c.ID); aerr != nil {
 		return nil, aerr
 	}
 	s.nextMsgID++
 	m := &Message{ChatID: c.ID, MessageID: s.nextMsgID, HTML: p.Get("text"), Text: plain, ParseMode: p.Get("parse_mode"),
-		Keyboard: kb, NoPreview: p.Get("disable_web_page_preview") == "true"}
+		Keyboard: kb, NoPreview: noPreview(p, lp), Preview: lp}
 	s.messages[c.ID] = append(s.messages[c.ID], m)
 	return s.messageJSON(c, m), nil
 }
@@ -366,11 +424,18 @@ func (s *Server) editMessageText(p url.Values) (any, *apiError) {
 	if m == nil {
 		return nil, badRequest("message to edit not found")
 	}
+	if m.Photo != "" {
+		return nil, badRequest("there is no text in the message to edit")
+	}
 	plain, aerr := checkText(p.Get("text"), p.Get("parse_mode"))
 	if aerr != nil {
 		return nil, aerr
 	}
 	kb, aerr := parseKeyboard(p.Get("reply_markup"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	lp, aerr := parsePreview(p.Get("link_preview_options"))
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -381,7 +446,7 @@ func (s *Server) editMessageText(p url.Values) (any, *apiError) {
 		return nil, aerr
 	}
 	m.HTML, m.Text, m.ParseMode, m.Keyboard = p.Get("text"), plain, p.Get("parse_mode"), kb
-	m.NoPreview = p.Get("disable_web_page_preview") == "true"
+	m.NoPreview, m.Preview = noPreview(p, lp), lp
 	m.Edits++
 	return s.messageJSON(c, m), nil
 }
@@ -591,4 +656,109 @@ func (s *Server) getChatAdministrators(p url.Values) (any, *apiError) {
 		out = append(out, s.memberJSON(c, a))
 	}
 	return out, nil
+}
+
+// BreakImage makes the server refuse url as a photo the way Telegram
+// refuses a picture it cannot fetch: "failed to get HTTP URL content".
+func (s *Server) BreakImage(url string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.broken == nil {
+		s.broken = map[string]bool{}
+	}
+	s.broken[url] = true
+}
+
+// checkPhoto validates a sendPhoto's photo parameter: an http(s) URL the
+// server can fetch (file IDs and uploads are not used by newsbot).
+func (s *Server) checkPhoto(photo string) *apiError {
+	u, err := url.Parse(photo)
+	switch {
+	case photo == "":
+		return badRequest("there is no photo in the request")
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return badRequest("wrong file identifier/HTTP URL specified")
+	case s.broken[photo]:
+		return badRequest("failed to get HTTP URL content")
+	}
+	return nil
+}
+
+// checkCaption validates a caption, which may be empty, in its parse mode
+// and returns it as Telegram shows it.
+func checkCaption(caption, mode string) (string, *apiError) {
+	plain := caption
+	if strings.EqualFold(mode, "HTML") {
+		var err error
+		if plain, err = ParseHTML(caption); err != nil {
+			return "", badRequest("%v", err)
+		}
+	}
+	if TextLen(plain) > MaxCaptionLen {
+		return "", badRequest("message caption is too long")
+	}
+	return plain, nil
+}
+
+func (s *Server) sendPhoto(p url.Values) (any, *apiError) {
+	c, aerr := s.findChat(p)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := s.writable(c); aerr != nil {
+		return nil, aerr
+	}
+	if aerr := s.checkPhoto(p.Get("photo")); aerr != nil {
+		return nil, aerr
+	}
+	plain, aerr := checkCaption(p.Get("caption"), p.Get("parse_mode"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	kb, aerr := parseKeyboard(p.Get("reply_markup"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := s.limit(c.ID); aerr != nil {
+		return nil, aerr
+	}
+	s.nextMsgID++
+	m := &Message{ChatID: c.ID, MessageID: s.nextMsgID, HTML: p.Get("caption"), Text: plain, ParseMode: p.Get("parse_mode"),
+		Keyboard: kb, Photo: p.Get("photo")}
+	s.messages[c.ID] = append(s.messages[c.ID], m)
+	return s.messageJSON(c, m), nil
+}
+
+func (s *Server) editMessageCaption(p url.Values) (any, *apiError) {
+	c, aerr := s.findChat(p)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := s.writable(c); aerr != nil {
+		return nil, aerr
+	}
+	m := s.findMessage(c, p)
+	if m == nil {
+		return nil, badRequest("message to edit not found")
+	}
+	if m.Photo == "" {
+		return nil, badRequest("there is no caption in the message to edit")
+	}
+	plain, aerr := checkCaption(p.Get("caption"), p.Get("parse_mode"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	kb, aerr := parseKeyboard(p.Get("reply_markup"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	if plain == m.Text && sameKeyboard(kb, m.Keyboard) {
+		return nil, badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+	}
+	if aerr := s.limit(c.ID); aerr != nil {
+		return nil, aerr
+	}
+	m.HTML, m.Text, m.ParseMode, m.Keyboard = p.Get("caption"), plain, p.Get("parse_mode"), kb
+	m.Edits++
+	return s.messageJSON(c, m), nil
 }

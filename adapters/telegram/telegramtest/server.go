@@ -3,7 +3,9 @@
 // newsbot depends on it: form-encoded POSTs to /bot<token>/<method>, the
 // {ok, result, error_code, description, parameters} envelope, getUpdates
 // long polling with offset and timeout, webhook delivery with the secret
-// header, HTML parse-mode validation, length limits, per-chat and global
+// header, HTML parse-mode validation, length limits, photos by URL with
+// their captions (sendPhoto, editMessageCaption; BreakImage makes a
+// picture unfetchable), link_preview_options, per-chat and global
 // rate limits answered with 429 and retry_after, and chats that blocked the
 // bot, were deleted or migrated.
 //
@@ -88,6 +90,7 @@ type Server struct {
 	chats     map[int64]*Chat
 	messages  map[int64][]*Message // by chat, in send order
 	nextMsgID int
+	broken    map[string]bool // image URLs sendPhoto refuses (BreakImage)
 
 	updates      []update // pending, oldest first
 	nextUpdateID int

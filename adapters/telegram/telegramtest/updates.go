@@ -108,10 +108,10 @@ func (s *Server) Press(chat int64, messageID int, from User, data string) string
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.chatForLocked(chat, from)
-	text := ""
+	msg := s.messageJSON(c, &Message{MessageID: messageID})
 	for _, m := range s.messages[chat] {
 		if m.MessageID == messageID {
-			text = m.Text
+			msg = s.messageJSON(c, m)
 		}
 	}
 	s.nextQueryID++
@@ -122,13 +122,7 @@ func (s *Server) Press(chat int64, messageID int, from User, data string) string
 		"from":          from.json(),
 		"chat_instance": strconv.FormatInt(chat, 10),
 		"data":          data,
-		"message": map[string]any{
-			"message_id": messageID,
-			"from":       s.botUser(),
-			"chat":       chatJSON(c),
-			"date":       time.Now().Unix(),
-			"text":       text,
-		},
+		"message":       msg,
 	}})
 	return id
 }

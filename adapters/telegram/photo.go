@@ -1,0 +1,336 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/locales"
+)
+
+// MaxCaptionLen is Telegram's limit on a photo's caption, in UTF-16 code
+// units after entity parsing (see textLen).
+const MaxCaptionLen = 1024
+
+// A card with a picture goes out in one of two ways, never both: as a
+// photo with the card as its caption when the card fits one (AsPhoto), else
+// as text with a large link preview of the picture above it. Lists never
+// show pictures.
+
+// photoPrefix marks the reference of a photo message (a SentRef's
+// MessageID "photo:<id>"), whose text is a caption: it is edited with
+// editMessageCaption, where a text message is edited with editMessageText.
+const photoPrefix = "photo:"
+
+// messageRef is a sent message of a chat.
+type messageRef struct {
+	chat  int64
+	id    int
+	photo bool
+}
+
+func (m messageRef) String() string {
+	if m.photo {
+		return photoPrefix + strconv.Itoa(m.id)
+	}
+	return strconv.Itoa(m.id)
+}
+
+// parseRef reads a message reference of chat written by messageRef.String.
+func parseRef(chat, messageID string) (messageRef, error) {
+	var m messageRef
+	rest, photo := strings.CutPrefix(messageID, photoPrefix)
+	id, err1 := strconv.ParseInt(chat, 10, 64)
+	mid, err2 := strconv.Atoi(rest)
+	if err1 != nil || err2 != nil || mid <= 0 {
+		return m, &core.DeliveryError{Class: core.DeliveryRejected, Reason: "bad_ref", Err: errors.New("telegram: " + strconv.Quote(chat) + "/" + strconv.Quote(messageID) + " is not a message reference")}
+	}
+	return messageRef{chat: id, id: mid, photo: photo}, nil
+}
+
+// textLen is the length of Telegram HTML s as Telegram counts a text or
+// caption, after entity parsing: the text outside tags, an entity counting
+// as the one character it stands for, in UTF-16 code units.
+func textLen(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		switch s[i] {
+		case '<':
+			if end := strings.IndexByte(s[i:], '>'); end >= 0 {
+				i += end + 1
+				continue
+			}
+		case '&':
+			// The entities escape writes, and numeric ones, are short.
+			if end := strings.IndexByte(s[i:], ';'); end > 1 && end <= 10 {
+				n++
+				i += end + 1
+				continue
+			}
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		n += runeUnits(r)
+		i += size
+	}
+	return n
+}
+
+// fitCaption renders r as a photo caption of at most MaxCaptionLen. A card
+// that is too long loses the end of its summary, then of its lead, then its
+// list of other editions, then the end of its title, each cut at a word
+// with an ellipsis; the title, date and link stay. ok is false when r has
+// no card and does not fit.
+func fitCaption(cat *locales.Catalog, r core.Reply) (html string, ok bool) {
+	for {
+		html = renderHTML(cat, r)
+		over := textLen(html) - MaxCaptionLen
+		if over <= 0 {
+			return html, true
+		}
+		if r.Card == nil {
+			return "", false
+		}
+		c := *r.Card
+		switch {
+		case c.Summary != "":
+			c.Summary = shorten(c.Summary, over)
+		case c.Lead != "":
+			c.Lead = shorten(c.Lead, over)
+		case len(c.Editions) > 0:
+			c.Editions = nil
+		case c.Title != "":
+			c.Title = shorten(c.Title, over)
+		default:
+			return "", false
+		}
+		r.Card = &c
+	}
+}
+
+// shorten cuts at least n UTF-16 units off the end of s, at a word where
+// there is one, and ends what is left with "…"; it returns "" when too
+// little would be left to read.
+func shorten(s string, n int) string {
+	s = strings.TrimSpace(s)
+	keep := utf16Len(s) - n - 1 // room for the ellipsis
+	if keep < 16 {
+		return ""
+	}
+	units, end := 0, 0
+	for i, r := range s {
+		if units+runeUnits(r) > keep {
+			break
+		}
+		units += runeUnits(r)
+		end = i + utf8.RuneLen(r)
+	}
+	cut := s[:end]
+	if i := strings.LastIndexFunc(cut, unicode.IsSpace); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRightFunc(cut, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }) + "…"
+}
+
+// apiCall is one Bot API request that answers a Message: a config of the
+// library, or a method with parameters the library's configs cannot
+// express (link_preview_options is newer than the library).
+type apiCall struct {
+	config tgbotapi.Chattable
+	method string
+	params tgbotapi.Params
+}
+
+// do makes the call; errors are the library's, without the token.
+func (b *Bot) do(ctx context.Context, c apiCall) (tgbotapi.Message, error) {
+	if c.config != nil {
+		return b.send(ctx, c.config)
+	}
+	resp, err := b.call(ctx).MakeRequest(c.method, c.params)
+	if err != nil {
+		return tgbotapi.Message{}, redact(err, b.cfg.Token)
+	}
+	var m tgbotapi.Message
+	err = json.Unmarshal(resp.Result, &m)
+	return m, err
+}
+
+// largePreview is the link_preview_options of a card's text: the picture,
+// large, above the text.
+func largePreview(image string) string {
+	buf, _ := json.Marshal(struct {
+		URL   string `json:"url"`
+		Large bool   `json:"prefer_large_media"`
+		Above bool   `json:"show_above_text"`
+	}{image, true, true})
+	return string(buf)
+}
+
+// chatParam checks a chat reference for the chat_id parameter: a numeric
+// ID, or "@channelname".
+func chatParam(chat string) error {
+	if _, err := strconv.ParseInt(chat, 10, 64); err == nil || (strings.HasPrefix(chat, "@") && len(chat) > 1) {
+		return nil
+	}
+	return &core.DeliveryError{Class: core.DeliveryGone, Reason: "bad_chat_id", Err: errors.New("telegram: " + strconv.Quote(chat) + " is not a chat ID")}
+}
+
+// firstCall is the call that sends out's first message to chat: the photo
+// with its caption, the text with the picture's large preview, or plain
+// text.
+func firstCall(chat string, out rendered) (apiCall, error) {
+	switch {
+	case out.AsPhoto:
+		if err := chatParam(chat); err != nil {
+			return apiCall{}, err
+		}
+		var p tgbotapi.PhotoConfig
+		if id, err := strconv.ParseInt(chat, 10, 64); err == nil {
+			p = tgbotapi.NewPhoto(id, tgbotapi.FileURL(out.Image))
+		} else {
+			p = tgbotapi.NewPhotoToChannel(chat, tgbotapi.FileURL(out.Image))
+		}
+		p.Caption, p.ParseMode = out.Chunks[0], tgbotapi.ModeHTML
+		if len(out.Chunks) == 1 && out.Keyboard != nil {
+			p.ReplyMarkup = *out.Keyboard
+		}
+		return apiCall{config: p}, nil
+	case out.Image != "":
+		if err := chatParam(chat); err != nil {
+			return apiCall{}, err
+		}
+		p := tgbotapi.Params{"chat_id": chat, "text": out.Chunks[0], "parse_mode": tgbotapi.ModeHTML, "link_preview_options": largePreview(out.Image)}
+		if len(out.Chunks) == 1 && out.Keyboard != nil {
+			if err := p.AddInterface("reply_markup", out.Keyboard); err != nil {
+				return apiCall{}, err
+			}
+		}
+		return apiCall{method: "sendMessage", params: p}, nil
+	}
+	m, err := chunkMessage(chat, out, 0)
+	return apiCall{config: m}, err
+}
+
+// editCall is the call that replaces the content of message m with out's
+// first (and only) message: its caption for a photo (out.Chunks[0] must
+// fit one, see fitCaption), else its text, with the picture's large
+// preview when out has a picture.
+func editCall(m messageRef, out rendered) (apiCall, error) {
+	switch {
+	case m.photo:
+		e := tgbotapi.NewEditMessageCaption(m.chat, m.id, out.Chunks[0])
+		e.ParseMode = tgbotapi.ModeHTML
+		// Without reply_markup Telegram removes the keyboard, which is what
+		// an edit to a reply without buttons means.
+		e.ReplyMarkup = out.Keyboard
+		return apiCall{config: e}, nil
+	case out.Image != "":
+		p := tgbotapi.Params{"chat_id": strconv.FormatInt(m.chat, 10), "message_id": strconv.Itoa(m.id),
+			"text": out.Chunks[0], "parse_mode": tgbotapi.ModeHTML, "link_preview_options": largePreview(out.Image)}
+		if out.Keyboard != nil {
+			if err := p.AddInterface("reply_markup", out.Keyboard); err != nil {
+				return apiCall{}, err
+			}
+		}
+		return apiCall{method: "editMessageText", params: p}, nil
+	}
+	e := tgbotapi.NewEditMessageText(m.chat, m.id, out.Chunks[0])
+	e.ParseMode = tgbotapi.ModeHTML
+	e.DisableWebPagePreview = out.NoPreview
+	e.ReplyMarkup = out.Keyboard
+	return apiCall{config: e}, nil
+}
+
+// imageRefused reports whether err is Telegram refusing a photo: a picture
+// it could not fetch or read, or a caption it counts longer than we do.
+func imageRefused(err error) bool {
+	var de *core.DeliveryError
+	return errors.As(err, &de) && de.Class == core.DeliveryRejected && (de.Reason == "bad_image" || de.Reason == "too_long")
+}
+
+// refusedImages remembers the pictures Telegram refused lately, so that a
+// broadcast to many chats tries a broken picture about once, not once per
+// chat, and a retried alert goes straight to text.
+type refusedImages struct {
+	mu  sync.Mutex
+	at  map[string]time.Time
+	now func() time.Time
+}
+
+// Refused pictures are remembered for refusedTTL, at most maxRefused at a
+// time.
+const (
+	refusedTTL = time.Hour
+	maxRefused = 1024
+)
+
+func (r *refusedImages) add(url string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.now()
+	if r.at == nil || len(r.at) >= maxRefused {
+		fresh := map[string]time.Time{}
+		for u, t := range r.at {
+			if now.Sub(t) < refusedTTL {
+				fresh[u] = t
+			}
+		}
+		if len(fresh) >= maxRefused {
+			fresh = map[string]time.Time{}
+		}
+		r.at = fresh
+	}
+	r.at[url] = now
+}
+
+func (r *refusedImages) has(url string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	t, ok := r.at[url]
+	return ok && r.now().Sub(t) < refusedTTL
+}
+
+// sendPhoto sends out's first message as a photo. When Telegram refuses
+// the picture, it is remembered and counted, and ok is false: nothing was
+// sent, and out as text goes instead. Other failures are returned.
+func (b *Bot) sendPhoto(ctx context.Context, chat string, out rendered, reply bool) (sent tgbotapi.Message, ok bool, err error) {
+	c, err := firstCall(chat, out)
+	if err != nil {
+		return sent, false, err
+	}
+	sent, err = b.sendFirst(ctx, chat, c, reply)
+	if err == nil || !imageRefused(err) {
+		return sent, err == nil, err
+	}
+	b.images.add(out.Image)
+	b.stats.imagesRefused.Add(1)
+	b.log.Warn("telegram refused a card's picture; the card goes as text", slog.String("chat", chat), slog.String("image", out.Image), slog.Any("err", err))
+	return tgbotapi.Message{}, false, nil
+}
+
+// sendFirst sends the first message of a reply through the gate with its
+// retries (sendReply), or of a broadcast, which delivery spaced and
+// retries.
+func (b *Bot) sendFirst(ctx context.Context, chat string, c apiCall, reply bool) (tgbotapi.Message, error) {
+	if reply {
+		return b.sendReply(ctx, chat, c)
+	}
+	m, err := b.do(ctx, c)
+	return m, classify(err)
+}
+
+// asText is out without its picture: the text card a refused picture
+// falls back to.
+func (out rendered) asText() rendered {
+	out.Image, out.AsPhoto = "", false
+	return out
+}

@@ -1,0 +1,223 @@
+package telegram_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/newsbot/newsbot/adapters/telegram/telegramtest"
+	"github.com/newsbot/newsbot/content"
+	"github.com/newsbot/newsbot/core"
+)
+
+const picture = "https://newsbot.example/media/bridge-1200.jpg"
+
+// photoAlert is a section alert whose card has a picture; lead makes it
+// as long as needed.
+func photoAlert(title, lead string) core.Reply {
+	r := alert(title)
+	r.Card.Lead = lead
+	r.Card.Image = content.Image{URL: picture, Alt: "The bridge at dawn", Width: 1200, Height: 675}
+	r.Buttons = [][]core.Button{{{Label: "More", Data: "l|economy|0|5"}}}
+	return r
+}
+
+// calls counts the fake's calls of method, whatever their outcome.
+func calls(srv *telegramtest.Server, method string) int { return len(srv.Calls(method)) }
+
+// TestPhotoAlertLifecycle: an alert with a picture goes as one photo with
+// the card as its caption and the keyboard under it; a correction edits
+// the caption (shortened when the new card is too long for one), and a
+// retraction deletes the photo.
+func TestPhotoAlertLifecycle(t *testing.T) {
+	h := start(t, setup{})
+	h.srv.AddChat(telegramtest.Chat{ID: 50, Type: "private"})
+	ctx := context.Background()
+	sent, err := h.bot.Send(ctx, ref(50), photoAlert("Bridge", "The Prut bridge reopens on Monday."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := h.srv.Messages(50)
+	if len(msgs) != 1 || calls(h.srv, "sendMessage") != 0 {
+		t.Fatalf("%d messages, %d sendMessage calls; want one photo and no text", len(msgs), calls(h.srv, "sendMessage"))
+	}
+	m := msgs[0]
+	if m.Photo != picture || !strings.Contains(m.Text, "Bridge <&>") || !strings.Contains(m.Text, "reopens on Monday") ||
+		m.ParseMode != "HTML" || len(m.Keyboard) != 1 {
+		t.Errorf("photo %+v; want the picture with the card as its caption and the keyboard", m)
+	}
+	if !strings.HasPrefix(sent.MessageID, "photo:") {
+		t.Errorf("SentRef %+v; want a photo reference", sent)
+	}
+
+	if err := h.bot.Edit(ctx, sent, photoAlert("Bridge (corrected)", "The Prut bridge reopens on Tuesday.")); err != nil {
+		t.Fatalf("Edit: %v", err)
+	}
+	m = h.srv.Messages(50)[0]
+	if m.Edits != 1 || !strings.Contains(m.Text, "reopens on Tuesday") || m.Photo != picture || calls(h.srv, "editMessageText") != 0 {
+		t.Errorf("after the correction: %+v; want the caption edited", m)
+	}
+	long := strings.Repeat("The ministry gave the details of the works on the bridge. ", 40)
+	if err := h.bot.Edit(ctx, sent, photoAlert("Bridge (long)", long)); err != nil {
+		t.Fatalf("Edit to a card longer than a caption: %v", err)
+	}
+	m = h.srv.Messages(50)[0]
+	if n := telegramtest.TextLen(m.Text); m.Edits != 2 || n > telegramtest.MaxCaptionLen || !strings.Contains(m.Text, "Bridge (long)") ||
+		!strings.Contains(m.Text, "…") || !strings.Contains(m.HTML, `href="https://newsbot.example/en/x"`) {
+		t.Errorf("after a long correction (%d characters): %+v; want the card shortened to a caption, title and link kept", n, m)
+	}
+
+	if err := h.bot.Delete(ctx, sent); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if !h.srv.Messages(50)[0].Deleted {
+		t.Error("the retracted photo was not deleted")
+	}
+}
+
+// TestLongCardTakesLargePreview: a card too long for a caption goes as text
+// with the picture as a large link preview above it, never also as a photo;
+// the later parts show no preview.
+func TestLongCardTakesLargePreview(t *testing.T) {
+	h := start(t, setup{})
+	h.srv.AddChat(telegramtest.Chat{ID: 51, Type: "private"})
+	ctx := context.Background()
+	long := strings.Repeat("Traffic resumes on the bridge after months of works, the ministry said. ", 20)
+	sent, err := h.bot.Send(ctx, ref(51), photoAlert("Bridge", long))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := h.srv.Messages(51)
+	if calls(h.srv, "sendPhoto") != 0 || len(msgs) != 1 {
+		t.Fatalf("%d sendPhoto calls, %d messages; want one text message", calls(h.srv, "sendPhoto"), len(msgs))
+	}
+	m := msgs[0]
+	if p := m.Preview; p == nil || p.URL != picture || !p.PreferLargeMedia || !p.ShowAboveText || m.NoPreview || m.Photo != "" {
+		t.Errorf("message %+v, preview %+v; want the picture as a large preview above the text", m, m.Preview)
+	}
+	if strings.HasPrefix(sent.MessageID, "photo:") {
+		t.Errorf("SentRef %+v of a text message", sent)
+	}
+	// Its correction edits the text and keeps the preview.
+	if err := h.bot.Edit(ctx, sent, photoAlert("Bridge (corrected)", long)); err != nil {
+		t.Fatalf("Edit: %v", err)
+	}
+	if m := h.srv.Messages(51)[0]; m.Edits != 1 || m.Preview == nil || m.Preview.URL != picture || !strings.Contains(m.Text, "corrected") {
+		t.Errorf("after the correction: %+v", m)
+	}
+
+	huge := strings.Repeat("Traffic resumes on the bridge after months of works, the ministry said. ", 80)
+	if _, err := h.bot.Send(ctx, ref(51), photoAlert("Bridge", huge)); err != nil {
+		t.Fatal(err)
+	}
+	parts := h.srv.Messages(51)[1:]
+	if len(parts) < 2 {
+		t.Fatalf("%d parts, want the card split", len(parts))
+	}
+	for i, p := range parts {
+		if first := i == 0; (p.Preview != nil && p.Preview.URL == picture) != first || (!first && !p.NoPreview) {
+			t.Errorf("part %d: preview %+v, no preview %v; want the picture above the first part only", i, p.Preview, p.NoPreview)
+		}
+	}
+}
+
+// TestRefusedPictureFallsBackOnce: a picture Telegram cannot fetch costs one
+// refused sendPhoto; the alert goes as a text card at once, counted, not
+// lost and not sent twice. The next chat gets the text without trying the
+// picture again.
+func TestRefusedPictureFallsBackOnce(t *testing.T) {
+	h := start(t, setup{})
+	for _, id := range []int64{60, 61, 62} {
+		h.srv.AddChat(telegramtest.Chat{ID: id, Type: "private"})
+	}
+	h.srv.BreakImage(picture)
+	ctx := context.Background()
+	sent, err := h.bot.Send(ctx, ref(60), photoAlert("Bridge", "The Prut bridge reopens on Monday."))
+	if err != nil {
+		t.Fatalf("Send with a refused picture: %v, want the text card sent", err)
+	}
+	photos := h.srv.Calls("sendPhoto")
+	if len(photos) != 1 || photos[0].Code != 400 {
+		t.Fatalf("sendPhoto calls %+v; want one, refused", photos)
+	}
+	msgs := h.srv.Messages(60)
+	if len(msgs) != 1 || msgs[0].Photo != "" || !strings.Contains(msgs[0].Text, "reopens on Monday") || len(msgs[0].Keyboard) != 1 {
+		t.Fatalf("messages %+v; want one text card with its keyboard", msgs)
+	}
+	if sent.MessageID != "" && strings.HasPrefix(sent.MessageID, "photo:") {
+		t.Errorf("SentRef %+v; want the text message's", sent)
+	}
+	if got := h.bot.ReplyStats().ImagesRefused; got != 1 {
+		t.Errorf("ImagesRefused %d, want 1", got)
+	}
+	if !strings.Contains(h.logs.String(), "refused a card's picture") {
+		t.Error("the refused picture was not logged")
+	}
+
+	// The next chat gets the text card without another refused sendPhoto;
+	// a 429 on it leaves nothing sent, and the retry sends it once.
+	h.srv.Fail("sendMessage", telegramtest.Fault{Code: 429, Description: "Too Many Requests: retry after 1", RetryAfter: 1})
+	_, err = h.bot.Send(ctx, ref(61), photoAlert("Bridge", "The Prut bridge reopens on Monday."))
+	if class, _ := core.ClassifyDelivery(err); class != core.DeliveryRetryAfter || len(h.srv.Messages(61)) != 0 {
+		t.Fatalf("a 429 on the text: class %q, %d messages; want retry_after and nothing sent", class, len(h.srv.Messages(61)))
+	}
+	if _, err := h.bot.Send(ctx, ref(61), photoAlert("Bridge", "The Prut bridge reopens on Monday.")); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(h.srv.Messages(61)); n != 1 || calls(h.srv, "sendPhoto") != 1 {
+		t.Errorf("%d messages to the second chat, %d sendPhoto calls; want 1 and still 1", n, calls(h.srv, "sendPhoto"))
+	}
+
+	// A picture refused for what it is (not fetched) is classified the same.
+	other := photoAlert("Other", "Another story.")
+	other.Card.Image.URL = "https://newsbot.example/media/not-an-image.html"
+	h.srv.Fail("sendPhoto", telegramtest.Fault{Code: 400, Description: "Bad Request: wrong type of the web page content"})
+	if _, err := h.bot.Send(ctx, ref(62), other); err != nil {
+		t.Fatal(err)
+	}
+	if msgs := h.srv.Messages(62); len(msgs) != 1 || msgs[0].Photo != "" {
+		t.Errorf("messages %+v; want one text card", msgs)
+	}
+	if got := h.bot.ReplyStats().ImagesRefused; got != 2 {
+		t.Errorf("ImagesRefused %d, want 2", got)
+	}
+}
+
+// TestPhotoFailuresAreClassified: a photo to a chat that is gone, or
+// rate-limited, fails like a text: nothing falls back.
+func TestPhotoFailuresAreClassified(t *testing.T) {
+	h := start(t, setup{})
+	h.srv.AddChat(telegramtest.Chat{ID: 63, Type: "private", Blocked: "Forbidden: bot was blocked by the user"})
+	h.srv.AddChat(telegramtest.Chat{ID: 64, Type: "private"})
+	ctx := context.Background()
+	_, err := h.bot.Send(ctx, ref(63), photoAlert("Bridge", "Short."))
+	if class, de := core.ClassifyDelivery(err); class != core.DeliveryGone || de.Reason != "blocked" {
+		t.Errorf("blocked: %v; want gone/blocked", err)
+	}
+	h.srv.Fail("sendPhoto", telegramtest.Fault{Code: 429, Description: "Too Many Requests: retry after 3", RetryAfter: 3})
+	_, err = h.bot.Send(ctx, ref(64), photoAlert("Bridge", "Short."))
+	if class, _ := core.ClassifyDelivery(err); class != core.DeliveryRetryAfter {
+		t.Errorf("429: %v; want retry_after", err)
+	}
+	if calls(h.srv, "sendMessage") != 0 || len(h.srv.Messages(64)) != 0 {
+		t.Error("a failed photo fell back to text")
+	}
+}
+
+// TestReadShowsPhotoListsStayCompact: /read of a story with a picture
+// answers with the photo; /latest lists without any preview.
+func TestReadShowsPhotoListsStayCompact(t *testing.T) {
+	h := start(t, setup{})
+	user := telegramtest.User{ID: 70, FirstName: "Ion", LanguageCode: "ro"}
+	got := h.say(70, user, "/read heat-ro", 1)
+	if got[0].Photo == "" || !strings.Contains(got[0].Text, "Chișinău") {
+		t.Errorf("/read: %+v; want the story's photo with its Romanian card", got[0])
+	}
+	got = h.say(70, user, "/latest 3", 1)
+	if got[0].Photo != "" || !got[0].NoPreview || got[0].Preview != nil {
+		t.Errorf("/latest: %+v; want a list without pictures or previews", got[0])
+	}
+	if calls(h.srv, "sendPhoto") != 1 {
+		t.Errorf("%d sendPhoto calls, want 1", calls(h.srv, "sendPhoto"))
+	}
+}

@@ -55,9 +55,9 @@ type Bot struct {
 	stopping bool   // Run is not running: the webhook refuses updates
 	engine   Engine // the engine Run was given
 	stats    replyStats
-	images   refusedImages // pictures Telegram refused lately
-	holder   string        // this process's name for the polling lease
-	polling  atomic.Value  // string: PollingState
+	pics     *pictures    // what Telegram made of the pictures sent lately
+	holder   string       // this process's name for the polling lease
+	polling  atomic.Value // string: PollingState
 	// pollFailing is set while getUpdates fails.
 	pollFailing atomic.Bool
 }
@@ -104,7 +104,7 @@ func New(ctx context.Context, cfg Config, cat *locales.Catalog, log *slog.Logger
 		work:       make(chan struct{}, cfg.Workers),
 		seen:       newRecentUpdates(1024),
 		holder:     holderName(),
-		images:     refusedImages{now: time.Now},
+		pics:       newPictures(time.Now),
 	}
 	b.admins = newAdminCache(cfg.AdminCacheTTL, b.fetchAdmins)
 	for _, id := range cfg.Moderators {

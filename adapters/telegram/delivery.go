@@ -61,7 +61,7 @@ func (b *Bot) Send(ctx context.Context, chat core.ChatRef, r core.Reply) (core.S
 // picture remembered so that other chats get the text at once; nothing was
 // sent the first time, so nothing is sent twice.
 func (b *Bot) sendChunks(ctx context.Context, chat string, out rendered, reply bool) (string, error) {
-	if out.AsPhoto && b.images.has(out.Image) {
+	if out.AsPhoto && b.pics.refusedLately(out.Image) {
 		out = out.asText()
 	}
 	if out.AsPhoto {
@@ -73,12 +73,8 @@ func (b *Bot) sendChunks(ctx context.Context, chat string, out rendered, reply b
 			return messageRef{id: sent.MessageID, photo: true}.String(), nil
 		}
 		out = out.asText()
-		// Delivery spaced the photo; the text is one more message (a reply's
-		// goes through the gate in sendReply).
-		if !reply {
-			if err := b.pass(ctx, chat, core.PriorityOf(ctx), time.Now().Add(b.cfg.PartsWait)); err != nil {
-				return "", &core.DeliveryError{Class: core.DeliveryTransient, Reason: "cancelled", Err: err}
-			}
+		if err := b.another(ctx, chat, reply); err != nil {
+			return "", err
 		}
 	}
 	c, err := firstCall(chat, out)
@@ -268,18 +264,37 @@ func editContent(cat *locales.Catalog, m messageRef, r core.Reply) (rendered, bo
 
 // editMessage replaces message m with out's first message; a reply's edit
 // goes through the gate and its retries (sendReply), delivery's was spaced
-// by delivery.
+// by delivery. A photo edited to a card with a picture takes the picture
+// too (see editPhoto); when Telegram refuses it, only the caption changes.
 func (b *Bot) editMessage(ctx context.Context, m messageRef, out rendered, reply bool) error {
+	if m.photo && out.Image != "" && !b.pics.refusedLately(out.Image) {
+		err := b.editPhoto(ctx, m, out, reply)
+		if !imageRefused(err) {
+			return err
+		}
+		if err := b.another(ctx, strconv.FormatInt(m.chat, 10), reply); err != nil {
+			return err
+		}
+	}
 	c, err := editCall(m, out)
 	if err != nil {
 		return err
 	}
-	if reply {
-		_, err := b.sendReply(ctx, strconv.FormatInt(m.chat, 10), c)
-		return err
-	}
-	_, err = b.do(ctx, c)
-	return classify(err)
+	_, err = b.sendFirst(ctx, strconv.FormatInt(m.chat, 10), c, reply)
+	return err
+}
+
+// editPhoto replaces photo m's picture and caption with out's (see
+// withPicture): a correction may change the picture.
+func (b *Bot) editPhoto(ctx context.Context, m messageRef, out rendered, reply bool) error {
+	chat := strconv.FormatInt(m.chat, 10)
+	_, err := b.withPicture(ctx, chat, out.Image, reply, "only the caption changes", func(media tgbotapi.RequestFileData) (tgbotapi.Message, error) {
+		photo := tgbotapi.NewInputMediaPhoto(media)
+		photo.Caption, photo.ParseMode = out.Chunks[0], tgbotapi.ModeHTML
+		e := tgbotapi.EditMessageMediaConfig{BaseEdit: tgbotapi.BaseEdit{ChatID: m.chat, MessageID: m.id, ReplyMarkup: out.Keyboard}, Media: photo}
+		return b.sendFirst(ctx, chat, apiCall{config: e}, reply)
+	})
+	return err
 }
 
 // Delete deletes a sent message, a photo like a text. A message that is

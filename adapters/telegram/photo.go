@@ -190,20 +190,7 @@ func chatParam(chat string) error {
 func firstCall(chat string, out rendered) (apiCall, error) {
 	switch {
 	case out.AsPhoto:
-		if err := chatParam(chat); err != nil {
-			return apiCall{}, err
-		}
-		var p tgbotapi.PhotoConfig
-		if id, err := strconv.ParseInt(chat, 10, 64); err == nil {
-			p = tgbotapi.NewPhoto(id, tgbotapi.FileURL(out.Image))
-		} else {
-			p = tgbotapi.NewPhotoToChannel(chat, tgbotapi.FileURL(out.Image))
-		}
-		p.Caption, p.ParseMode = out.Chunks[0], tgbotapi.ModeHTML
-		if len(out.Chunks) == 1 && out.Keyboard != nil {
-			p.ReplyMarkup = *out.Keyboard
-		}
-		return apiCall{config: p}, nil
+		return photoCall(chat, out, tgbotapi.FileURL(out.Image))
 	case out.Image != "":
 		if err := chatParam(chat); err != nil {
 			return apiCall{}, err
@@ -218,6 +205,25 @@ func firstCall(chat string, out rendered) (apiCall, error) {
 	}
 	m, err := chunkMessage(chat, out, 0)
 	return apiCall{config: m}, err
+}
+
+// photoCall is the call that sends out's first message as a photo of
+// media with its caption.
+func photoCall(chat string, out rendered, media tgbotapi.RequestFileData) (apiCall, error) {
+	if err := chatParam(chat); err != nil {
+		return apiCall{}, err
+	}
+	var p tgbotapi.PhotoConfig
+	if id, err := strconv.ParseInt(chat, 10, 64); err == nil {
+		p = tgbotapi.NewPhoto(id, media)
+	} else {
+		p = tgbotapi.NewPhotoToChannel(chat, media)
+	}
+	p.Caption, p.ParseMode = out.Chunks[0], tgbotapi.ModeHTML
+	if len(out.Chunks) == 1 && out.Keyboard != nil {
+		p.ReplyMarkup = *out.Keyboard
+	}
+	return apiCall{config: p}, nil
 }
 
 // editCall is the call that replaces the content of message m with out's
@@ -257,64 +263,149 @@ func imageRefused(err error) bool {
 	return errors.As(err, &de) && de.Class == core.DeliveryRejected && (de.Reason == "bad_image" || de.Reason == "too_long")
 }
 
-// refusedImages remembers the pictures Telegram refused lately, so that a
-// broadcast to many chats tries a broken picture about once, not once per
-// chat, and a retried alert goes straight to text.
-type refusedImages struct {
-	mu  sync.Mutex
-	at  map[string]time.Time
-	now func() time.Time
+// pictures remembers what Telegram made of the pictures sent lately: the
+// file it keeps of each, so that the next chats get the photo by file_id
+// (Telegram fetches a picture from the newsroom once, not once per chat,
+// and a broadcast's photos go out as fast as texts), and the pictures it
+// refused, so that a broadcast to many chats tries a broken picture about
+// once, not once per chat, and a retried alert goes straight to text.
+type pictures struct {
+	mu      sync.Mutex
+	now     func() time.Time
+	files   map[string]string    // picture URL → file_id
+	refused map[string]time.Time // picture URL → when refused
 }
 
-// Refused pictures are remembered for refusedTTL, at most maxRefused at a
-// time.
+// A refused picture is remembered for refusedTTL; each map holds at most
+// maxPictures, and is emptied when full (nothing is lost but a fetch).
 const (
-	refusedTTL = time.Hour
-	maxRefused = 1024
+	refusedTTL  = time.Hour
+	maxPictures = 4096
 )
 
-func (r *refusedImages) add(url string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	now := r.now()
-	if r.at == nil || len(r.at) >= maxRefused {
-		fresh := map[string]time.Time{}
-		for u, t := range r.at {
-			if now.Sub(t) < refusedTTL {
-				fresh[u] = t
+func newPictures(now func() time.Time) *pictures {
+	return &pictures{now: now, files: map[string]string{}, refused: map[string]time.Time{}}
+}
+
+// media is what to send for picture pic: its file when Telegram keeps one
+// (cached true), else its URL.
+func (p *pictures) media(pic string) (media tgbotapi.RequestFileData, cached bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if id, ok := p.files[pic]; ok {
+		return tgbotapi.FileID(id), true
+	}
+	return tgbotapi.FileURL(pic), false
+}
+
+// sent remembers the file of pic from a message that shows it.
+func (p *pictures) sent(pic string, m tgbotapi.Message) {
+	if len(m.Photo) == 0 {
+		return
+	}
+	id := m.Photo[len(m.Photo)-1].FileID // sizes come smallest first
+	if id == "" {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.files) >= maxPictures {
+		clear(p.files)
+	}
+	p.files[pic] = id
+}
+
+// forget drops the file of pic, which Telegram refused.
+func (p *pictures) forget(pic string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.files, pic)
+}
+
+func (p *pictures) refuse(pic string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	if len(p.refused) >= maxPictures {
+		for u, t := range p.refused {
+			if now.Sub(t) >= refusedTTL {
+				delete(p.refused, u)
 			}
 		}
-		if len(fresh) >= maxRefused {
-			fresh = map[string]time.Time{}
+		if len(p.refused) >= maxPictures {
+			clear(p.refused)
 		}
-		r.at = fresh
 	}
-	r.at[url] = now
+	p.refused[pic] = now
 }
 
-func (r *refusedImages) has(url string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	t, ok := r.at[url]
-	return ok && r.now().Sub(t) < refusedTTL
+func (p *pictures) refusedLately(pic string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t, ok := p.refused[pic]
+	return ok && p.now().Sub(t) < refusedTTL
 }
 
-// sendPhoto sends out's first message as a photo. When Telegram refuses
-// the picture, it is remembered and counted, and ok is false: nothing was
-// sent, and out as text goes instead. Other failures are returned.
+// sendPhoto sends out's first message as a photo (see withPicture). When
+// Telegram refuses the picture, ok is false: nothing was sent, and out as
+// text goes instead. Other failures are returned.
 func (b *Bot) sendPhoto(ctx context.Context, chat string, out rendered, reply bool) (sent tgbotapi.Message, ok bool, err error) {
-	c, err := firstCall(chat, out)
-	if err != nil {
-		return sent, false, err
+	sent, err = b.withPicture(ctx, chat, out.Image, reply, "the card goes as text", func(media tgbotapi.RequestFileData) (tgbotapi.Message, error) {
+		c, err := photoCall(chat, out, media)
+		if err != nil {
+			return tgbotapi.Message{}, err
+		}
+		return b.sendFirst(ctx, chat, c, reply)
+	})
+	if imageRefused(err) {
+		return tgbotapi.Message{}, false, nil
 	}
-	sent, err = b.sendFirst(ctx, chat, c, reply)
-	if err == nil || !imageRefused(err) {
-		return sent, err == nil, err
+	return sent, err == nil, err
+}
+
+// withPicture makes call, a sendPhoto or editMessageMedia to chat, with
+// picture pic as media: the file Telegram keeps of it if any, else its URL.
+// A refused file is forgotten and the URL tried at once, after the gate.
+// When Telegram refuses the picture itself, it is remembered, counted and
+// logged with then (what happens instead), and the error returned (see
+// imageRefused).
+func (b *Bot) withPicture(ctx context.Context, chat, pic string, reply bool, then string, call func(tgbotapi.RequestFileData) (tgbotapi.Message, error)) (tgbotapi.Message, error) {
+	for attempt := 0; ; attempt++ {
+		media, cached := b.pics.media(pic)
+		sent, err := call(media)
+		if err == nil {
+			b.pics.sent(pic, sent)
+			return sent, nil
+		}
+		if !imageRefused(err) {
+			return sent, err
+		}
+		if cached && attempt == 0 {
+			b.pics.forget(pic)
+			b.log.Info("telegram refused the file it kept of a picture; sending it from its URL", slog.String("image", pic), slog.Any("err", err))
+			if err := b.another(ctx, chat, reply); err != nil {
+				return sent, err
+			}
+			continue
+		}
+		b.pics.refuse(pic)
+		b.stats.imagesRefused.Add(1)
+		b.log.Warn("telegram refused a card's picture; "+then, slog.String("chat", chat), slog.String("image", pic), slog.Any("err", err))
+		return sent, err
 	}
-	b.images.add(out.Image)
-	b.stats.imagesRefused.Add(1)
-	b.log.Warn("telegram refused a card's picture; the card goes as text", slog.String("chat", chat), slog.String("image", out.Image), slog.Any("err", err))
-	return tgbotapi.Message{}, false, nil
+}
+
+// another waits for the gate before one more message of a broadcast to
+// chat after its first try, which delivery spaced; a reply's messages go
+// through the gate in sendReply.
+func (b *Bot) another(ctx context.Context, chat string, reply bool) error {
+	if reply {
+		return nil
+	}
+	if err := b.pass(ctx, chat, core.PriorityOf(ctx), time.Now().Add(b.cfg.PartsWait)); err != nil {
+		return &core.DeliveryError{Class: core.DeliveryTransient, Reason: "cancelled", Err: err}
+	}
+	return nil
 }
 
 // sendFirst sends the first message of a reply through the gate with its

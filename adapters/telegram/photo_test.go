@@ -221,3 +221,75 @@ func TestReadShowsPhotoListsStayCompact(t *testing.T) {
 		t.Errorf("%d sendPhoto calls, want 1", calls(h.srv, "sendPhoto"))
 	}
 }
+
+// TestPhotoFanOutFetchesOnce: a photo alert to many chats makes Telegram
+// fetch the picture once; the other chats get the file Telegram kept. A
+// file Telegram no longer knows is forgotten and the picture sent from its
+// URL again, in the same Send.
+func TestPhotoFanOutFetchesOnce(t *testing.T) {
+	h := start(t, setup{})
+	ctx := context.Background()
+	for id := int64(80); id < 85; id++ {
+		h.srv.AddChat(telegramtest.Chat{ID: id, Type: "private"})
+		if _, err := h.bot.Send(ctx, ref(id), photoAlert("Bridge", "Short.")); err != nil {
+			t.Fatal(err)
+		}
+		if m := h.srv.Messages(id); len(m) != 1 || m[0].Photo != picture {
+			t.Fatalf("chat %d: %+v; want the photo", id, m)
+		}
+	}
+	if n := h.srv.Fetches(picture); n != 1 {
+		t.Errorf("the picture was fetched %d times for 5 chats, want 1", n)
+	}
+	calls := h.srv.Calls("sendPhoto")
+	if len(calls) != 5 || calls[0].Params.Get("photo") != picture || calls[4].Params.Get("photo") == picture {
+		t.Errorf("sendPhoto photos %q … %q; want the URL first, then the kept file", calls[0].Params.Get("photo"), calls[len(calls)-1].Params.Get("photo"))
+	}
+
+	h.srv.ForgetFiles()
+	h.srv.AddChat(telegramtest.Chat{ID: 85, Type: "private"})
+	if _, err := h.bot.Send(ctx, ref(85), photoAlert("Bridge", "Short.")); err != nil {
+		t.Fatal(err)
+	}
+	if m := h.srv.Messages(85); len(m) != 1 || m[0].Photo != picture || h.srv.Fetches(picture) != 2 {
+		t.Errorf("after the file expired: %+v, %d fetches; want the photo from its URL", m, h.srv.Fetches(picture))
+	}
+	if got := h.bot.ReplyStats().ImagesRefused; got != 0 {
+		t.Errorf("ImagesRefused %d; an expired file is not a refused picture", got)
+	}
+}
+
+// TestCorrectionChangesPicture: a correction whose card has another
+// picture replaces the photo's picture with its caption; when Telegram
+// refuses the new picture, the caption is corrected and the old picture
+// stays.
+func TestCorrectionChangesPicture(t *testing.T) {
+	h := start(t, setup{})
+	h.srv.AddChat(telegramtest.Chat{ID: 90, Type: "private"})
+	ctx := context.Background()
+	sent, err := h.bot.Send(ctx, ref(90), photoAlert("Bridge", "The wrong bridge."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := photoAlert("Bridge", "The right bridge.")
+	fixed.Card.Image.URL = "https://newsbot.example/media/right-bridge.jpg"
+	if err := h.bot.Edit(ctx, sent, fixed); err != nil {
+		t.Fatalf("Edit: %v", err)
+	}
+	if m := h.srv.Messages(90)[0]; m.Photo != fixed.Card.Image.URL || !strings.Contains(m.Text, "right bridge") || m.Edits != 1 {
+		t.Errorf("after the correction: %+v; want the new picture and caption", m)
+	}
+
+	broken := photoAlert("Bridge", "The bridge, again.")
+	broken.Card.Image.URL = "https://newsbot.example/media/broken.jpg"
+	h.srv.BreakImage(broken.Card.Image.URL)
+	if err := h.bot.Edit(ctx, sent, broken); err != nil {
+		t.Fatalf("Edit to a refused picture: %v, want the caption corrected", err)
+	}
+	if m := h.srv.Messages(90)[0]; m.Photo != fixed.Card.Image.URL || !strings.Contains(m.Text, "again") || m.Edits != 2 {
+		t.Errorf("after a correction with a refused picture: %+v; want the caption corrected, the picture kept", m)
+	}
+	if got := h.bot.ReplyStats().ImagesRefused; got != 1 {
+		t.Errorf("ImagesRefused %d, want 1", got)
+	}
+}

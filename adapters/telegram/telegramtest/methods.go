@@ -45,8 +45,11 @@ type Message struct {
 	// edited with, if any.
 	Preview *LinkPreview
 	// Photo is the picture's URL for a photo message (sendPhoto); HTML and
-	// Text are then its caption.
+	// Text are then its caption. FileID is the photo's file on the server,
+	// which a later sendPhoto or editMessageMedia may pass instead of the
+	// URL.
 	Photo   string
+	FileID  string
 	Edits   int
 	Deleted bool
 }
@@ -147,6 +150,7 @@ var methods = map[string]func(*Server, url.Values) (any, *apiError){
 	"editMessageText":       (*Server).editMessageText,
 	"sendPhoto":             (*Server).sendPhoto,
 	"editMessageCaption":    (*Server).editMessageCaption,
+	"editMessageMedia":      (*Server).editMessageMedia,
 	"deleteMessage":         (*Server).deleteMessage,
 	"answerCallbackQuery":   (*Server).answerCallbackQuery,
 	"setMyCommands":         (*Server).setMyCommands,
@@ -337,10 +341,9 @@ func (s *Server) messageJSON(c *Chat, m *Message) map[string]any {
 		j["text"] = m.Text
 		return j
 	}
-	id := "photo-" + strconv.Itoa(m.MessageID)
 	j["photo"] = []map[string]any{
-		{"file_id": id + "-s", "file_unique_id": id + "-s", "width": 90, "height": 51},
-		{"file_id": id, "file_unique_id": id, "width": 1280, "height": 720},
+		{"file_id": m.FileID + "-s", "file_unique_id": m.FileID + "-s", "width": 90, "height": 51},
+		{"file_id": m.FileID, "file_unique_id": m.FileID, "width": 1280, "height": 720},
 	}
 	if m.Text != "" {
 		j["caption"] = m.Text
@@ -658,30 +661,44 @@ func (s *Server) getChatAdministrators(p url.Values) (any, *apiError) {
 	return out, nil
 }
 
-// BreakImage makes the server refuse url as a photo the way Telegram
+// BreakImage makes the server refuse pic as a photo the way Telegram
 // refuses a picture it cannot fetch: "failed to get HTTP URL content".
-func (s *Server) BreakImage(url string) {
+func (s *Server) BreakImage(pic string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.broken == nil {
-		s.broken = map[string]bool{}
-	}
-	s.broken[url] = true
+	s.broken[pic] = true
 }
 
-// checkPhoto validates a sendPhoto's photo parameter: an http(s) URL the
-// server can fetch (file IDs and uploads are not used by newsbot).
-func (s *Server) checkPhoto(photo string) *apiError {
+// Fetches is how many times the server fetched the picture at pic: once
+// per photo sent or edited by URL, never for one sent by file_id.
+func (s *Server) Fetches(pic string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fetches[pic]
+}
+
+// photoFile resolves a photo parameter, an http(s) URL the server
+// fetches or the file_id of a photo it has, to the picture's URL and its
+// file_id. newsbot uploads no files.
+func (s *Server) photoFile(photo string) (pic, fileID string, aerr *apiError) {
+	if u, ok := s.files[photo]; ok {
+		return u, photo, nil
+	}
 	u, err := url.Parse(photo)
 	switch {
 	case photo == "":
-		return badRequest("there is no photo in the request")
+		return "", "", badRequest("there is no photo in the request")
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-		return badRequest("wrong file identifier/HTTP URL specified")
+		return "", "", badRequest("wrong file identifier/HTTP URL specified")
 	case s.broken[photo]:
-		return badRequest("failed to get HTTP URL content")
+		s.fetches[photo]++
+		return "", "", badRequest("failed to get HTTP URL content")
 	}
-	return nil
+	s.fetches[photo]++
+	s.nextFileID++
+	fileID = "AgACAgIAAxkBAAI" + strconv.Itoa(s.nextFileID)
+	s.files[fileID] = photo
+	return photo, fileID, nil
 }
 
 // checkCaption validates a caption, which may be empty, in its parse mode
@@ -708,9 +725,6 @@ func (s *Server) sendPhoto(p url.Values) (any, *apiError) {
 	if aerr := s.writable(c); aerr != nil {
 		return nil, aerr
 	}
-	if aerr := s.checkPhoto(p.Get("photo")); aerr != nil {
-		return nil, aerr
-	}
 	plain, aerr := checkCaption(p.Get("caption"), p.Get("parse_mode"))
 	if aerr != nil {
 		return nil, aerr
@@ -719,12 +733,16 @@ func (s *Server) sendPhoto(p url.Values) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	photo, fileID, aerr := s.photoFile(p.Get("photo"))
+	if aerr != nil {
+		return nil, aerr
+	}
 	if aerr := s.limit(c.ID); aerr != nil {
 		return nil, aerr
 	}
 	s.nextMsgID++
 	m := &Message{ChatID: c.ID, MessageID: s.nextMsgID, HTML: p.Get("caption"), Text: plain, ParseMode: p.Get("parse_mode"),
-		Keyboard: kb, Photo: p.Get("photo")}
+		Keyboard: kb, Photo: photo, FileID: fileID}
 	s.messages[c.ID] = append(s.messages[c.ID], m)
 	return s.messageJSON(c, m), nil
 }
@@ -761,4 +779,65 @@ func (s *Server) editMessageCaption(p url.Values) (any, *apiError) {
 	m.HTML, m.Text, m.ParseMode, m.Keyboard = p.Get("caption"), plain, p.Get("parse_mode"), kb
 	m.Edits++
 	return s.messageJSON(c, m), nil
+}
+
+func (s *Server) editMessageMedia(p url.Values) (any, *apiError) {
+	c, aerr := s.findChat(p)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := s.writable(c); aerr != nil {
+		return nil, aerr
+	}
+	m := s.findMessage(c, p)
+	if m == nil {
+		return nil, badRequest("message to edit not found")
+	}
+	var media struct {
+		Type      string `json:"type"`
+		Media     string `json:"media"`
+		Caption   string `json:"caption"`
+		ParseMode string `json:"parse_mode"`
+	}
+	if err := json.Unmarshal([]byte(p.Get("media")), &media); err != nil {
+		return nil, badRequest("can't parse InputMedia JSON object")
+	}
+	if media.Type != "photo" {
+		return nil, badRequest("unsupported media type %q", media.Type)
+	}
+	if m.Photo == "" {
+		// A text message cannot become a photo.
+		return nil, badRequest("there is no media in the message to edit")
+	}
+	plain, aerr := checkCaption(media.Caption, media.ParseMode)
+	if aerr != nil {
+		return nil, aerr
+	}
+	kb, aerr := parseKeyboard(p.Get("reply_markup"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	if media.Media == m.FileID && plain == m.Text && sameKeyboard(kb, m.Keyboard) {
+		return nil, badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+	}
+	photo, fileID, aerr := s.photoFile(media.Media)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := s.limit(c.ID); aerr != nil {
+		return nil, aerr
+	}
+	m.Photo, m.FileID = photo, fileID
+	m.HTML, m.Text, m.ParseMode, m.Keyboard = media.Caption, plain, media.ParseMode, kb
+	m.Edits++
+	return s.messageJSON(c, m), nil
+}
+
+// ForgetFiles makes the server forget the photo files it keeps, as if
+// they had expired: a later file_id is refused ("wrong file
+// identifier/HTTP URL specified").
+func (s *Server) ForgetFiles() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.files)
 }

@@ -82,15 +82,18 @@ type Server struct {
 	srv  *httptest.Server
 	opts Options
 
-	mu        sync.Mutex
-	changed   chan struct{} // closed and replaced whenever state changes
-	closed    bool
-	calls     []Call
-	faults    map[string][]Fault
-	chats     map[int64]*Chat
-	messages  map[int64][]*Message // by chat, in send order
-	nextMsgID int
-	broken    map[string]bool // image URLs sendPhoto refuses (BreakImage)
+	mu         sync.Mutex
+	changed    chan struct{} // closed and replaced whenever state changes
+	closed     bool
+	calls      []Call
+	faults     map[string][]Fault
+	chats      map[int64]*Chat
+	messages   map[int64][]*Message // by chat, in send order
+	nextMsgID  int
+	broken     map[string]bool   // picture URLs the server cannot fetch (BreakImage)
+	fetches    map[string]int    // picture URL → times fetched
+	files      map[string]string // file_id → picture URL
+	nextFileID int
 
 	updates      []update // pending, oldest first
 	nextUpdateID int
@@ -136,6 +139,9 @@ func NewServer(opts Options) *Server {
 		queries:      map[string]*queryState{},
 		commands:     map[string][]BotCommand{},
 		perChat:      map[int64]*rate.Limiter{},
+		broken:       map[string]bool{},
+		fetches:      map[string]int{},
+		files:        map[string]string{},
 		webhookWake:  make(chan struct{}, 1),
 		pushDone:     make(chan struct{}),
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/newsbot/newsbot/adapters/discord"
 	"github.com/newsbot/newsbot/adapters/discord/discordtest"
+	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 )
 
@@ -275,5 +276,41 @@ func TestThroughRESTProxy(t *testing.T) {
 	}
 	if n := proxied.Load(); n != 2 || len(srv.Messages()) != 1 {
 		t.Errorf("%d requests through the proxy, %d messages", n, len(srv.Messages()))
+	}
+}
+
+// TestAlertCarriesPicture: an alert's card shows the story's picture as its
+// embed's image, and a correction with another picture replaces it.
+func TestAlertCarriesPicture(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	r := alert("Bridge")
+	r.Card.Image = content.Image{URL: "https://newsbot.example/media/bridge.jpg", Alt: "The bridge", Width: 1200, Height: 675}
+	ref, err := h.bot.Send(ctx, chat(discordtest.Channel), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	image := func() string {
+		var b struct {
+			Embeds []struct {
+				Image *struct {
+					URL string `json:"url"`
+				} `json:"image"`
+			} `json:"embeds"`
+		}
+		if err := json.Unmarshal(h.srv.Messages()[0].Body, &b); err != nil || len(b.Embeds) != 1 || b.Embeds[0].Image == nil {
+			t.Fatalf("embeds without an image (%v): %s", err, h.srv.Messages()[0].Body)
+		}
+		return b.Embeds[0].Image.URL
+	}
+	if got := image(); got != r.Card.Image.URL {
+		t.Errorf("image %q, want %q", got, r.Card.Image.URL)
+	}
+	r.Card.Image.URL = "https://newsbot.example/media/right-bridge.jpg"
+	if err := h.bot.Edit(ctx, ref, r); err != nil {
+		t.Fatal(err)
+	}
+	if got := image(); got != r.Card.Image.URL {
+		t.Errorf("after the correction: image %q, want %q", got, r.Card.Image.URL)
 	}
 }

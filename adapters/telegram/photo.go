@@ -87,11 +87,14 @@ func textLen(s string) int {
 
 // fitCaption renders r as a photo caption of at most MaxCaptionLen. A card
 // that is too long loses the end of its summary, then of its lead, then its
-// list of other editions, then the end of its title, each cut at a word
-// with an ellipsis; the title, date and link stay. ok is false when r has
-// no card and does not fit.
+// list of other editions, then the reply's texts around the card, then the
+// end of its title and of the reply's, each cut at a word with an
+// ellipsis; the date and link stay. ok is false when r has no card and
+// does not fit.
 func fitCaption(cat *locales.Catalog, r core.Reply) (html string, ok bool) {
-	for {
+	// Each round drops or shortens a part by what is over; the bound only
+	// guards the delivery path against a loop.
+	for range 32 {
 		html = renderHTML(cat, r)
 		over := textLen(html) - MaxCaptionLen
 		if over <= 0 {
@@ -108,20 +111,28 @@ func fitCaption(cat *locales.Catalog, r core.Reply) (html string, ok bool) {
 			c.Lead = shorten(c.Lead, over)
 		case len(c.Editions) > 0:
 			c.Editions = nil
-		case c.Title != "":
+		case len(r.Text) > 0 || r.Footer != "":
+			r.Text, r.Footer = nil, ""
+		case utf16Len(c.Title) > utf16Len(r.Title):
 			c.Title = shorten(c.Title, over)
+		case r.Title != "":
+			r.Title = shorten(r.Title, over)
+		case c.Byline != "" || c.Section != "":
+			c.Byline, c.Section = "", ""
 		default:
 			return "", false
 		}
 		r.Card = &c
 	}
+	return "", false
 }
 
 // shorten cuts at least n UTF-16 units off the end of s, at a word where
 // there is one, and ends what is left with "…"; it returns "" when too
 // little would be left to read.
 func shorten(s string, n int) string {
-	s = strings.TrimSpace(s)
+	// As escape will show it, so that units counted here are units shown.
+	s = strings.TrimSpace(stripMarks(clean(s)))
 	keep := utf16Len(s) - n - 1 // room for the ellipsis
 	if keep < 16 {
 		return ""
@@ -132,7 +143,7 @@ func shorten(s string, n int) string {
 			break
 		}
 		units += runeUnits(r)
-		end = i + utf8.RuneLen(r)
+		end = i + utf8.RuneLen(r) // s is valid UTF-8
 	}
 	cut := s[:end]
 	if i := strings.LastIndexFunc(cut, unicode.IsSpace); i > len(cut)/2 {

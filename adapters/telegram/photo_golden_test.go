@@ -9,6 +9,7 @@ import (
 	"github.com/newsbot/newsbot/adapters/telegram/telegramtest"
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/locales"
 )
 
 // TestGoldenLongPhotoCard renders, in each language, a card with a picture
@@ -59,4 +60,56 @@ func TestGoldenLongPhotoCard(t *testing.T) {
 			compareGolden(t, filepath.Join("testdata", "photo_long_"+lang+".golden"), b.String())
 		})
 	}
+}
+
+// FuzzCaption feeds arbitrary text through a card with a picture and
+// checks the photo decisions against Telegram's own count (the fake's
+// parser): a card sent as a photo fits a caption, the length render
+// measures is the length Telegram counts, and a card shortened for a
+// photo's edit is valid HTML within the caption limit.
+func FuzzCaption(f *testing.F) {
+	cat, err := locales.Load(locales.FS(), "ro", "ru", "en")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{
+		"", "plain", "<b>not a tag</b> & co", "a\x00b\xff", "&amp; &lt; &#65; &bogus;",
+		"😀🇲🇩 Știri — новости", strings.Repeat("Long sentence here. ", 60), strings.Repeat("<>&\"", 300),
+		strings.Repeat("ы", 1100), strings.Repeat("😀", 600), strings.Repeat("word ", 250),
+	} {
+		f.Add(s, s, 1)
+	}
+	f.Fuzz(func(t *testing.T, title, text string, editions int) {
+		editions = max(0, min(editions, 5))
+		c := core.Card{ArticleID: "a-1", Title: title, Section: "Economy", Time: "27 Nov", Lead: text, Summary: text,
+			Byline: "By A", URL: "https://newsbot.example/a", Image: content.Image{URL: "https://newsbot.example/a.jpg"}}
+		for i := 0; i < editions; i++ {
+			c.Editions = append(c.Editions, core.Edition{ArticleID: "a-2", LangName: "Română", Title: title})
+		}
+		r := core.Reply{Lang: "en", Title: title, Card: &c}
+		out := render(cat, r)
+		for i, chunk := range out.Chunks {
+			plain, err := telegramtest.ParseHTML(chunk)
+			if err != nil {
+				t.Fatalf("chunk %d: %v", i, err)
+			}
+			if got, want := textLen(chunk), telegramtest.TextLen(plain); got != want {
+				t.Fatalf("chunk %d: textLen %d, Telegram counts %d:\n%q", i, got, want, chunk)
+			}
+		}
+		if out.AsPhoto && (len(out.Chunks) != 1 || textLen(out.Chunks[0]) > MaxCaptionLen) {
+			t.Fatalf("a photo with %d chunks, the first of %d characters", len(out.Chunks), textLen(out.Chunks[0]))
+		}
+		if len(out.Chunks) > 0 && out.Image == "" {
+			t.Fatal("a card with a valid picture rendered without it")
+		}
+		caption, ok := fitCaption(cat, r)
+		if !ok {
+			t.Fatalf("a card did not fit a caption: %d characters", textLen(renderHTML(cat, r)))
+		}
+		plain, err := telegramtest.ParseHTML(caption)
+		if err != nil || telegramtest.TextLen(plain) > MaxCaptionLen {
+			t.Fatalf("caption of %d characters, %v", telegramtest.TextLen(plain), err)
+		}
+	})
 }

@@ -113,3 +113,24 @@ func FuzzCaption(f *testing.F) {
 		}
 	})
 }
+
+// TestPhotoSize: a picture whose known size Telegram refuses for a photo
+// goes as the link preview at once.
+func TestPhotoSize(t *testing.T) {
+	cat, err := locales.Load(locales.FS(), "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		w, h  int
+		photo bool
+	}{
+		{0, 0, true}, {1200, 675, true}, {5000, 5000, true}, {6000, 4500, false}, {2100, 100, false}, {100, 2001, false}, {2000, 100, true},
+	} {
+		r := core.Reply{Lang: "en", Card: &core.Card{Title: "T", URL: "https://x.example/a",
+			Image: content.Image{URL: "https://x.example/a.jpg", Width: tt.w, Height: tt.h}}}
+		if out := render(cat, r); out.AsPhoto != tt.photo || out.Image == "" {
+			t.Errorf("%dx%d: AsPhoto %v, Image %q; want %v", tt.w, tt.h, out.AsPhoto, out.Image, tt.photo)
+		}
+	}
+}

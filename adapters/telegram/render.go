@@ -46,9 +46,21 @@ func render(cat *locales.Catalog, r core.Reply) rendered {
 	}
 	if r.Card != nil && content.ValidImageURL(r.Card.Image.URL) && len(out.Chunks) > 0 {
 		out.Image = r.Card.Image.URL
-		out.AsPhoto = len(out.Chunks) == 1 && textLen(out.Chunks[0]) <= MaxCaptionLen
+		out.AsPhoto = len(out.Chunks) == 1 && textLen(out.Chunks[0]) <= MaxCaptionLen && photoSize(r.Card.Image)
 	}
 	return out
+}
+
+// photoSize reports whether a picture of img's size, when known, is one
+// Telegram takes as a photo: width and height at most 10,000 together, and
+// neither more than 20 times the other. A picture that is not goes as the
+// link preview, without a refused sendPhoto first.
+func photoSize(img content.Image) bool {
+	w, h := img.Width, img.Height
+	if w <= 0 || h <= 0 {
+		return true
+	}
+	return w+h <= 10000 && w <= 20*h && h <= 20*w
 }
 
 // renderHTML is r as one Telegram HTML text, before splitting. Blocks are

@@ -28,7 +28,14 @@ type repliesBench struct {
 	Chats    int           // chats of a breaking-news broadcast running meanwhile (0: none)
 	RedisURL string        // the store, queue and limiter on Redis; "" in memory
 	Settle   time.Duration // how long the broadcast runs before the users send (2s)
+	// Picture makes the broadcast a card with the story's picture: "ok"
+	// goes to each chat as a photo, "broken" is a picture the Bot API
+	// cannot fetch, so each chat gets the text card; "" is a text.
+	Picture string
 }
+
+// benchPicture is the picture of the bench's photo broadcast.
+const benchPicture = "https://newsbot.example/media/bench-1200.jpg"
 
 // runBenchReplies is `bot bench-replies`: the real Telegram adapter, engine
 // and delivery against the fake Bot API with Telegram's limits (the global
@@ -43,11 +50,12 @@ func runBenchReplies(ctx context.Context, cfg config, args []string, stdout, std
 	fs.IntVar(&rb.Users, "users", 600, "users sending a command at the same time")
 	fs.IntVar(&rb.Rate, "rate", 100, "the fake Bot API's global limit, messages per second")
 	fs.IntVar(&rb.Chats, "chats", 0, "chats of a breaking-news broadcast running meanwhile (0: none)")
+	fs.StringVar(&rb.Picture, "picture", "", `the broadcast is a card with a picture: "ok" (a photo in each chat) or "broken" (refused by the Bot API)`)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if rb.Users < 1 || rb.Rate < 1 || rb.Chats < 0 {
-		fmt.Fprintln(stderr, "usage: bot bench-replies [-users N ≥ 1] [-rate N ≥ 1] [-chats N ≥ 0]")
+	if rb.Users < 1 || rb.Rate < 1 || rb.Chats < 0 || (rb.Picture != "" && rb.Picture != "ok" && rb.Picture != "broken") {
+		fmt.Fprintln(stderr, "usage: bot bench-replies [-users N ≥ 1] [-rate N ≥ 1] [-chats N ≥ 0] [-picture ok|broken]")
 		return 2
 	}
 	if err := benchReplies(ctx, rb, stdout); err != nil {
@@ -99,6 +107,14 @@ func benchReplies(ctx context.Context, rb repliesBench, w io.Writer) error {
 			ID: "bench" + strconv.FormatInt(start.UnixNano(), 36), Kind: core.BroadcastBreaking, Priority: core.PriorityBreaking,
 			Section: content.Breaking, Fallback: "en", Confirmed: start,
 			Messages: map[string]core.Reply{"en": {Title: "Bench", Text: []string{"Breaking bench news."}}},
+		}
+		if rb.Picture != "" {
+			if rb.Picture == "broken" {
+				srv.BreakImage(benchPicture)
+			}
+			b.Messages["en"] = core.Reply{Title: "Breaking news", Card: &core.Card{ArticleID: "bench-en", Title: "Breaking bench news",
+				Lead: "The bench's story, with its picture.", URL: "https://newsbot.example/en/bench",
+				Image: content.Image{URL: benchPicture, Width: 1200, Height: 675}}}
 		}
 		if err := app.Delivery.Start(ctx, b); err != nil {
 			return err
@@ -159,7 +175,7 @@ func benchReplies(ctx context.Context, rb repliesBench, w io.Writer) error {
 		got := map[string]int{}
 		var first, last time.Time
 		repliesMeanwhile := 0
-		for _, c := range srv.Calls("sendMessage") {
+		for _, c := range srv.Calls("sendMessage", "sendPhoto") {
 			if c.Code != 200 {
 				continue
 			}
@@ -182,6 +198,24 @@ func benchReplies(ctx context.Context, rb repliesBench, w io.Writer) error {
 		left := float64(rb.Rate)*elapsed.Seconds() - float64(repliesMeanwhile)
 		fmt.Fprintf(w, "broadcast: chats=%d reached=%d dup=%d elapsed=%.1fs ideal=%.1fs (its chats and the replies at %d/s) efficiency=%.2f\n",
 			rb.Chats, len(got), dup, elapsed.Seconds(), float64(rb.Chats+repliesMeanwhile)/float64(rb.Rate), rb.Rate, float64(len(got)+dup)/left)
+		if rb.Picture != "" {
+			photos := 0
+			for _, c := range srv.Calls("sendPhoto") {
+				if c.Code == 200 {
+					photos++
+				}
+			}
+			fmt.Fprintf(w, "broadcast: photos=%d of %d messages; sendPhoto calls %d; the picture fetched %d times, refused %d times\n",
+				photos, len(got)+dup, len(srv.Calls("sendPhoto")), srv.Fetches(benchPicture), bot.ReplyStats().ImagesRefused)
+			switch {
+			case len(got) != rb.Chats || dup != 0:
+				return fmt.Errorf("the photo broadcast reached %d of %d chats with %d duplicates", len(got), rb.Chats, dup)
+			case rb.Picture == "ok" && photos != rb.Chats:
+				return fmt.Errorf("%d of %d chats got the photo", photos, rb.Chats)
+			case rb.Picture == "broken" && photos != 0:
+				return fmt.Errorf("%d photos of a refused picture", photos)
+			}
+		}
 	}
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration {

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsbot/newsbot/adapters/telegram/telegramtest"
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/locales"
@@ -73,13 +72,7 @@ func TestGoldenAlerts(t *testing.T) {
 			t.Run(story.name+"_"+lang, func(t *testing.T) {
 				out := render(cat, bc.started[0].Message(lang))
 				var b strings.Builder
-				for i, chunk := range out.Chunks {
-					if _, err := telegramtest.ParseHTML(chunk); err != nil {
-						t.Errorf("chunk %d is not valid Telegram HTML: %v", i, err)
-					}
-					b.WriteString(chunk)
-					b.WriteString("\n-----\n")
-				}
+				b.WriteString(goldenChunks(t, out))
 				b.WriteString(picture(out))
 				compareGolden(t, filepath.Join("testdata", story.name+"_"+lang+".golden"), b.String())
 			})

@@ -41,13 +41,7 @@ func TestGoldenLongPhotoCard(t *testing.T) {
 				t.Fatalf("a card too long for a caption: AsPhoto %v, Image %q", out.AsPhoto, out.Image)
 			}
 			var b strings.Builder
-			for i, chunk := range out.Chunks {
-				if _, err := telegramtest.ParseHTML(chunk); err != nil {
-					t.Errorf("chunk %d is not valid Telegram HTML: %v", i, err)
-				}
-				b.WriteString(chunk)
-				b.WriteString("\n-----\n")
-			}
+			b.WriteString(goldenChunks(t, out))
 			b.WriteString(picture(out))
 			caption, ok := fitCaption(e.Catalog(), r)
 			plain, err := telegramtest.ParseHTML(caption)

@@ -43,13 +43,7 @@ func TestGolden(t *testing.T) {
 			}
 			out := render(e.Catalog(), r)
 			var b strings.Builder
-			for i, chunk := range out.Chunks {
-				if _, err := telegramtest.ParseHTML(chunk); err != nil {
-					t.Errorf("chunk %d is not valid Telegram HTML: %v", i, err)
-				}
-				b.WriteString(chunk)
-				b.WriteString("\n-----\n")
-			}
+			b.WriteString(goldenChunks(t, out))
 			if out.Keyboard != nil {
 				for _, row := range out.Keyboard.InlineKeyboard {
 					for _, btn := range row {
@@ -65,6 +59,21 @@ func TestGolden(t *testing.T) {
 			compareGolden(t, filepath.Join("testdata", c.name+"_"+c.lang+".golden"), b.String())
 		})
 	}
+}
+
+// goldenChunks is out's messages as a golden file shows them, each
+// checked to be valid Telegram HTML.
+func goldenChunks(t *testing.T, out rendered) string {
+	t.Helper()
+	var b strings.Builder
+	for i, chunk := range out.Chunks {
+		if _, err := telegramtest.ParseHTML(chunk); err != nil {
+			t.Errorf("chunk %d is not valid Telegram HTML: %v", i, err)
+		}
+		b.WriteString(chunk)
+		b.WriteString("\n-----\n")
+	}
+	return b.String()
 }
 
 // picture says how a golden reply shows its card's picture.

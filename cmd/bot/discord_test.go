@@ -94,21 +94,8 @@ func TestTelegramAndDiscordInOneProcess(t *testing.T) {
 		"DISCORD_BOT_TOKEN":     "discord-token",
 		"DISCORD_API_ENDPOINT":  dc.URL,
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	var out, errb syncBuffer
-	go func() { done <- run(ctx, nil, strings.NewReader(""), &out, &errb, e) }()
-	defer func() {
-		cancel()
-		select {
-		case code := <-done:
-			if code != 0 {
-				t.Errorf("exit %d: %s", code, errb.String())
-			}
-		case <-time.After(20 * time.Second):
-			t.Error("the bot did not stop within 20s of cancellation")
-		}
-	}()
+	_, errb, stop := startBot(t, e)
+	defer stop()
 	const wait = 10 * time.Second
 	dc.WaitReady()
 
@@ -188,21 +175,8 @@ func TestDiscordBreakingEndToEnd(t *testing.T) {
 		"DISCORD_API_ENDPOINT": dc.URL,
 		"DISCORD_MODERATORS":   "42",
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	var out, errb syncBuffer
-	go func() { done <- run(ctx, nil, strings.NewReader(""), &out, &errb, e) }()
-	defer func() {
-		cancel()
-		select {
-		case code := <-done:
-			if code != 0 {
-				t.Errorf("exit %d: %s", code, errb.String())
-			}
-		case <-time.After(20 * time.Second):
-			t.Error("the bot did not stop within 20s of cancellation")
-		}
-	}()
+	_, _, stop := startBot(t, e)
+	defer stop()
 	dc.WaitReady()
 
 	news := discordtest.Where{UserID: "100", Locale: "en-US", GuildID: discordtest.GuildID, GuildLocale: "en-US", ChannelID: discordtest.Channel,

@@ -122,6 +122,29 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// startBot runs the bot as it runs in production, with the environment e,
+// until stop; out and errb are its standard output and error, read while
+// it writes. stop fails the test when the bot exits with an error or does
+// not stop within 20s.
+func startBot(t *testing.T, e func(string) string) (out, errb *syncBuffer, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	out, errb = &syncBuffer{}, &syncBuffer{}
+	go func() { done <- run(ctx, nil, strings.NewReader(""), out, errb, e) }()
+	return out, errb, func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("exit %d: %s", code, errb.String())
+			}
+		case <-time.After(20 * time.Second):
+			t.Error("the bot did not stop within 20s of cancellation")
+		}
+	}
+}
+
 func freeAddr(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -147,21 +170,8 @@ func TestTelegramEndToEnd(t *testing.T) {
 		"TELEGRAM_MODERATORS":   fmt.Sprint(mod.ID),
 		"HTTP_ADDR":             addr,
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	var out, errb syncBuffer // read while the bot writes its logs
-	go func() { done <- run(ctx, nil, strings.NewReader(""), &out, &errb, e) }()
-	defer func() {
-		cancel()
-		select {
-		case code := <-done:
-			if code != 0 {
-				t.Errorf("exit %d: %s", code, errb.String())
-			}
-		case <-time.After(20 * time.Second):
-			t.Error("the bot did not stop within 20s of cancellation")
-		}
-	}()
+	out, errb, stop := startBot(t, e)
+	defer stop()
 	const wait = 10 * time.Second
 
 	srv.UserMessage(reader.ID, reader, "/subscribe international")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -26,21 +25,8 @@ func TestTelegramPhotoAlertEndToEnd(t *testing.T) {
 		"TELEGRAM_MODERATORS":   fmt.Sprint(mod.ID),
 		"HTTP_ADDR":             freeAddr(t),
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	var out, errb syncBuffer
-	go func() { done <- run(ctx, nil, strings.NewReader(""), &out, &errb, e) }()
-	defer func() {
-		cancel()
-		select {
-		case code := <-done:
-			if code != 0 {
-				t.Errorf("exit %d: %s", code, errb.String())
-			}
-		case <-time.After(20 * time.Second):
-			t.Error("the bot did not stop within 20s of cancellation")
-		}
-	}()
+	_, errb, stop := startBot(t, e)
+	defer stop()
 	const wait = 10 * time.Second
 	const picture = "https://newsbot.example/media/heat-tariff-1200.jpg"
 

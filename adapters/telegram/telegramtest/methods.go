@@ -415,17 +415,30 @@ func (s *Server) findMessage(c *Chat, p url.Values) *Message {
 	return nil
 }
 
-func (s *Server) editMessageText(p url.Values) (any, *apiError) {
+// errNotModified is Telegram's answer to an edit that changes nothing.
+var errNotModified = badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+
+// editTarget finds the message an edit method names, in a chat the bot
+// may post in.
+func (s *Server) editTarget(p url.Values) (*Chat, *Message, *apiError) {
 	c, aerr := s.findChat(p)
 	if aerr != nil {
-		return nil, aerr
+		return nil, nil, aerr
 	}
 	if aerr := s.writable(c); aerr != nil {
-		return nil, aerr
+		return nil, nil, aerr
 	}
 	m := s.findMessage(c, p)
 	if m == nil {
-		return nil, badRequest("message to edit not found")
+		return nil, nil, badRequest("message to edit not found")
+	}
+	return c, m, nil
+}
+
+func (s *Server) editMessageText(p url.Values) (any, *apiError) {
+	c, m, aerr := s.editTarget(p)
+	if aerr != nil {
+		return nil, aerr
 	}
 	if m.Photo != "" {
 		return nil, badRequest("there is no text in the message to edit")
@@ -443,7 +456,7 @@ func (s *Server) editMessageText(p url.Values) (any, *apiError) {
 		return nil, aerr
 	}
 	if plain == m.Text && sameKeyboard(kb, m.Keyboard) {
-		return nil, badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+		return nil, errNotModified
 	}
 	if aerr := s.limit(c.ID); aerr != nil {
 		return nil, aerr
@@ -748,16 +761,9 @@ func (s *Server) sendPhoto(p url.Values) (any, *apiError) {
 }
 
 func (s *Server) editMessageCaption(p url.Values) (any, *apiError) {
-	c, aerr := s.findChat(p)
+	c, m, aerr := s.editTarget(p)
 	if aerr != nil {
 		return nil, aerr
-	}
-	if aerr := s.writable(c); aerr != nil {
-		return nil, aerr
-	}
-	m := s.findMessage(c, p)
-	if m == nil {
-		return nil, badRequest("message to edit not found")
 	}
 	if m.Photo == "" {
 		return nil, badRequest("there is no caption in the message to edit")
@@ -771,7 +777,7 @@ func (s *Server) editMessageCaption(p url.Values) (any, *apiError) {
 		return nil, aerr
 	}
 	if plain == m.Text && sameKeyboard(kb, m.Keyboard) {
-		return nil, badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+		return nil, errNotModified
 	}
 	if aerr := s.limit(c.ID); aerr != nil {
 		return nil, aerr
@@ -782,16 +788,9 @@ func (s *Server) editMessageCaption(p url.Values) (any, *apiError) {
 }
 
 func (s *Server) editMessageMedia(p url.Values) (any, *apiError) {
-	c, aerr := s.findChat(p)
+	c, m, aerr := s.editTarget(p)
 	if aerr != nil {
 		return nil, aerr
-	}
-	if aerr := s.writable(c); aerr != nil {
-		return nil, aerr
-	}
-	m := s.findMessage(c, p)
-	if m == nil {
-		return nil, badRequest("message to edit not found")
 	}
 	var media struct {
 		Type      string `json:"type"`
@@ -818,7 +817,7 @@ func (s *Server) editMessageMedia(p url.Values) (any, *apiError) {
 		return nil, aerr
 	}
 	if media.Media == m.FileID && plain == m.Text && sameKeyboard(kb, m.Keyboard) {
-		return nil, badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+		return nil, errNotModified
 	}
 	photo, fileID, aerr := s.photoFile(media.Media)
 	if aerr != nil {

@@ -267,7 +267,8 @@ func editContent(cat *locales.Catalog, m messageRef, r core.Reply) (rendered, bo
 // by delivery. A photo edited to a card with a picture takes the picture
 // too (see editPhoto); when Telegram refuses it, only the caption changes.
 func (b *Bot) editMessage(ctx context.Context, m messageRef, out rendered, reply bool) error {
-	if m.photo && out.Image != "" && !b.pics.refusedLately(out.Image) {
+	switch {
+	case m.photo && out.Image != "" && out.PhotoOK && !b.pics.refusedLately(out.Image):
 		err := b.editPhoto(ctx, m, out, reply)
 		if !imageRefused(err) {
 			return err
@@ -275,6 +276,11 @@ func (b *Bot) editMessage(ctx context.Context, m messageRef, out rendered, reply
 		if err := b.another(ctx, strconv.FormatInt(m.chat, 10), reply); err != nil {
 			return err
 		}
+	case m.photo && out.Image == "" && !reply:
+		// A correction that drops the picture (a wrong or withdrawn one):
+		// Telegram cannot turn a photo into a text, so the caption is
+		// corrected and the picture stays. Said, for the newsroom to act.
+		b.log.Warn("a correction drops a photo's picture, which Telegram cannot remove from the message; its caption is corrected", slog.Int64("chat", m.chat), slog.Int("message", m.id))
 	}
 	c, err := editCall(m, out)
 	if err != nil {
@@ -385,8 +391,9 @@ func rejectReason(desc string) string {
 // isImageProblem reports whether a Bot API error description is about a
 // photo Telegram could not fetch or read.
 func isImageProblem(desc string) bool {
-	for _, s := range []string{"http url", "url content", "web page content", "file identifier", "remote file",
-		"photo_", "image_process_failed", "webpage_curl_failed", "webpage_media_empty", "file is too big", "wrong type of"} {
+	for _, s := range []string{"wrong file identifier/http url specified", "failed to get http url content", "wrong type of the web page content",
+		"wrong remote file identifier", "photo_invalid", "photo_save_file_invalid", "photo_ext_invalid", "photo_content_url_empty",
+		"image_process_failed", "webpage_curl_failed", "webpage_media_empty", "file is too big"} {
 		if strings.Contains(desc, s) {
 			return true
 		}

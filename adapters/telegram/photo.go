@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -86,55 +85,61 @@ func textLen(s string) int {
 }
 
 // fitCaption renders r as a photo caption of at most MaxCaptionLen. A card
-// that is too long loses the end of its summary, then of its lead, then its
-// list of other editions, then the reply's texts around the card, then the
-// end of its title and of the reply's, each cut at a word with an
-// ellipsis; the date and link stay. ok is false when r has no card and
-// does not fit.
+// that is too long loses, one step after another until it fits: the end
+// of its summary, of its lead, its list of other editions, the reply's
+// footer, the end of its title and of the reply's (never below a few
+// words), the reply's texts, and its byline and section; each cut is at a
+// word, with an ellipsis. The link stays. ok is false when r has no card
+// and does not fit, or nothing left to cut makes it fit.
 func fitCaption(cat *locales.Catalog, r core.Reply) (html string, ok bool) {
-	// Each round drops or shortens a part by what is over; the bound only
-	// guards the delivery path against a loop.
-	for range 32 {
-		html = renderHTML(cat, r)
-		over := textLen(html) - MaxCaptionLen
-		if over <= 0 {
+	html = renderHTML(cat, r)
+	if textLen(html) <= MaxCaptionLen {
+		return html, true
+	}
+	if r.Card == nil {
+		return "", false
+	}
+	c := *r.Card
+	r.Card = &c
+	steps := []func(over int){
+		func(over int) { c.Summary = shorten(c.Summary, over, 0) },
+		func(over int) { c.Lead = shorten(c.Lead, over, 0) },
+		func(int) { c.Editions = nil },
+		func(int) { r.Footer = "" },
+		func(over int) { c.Title = shorten(c.Title, over, minTitle) },
+		func(over int) { r.Title = shorten(r.Title, over, minTitle) },
+		func(int) { r.Text = nil },
+		func(int) { c.Byline, c.Section = "", "" },
+	}
+	for _, step := range steps {
+		step(textLen(html) - MaxCaptionLen)
+		if html = renderHTML(cat, r); textLen(html) <= MaxCaptionLen {
 			return html, true
 		}
-		if r.Card == nil {
-			return "", false
-		}
-		c := *r.Card
-		switch {
-		case c.Summary != "":
-			c.Summary = shorten(c.Summary, over)
-		case c.Lead != "":
-			c.Lead = shorten(c.Lead, over)
-		case len(c.Editions) > 0:
-			c.Editions = nil
-		case len(r.Text) > 0 || r.Footer != "":
-			r.Text, r.Footer = nil, ""
-		case utf16Len(c.Title) > utf16Len(r.Title):
-			c.Title = shorten(c.Title, over)
-		case r.Title != "":
-			r.Title = shorten(r.Title, over)
-		case c.Byline != "" || c.Section != "":
-			c.Byline, c.Section = "", ""
-		default:
-			return "", false
-		}
-		r.Card = &c
 	}
 	return "", false
 }
 
+// minTitle is the fewest UTF-16 units fitCaption shortens a title to.
+const minTitle = 40
+
 // shorten cuts at least n UTF-16 units off the end of s, at a word where
-// there is one, and ends what is left with "…"; it returns "" when too
-// little would be left to read.
-func shorten(s string, n int) string {
+// there is one, and ends what is left with "…". It keeps at least least
+// units (s whole when it has no more); with least 0, it returns "" when
+// fewer than 16 would be left to read.
+func shorten(s string, n, least int) string {
 	// As escape will show it, so that units counted here are units shown.
 	s = strings.TrimSpace(stripMarks(clean(s)))
+	if n <= 0 || s == "" {
+		return s
+	}
 	keep := utf16Len(s) - n - 1 // room for the ellipsis
-	if keep < 16 {
+	switch {
+	case least > 0 && utf16Len(s) <= least:
+		return s
+	case least > 0:
+		keep = max(keep, least)
+	case keep < 16:
 		return ""
 	}
 	units, end := 0, 0
@@ -267,99 +272,24 @@ func editCall(m messageRef, out rendered) (apiCall, error) {
 	return apiCall{config: e}, nil
 }
 
-// imageRefused reports whether err is Telegram refusing a photo: a picture
-// it could not fetch or read, or a caption it counts longer than we do.
-func imageRefused(err error) bool {
+// imageRefused reports whether err is Telegram refusing a picture: one it
+// could not fetch or read, or that is too large (see isImageProblem).
+func imageRefused(err error) bool { return rejectedFor(err, "bad_image") }
+
+// captionTooLong reports whether err is Telegram counting a caption longer
+// than its limit, where render counted it within: the card's problem, not
+// the picture's.
+func captionTooLong(err error) bool { return rejectedFor(err, "too_long") }
+
+func rejectedFor(err error, reason string) bool {
 	var de *core.DeliveryError
-	return errors.As(err, &de) && de.Class == core.DeliveryRejected && (de.Reason == "bad_image" || de.Reason == "too_long")
-}
-
-// pictures remembers what Telegram made of the pictures sent lately: the
-// file it keeps of each, so that the next chats get the photo by file_id
-// (Telegram fetches a picture from the newsroom once, not once per chat,
-// and a broadcast's photos go out as fast as texts), and the pictures it
-// refused, so that a broadcast to many chats tries a broken picture about
-// once, not once per chat, and a retried alert goes straight to text.
-type pictures struct {
-	mu      sync.Mutex
-	now     func() time.Time
-	files   map[string]string    // picture URL → file_id
-	refused map[string]time.Time // picture URL → when refused
-}
-
-// A refused picture is remembered for refusedTTL; each map holds at most
-// maxPictures, and is emptied when full (nothing is lost but a fetch).
-const (
-	refusedTTL  = time.Hour
-	maxPictures = 4096
-)
-
-func newPictures(now func() time.Time) *pictures {
-	return &pictures{now: now, files: map[string]string{}, refused: map[string]time.Time{}}
-}
-
-// media is what to send for picture pic: its file when Telegram keeps one
-// (cached true), else its URL.
-func (p *pictures) media(pic string) (media tgbotapi.RequestFileData, cached bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if id, ok := p.files[pic]; ok {
-		return tgbotapi.FileID(id), true
-	}
-	return tgbotapi.FileURL(pic), false
-}
-
-// sent remembers the file of pic from a message that shows it.
-func (p *pictures) sent(pic string, m tgbotapi.Message) {
-	if len(m.Photo) == 0 {
-		return
-	}
-	id := m.Photo[len(m.Photo)-1].FileID // sizes come smallest first
-	if id == "" {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.files) >= maxPictures {
-		clear(p.files)
-	}
-	p.files[pic] = id
-}
-
-// forget drops the file of pic, which Telegram refused.
-func (p *pictures) forget(pic string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	delete(p.files, pic)
-}
-
-func (p *pictures) refuse(pic string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	now := p.now()
-	if len(p.refused) >= maxPictures {
-		for u, t := range p.refused {
-			if now.Sub(t) >= refusedTTL {
-				delete(p.refused, u)
-			}
-		}
-		if len(p.refused) >= maxPictures {
-			clear(p.refused)
-		}
-	}
-	p.refused[pic] = now
-}
-
-func (p *pictures) refusedLately(pic string) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	t, ok := p.refused[pic]
-	return ok && p.now().Sub(t) < refusedTTL
+	return errors.As(err, &de) && de.Class == core.DeliveryRejected && de.Reason == reason
 }
 
 // sendPhoto sends out's first message as a photo (see withPicture). When
-// Telegram refuses the picture, ok is false: nothing was sent, and out as
-// text goes instead. Other failures are returned.
+// Telegram refuses the picture, or counts the caption too long, ok is
+// false: nothing was sent, and the card goes as text instead. Other
+// failures are returned.
 func (b *Bot) sendPhoto(ctx context.Context, chat string, out rendered, reply bool) (sent tgbotapi.Message, ok bool, err error) {
 	sent, err = b.withPicture(ctx, chat, out.Image, reply, "the card goes as text", func(media tgbotapi.RequestFileData) (tgbotapi.Message, error) {
 		c, err := photoCall(chat, out, media)
@@ -368,38 +298,52 @@ func (b *Bot) sendPhoto(ctx context.Context, chat string, out rendered, reply bo
 		}
 		return b.sendFirst(ctx, chat, c, reply)
 	})
-	if imageRefused(err) {
+	switch {
+	case captionTooLong(err):
+		b.log.Info("telegram counts a card longer than a caption; it goes as text", slog.String("chat", chat), slog.Any("err", err))
+		return tgbotapi.Message{}, false, nil
+	case imageRefused(err):
 		return tgbotapi.Message{}, false, nil
 	}
 	return sent, err == nil, err
 }
 
+// errRefusedLately is the error of a picture Telegram refused lately,
+// which is not tried again (see pictures).
+var errRefusedLately = &core.DeliveryError{Class: core.DeliveryRejected, Reason: "bad_image", Err: errors.New("telegram: the picture was refused lately")}
+
 // withPicture makes call, a sendPhoto or editMessageMedia to chat, with
-// picture pic as media: the file Telegram keeps of it if any, else its URL.
-// A refused file is forgotten and the URL tried at once, after the gate.
-// When Telegram refuses the picture itself, it is remembered, counted and
-// logged with then (what happens instead), and the error returned (see
-// imageRefused).
+// picture pic as media: the file Telegram keeps of it if any, else its URL
+// (see pictures.acquire). A refused file is forgotten and the URL tried at
+// once, after the gate. When Telegram refuses the picture itself, it is
+// remembered, counted and logged with then (what happens instead), and the
+// error returned (see imageRefused); a picture refused lately is not tried.
 func (b *Bot) withPicture(ctx context.Context, chat, pic string, reply bool, then string, call func(tgbotapi.RequestFileData) (tgbotapi.Message, error)) (tgbotapi.Message, error) {
 	for attempt := 0; ; attempt++ {
-		media, cached := b.pics.media(pic)
-		sent, err := call(media)
-		if err == nil {
-			b.pics.sent(pic, sent)
-			return sent, nil
+		media, cached, release, err := b.pics.acquire(ctx, pic)
+		if err != nil {
+			return tgbotapi.Message{}, err
 		}
-		if !imageRefused(err) {
+		sent, err := call(media)
+		switch {
+		case err == nil:
+			b.pics.sent(pic, sent)
+		case imageRefused(err) && cached && attempt == 0:
+			b.pics.forget(pic)
+		case imageRefused(err):
+			b.pics.refuse(pic)
+		}
+		release()
+		if err == nil || !imageRefused(err) {
 			return sent, err
 		}
 		if cached && attempt == 0 {
-			b.pics.forget(pic)
 			b.log.Info("telegram refused the file it kept of a picture; sending it from its URL", slog.String("image", pic), slog.Any("err", err))
 			if err := b.another(ctx, chat, reply); err != nil {
-				return sent, err
+				return tgbotapi.Message{}, err
 			}
 			continue
 		}
-		b.pics.refuse(pic)
 		b.stats.imagesRefused.Add(1)
 		b.log.Warn("telegram refused a card's picture; "+then, slog.String("chat", chat), slog.String("image", pic), slog.Any("err", err))
 		return sent, err
@@ -414,7 +358,11 @@ func (b *Bot) another(ctx context.Context, chat string, reply bool) error {
 		return nil
 	}
 	if err := b.pass(ctx, chat, core.PriorityOf(ctx), time.Now().Add(b.cfg.PartsWait)); err != nil {
-		return &core.DeliveryError{Class: core.DeliveryTransient, Reason: "cancelled", Err: err}
+		reason := "cancelled"
+		if errors.Is(err, errWaitTooLong) {
+			reason = "timeout"
+		}
+		return &core.DeliveryError{Class: core.DeliveryTransient, Reason: reason, Err: err}
 	}
 	return nil
 }
@@ -430,9 +378,10 @@ func (b *Bot) sendFirst(ctx context.Context, chat string, c apiCall, reply bool)
 	return m, classify(err)
 }
 
-// asText is out without its picture: the text card a refused picture
-// falls back to.
+// asText is out as a text card: the fallback of a photo Telegram refused.
+// The picture stays as its link preview, which Telegram shows when it can
+// and leaves out silently when it cannot.
 func (out rendered) asText() rendered {
-	out.Image, out.AsPhoto = "", false
+	out.AsPhoto = false
 	return out
 }

@@ -71,16 +71,17 @@ func FuzzCaption(f *testing.F) {
 		"😀🇲🇩 Știri — новости", strings.Repeat("Long sentence here. ", 60), strings.Repeat("<>&\"", 300),
 		strings.Repeat("ы", 1100), strings.Repeat("😀", 600), strings.Repeat("word ", 250),
 	} {
-		f.Add(s, s, 1)
+		f.Add(s, s, 1, 1200, 675)
 	}
-	f.Fuzz(func(t *testing.T, title, text string, editions int) {
+	f.Fuzz(func(t *testing.T, title, text string, editions, width, height int) {
 		editions = max(0, min(editions, 5))
+		lang := []string{"ro", "ru", "en"}[uint(editions)%3]
 		c := core.Card{ArticleID: "a-1", Title: title, Section: "Economy", Time: "27 Nov", Lead: text, Summary: text,
-			Byline: "By A", URL: "https://newsbot.example/a", Image: content.Image{URL: "https://newsbot.example/a.jpg"}}
+			Byline: "By A", URL: "https://newsbot.example/a", Image: content.Image{URL: "https://newsbot.example/a.jpg", Width: width, Height: height}}
 		for i := 0; i < editions; i++ {
 			c.Editions = append(c.Editions, core.Edition{ArticleID: "a-2", LangName: "Română", Title: title})
 		}
-		r := core.Reply{Lang: "en", Title: title, Card: &c}
+		r := core.Reply{Lang: lang, Title: title, Text: []string{text}, Footer: title, Card: &c}
 		out := render(cat, r)
 		for i, chunk := range out.Chunks {
 			plain, err := telegramtest.ParseHTML(chunk)
@@ -90,6 +91,9 @@ func FuzzCaption(f *testing.F) {
 			if got, want := textLen(chunk), telegramtest.TextLen(plain); got != want {
 				t.Fatalf("chunk %d: textLen %d, Telegram counts %d:\n%q", i, got, want, chunk)
 			}
+		}
+		if out.AsPhoto && !photoSize(c.Image) {
+			t.Fatalf("a photo of %dx%d, a size Telegram refuses", width, height)
 		}
 		if out.AsPhoto && (len(out.Chunks) != 1 || textLen(out.Chunks[0]) > MaxCaptionLen) {
 			t.Fatalf("a photo with %d chunks, the first of %d characters", len(out.Chunks), textLen(out.Chunks[0]))

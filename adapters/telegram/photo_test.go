@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/newsbot/newsbot/adapters/telegram/telegramtest"
 	"github.com/newsbot/newsbot/content"
@@ -56,6 +57,9 @@ func TestPhotoAlertLifecycle(t *testing.T) {
 	m = h.srv.Messages(50)[0]
 	if m.Edits != 1 || !strings.Contains(m.Text, "reopens on Tuesday") || m.Photo != picture || calls(h.srv, "editMessageText") != 0 {
 		t.Errorf("after the correction: %+v; want the caption edited", m)
+	}
+	if media := h.srv.Calls("editMessageMedia"); len(media) != 1 || media[0].Code != 200 || h.srv.Fetches(picture) != 1 {
+		t.Errorf("editMessageMedia calls %+v, %d fetches; want the picture and caption edited by the kept file", media, h.srv.Fetches(picture))
 	}
 	long := strings.Repeat("The ministry gave the details of the works on the bridge. ", 40)
 	if err := h.bot.Edit(ctx, sent, photoAlert("Bridge (long)", long)); err != nil {
@@ -291,5 +295,118 @@ func TestCorrectionChangesPicture(t *testing.T) {
 	}
 	if got := h.bot.ReplyStats().ImagesRefused; got != 1 {
 		t.Errorf("ImagesRefused %d, want 1", got)
+	}
+}
+
+// TestCaptionTooLongIsNotThePicture: when Telegram counts a caption longer
+// than render did, the card goes as text with the picture as its preview,
+// and the picture is not held against the next story.
+func TestCaptionTooLongIsNotThePicture(t *testing.T) {
+	h := start(t, setup{})
+	h.srv.AddChat(telegramtest.Chat{ID: 91, Type: "private"})
+	ctx := context.Background()
+	h.srv.Fail("sendPhoto", telegramtest.Fault{Code: 400, Description: "Bad Request: message caption is too long"})
+	if _, err := h.bot.Send(ctx, ref(91), photoAlert("Bridge", "Short.")); err != nil {
+		t.Fatal(err)
+	}
+	m := h.srv.Messages(91)
+	if len(m) != 1 || m[0].Photo != "" || m[0].Preview == nil || m[0].Preview.URL != picture {
+		t.Fatalf("messages %+v; want one text card with the picture as its preview", m)
+	}
+	if _, err := h.bot.Send(ctx, ref(91), photoAlert("Another story", "Same picture.")); err != nil {
+		t.Fatal(err)
+	}
+	if m := h.srv.Messages(91); len(m) != 2 || m[1].Photo != picture {
+		t.Errorf("the next story with the picture: %+v; want a photo", m[len(m)-1])
+	}
+	if got := h.bot.ReplyStats().ImagesRefused; got != 0 {
+		t.Errorf("ImagesRefused %d, want 0", got)
+	}
+}
+
+// TestCorrectionDropsPicture: a correction without a picture corrects a
+// photo's caption; Telegram cannot remove the picture, which is said in
+// the log.
+func TestCorrectionDropsPicture(t *testing.T) {
+	h := start(t, setup{})
+	h.srv.AddChat(telegramtest.Chat{ID: 92, Type: "private"})
+	ctx := context.Background()
+	sent, err := h.bot.Send(ctx, ref(92), photoAlert("Bridge", "With the wrong picture."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := photoAlert("Bridge", "Without the picture.")
+	r.Card.Image = content.Image{}
+	if err := h.bot.Edit(ctx, sent, r); err != nil {
+		t.Fatal(err)
+	}
+	if m := h.srv.Messages(92)[0]; m.Edits != 1 || !strings.Contains(m.Text, "Without the picture") || calls(h.srv, "editMessageCaption") != 1 {
+		t.Errorf("after the correction: %+v; want the caption corrected", m)
+	}
+	if !strings.Contains(h.logs.String(), "drops a photo's picture") {
+		t.Error("the kept picture was not logged")
+	}
+}
+
+// TestParallelSendsFetchOnce: many sends of one picture at once, as a
+// broadcast's workers make them while Telegram takes its time to fetch the
+// picture: one fetch; for a refused picture, one refused sendPhoto and
+// text cards for all.
+func TestParallelSendsFetchOnce(t *testing.T) {
+	for _, broken := range []bool{false, true} {
+		name := map[bool]string{false: "ok", true: "refused"}[broken]
+		t.Run(name, func(t *testing.T) {
+			h := start(t, setup{opts: telegramtest.Options{FetchDelay: 200 * time.Millisecond}})
+			if broken {
+				h.srv.BreakImage(picture)
+			}
+			const chats = 20
+			errs := make(chan error, chats)
+			for i := range int64(chats) {
+				h.srv.AddChat(telegramtest.Chat{ID: 100 + i, Type: "private"})
+				go func() {
+					_, err := h.bot.Send(context.Background(), ref(100+i), photoAlert("Bridge", "Short."))
+					errs <- err
+				}()
+			}
+			for range chats {
+				if err := <-errs; err != nil {
+					t.Fatal(err)
+				}
+			}
+			photos := 0
+			for i := range int64(chats) {
+				m := h.srv.Messages(100 + i)
+				if len(m) != 1 {
+					t.Fatalf("chat %d got %d messages, want 1", 100+i, len(m))
+				}
+				if m[0].Photo != "" {
+					photos++
+				}
+			}
+			wantPhotos, wantCalls := chats, chats
+			if broken {
+				wantPhotos, wantCalls = 0, 1
+			}
+			if photos != wantPhotos || calls(h.srv, "sendPhoto") != wantCalls || h.srv.Fetches(picture) != 1 {
+				t.Errorf("%d photos, %d sendPhoto calls, %d fetches; want %d, %d and 1", photos, calls(h.srv, "sendPhoto"), h.srv.Fetches(picture), wantPhotos, wantCalls)
+			}
+		})
+	}
+}
+
+// TestReadWithRefusedPicture: /read of a story whose picture Telegram
+// refuses answers with the text card, once.
+func TestReadWithRefusedPicture(t *testing.T) {
+	h := start(t, setup{})
+	h.srv.BreakImage("https://newsbot.example/media/heat-tariff-1200.jpg")
+	user := telegramtest.User{ID: 71, FirstName: "Ion", LanguageCode: "ro"}
+	got := h.say(71, user, "/read heat-ro", 1)
+	h.settle()
+	if msgs := h.srv.Messages(71); len(msgs) != 1 || got[0].Photo != "" || !strings.Contains(got[0].Text, "Chișinău") {
+		t.Errorf("/read: %d messages, %+v; want one text card", len(msgs), got[0])
+	}
+	if n := calls(h.srv, "sendPhoto"); n != 1 {
+		t.Errorf("%d sendPhoto calls, want 1", n)
 	}
 }

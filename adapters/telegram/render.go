@@ -30,6 +30,9 @@ type rendered struct {
 	// otherwise the picture is the large link preview above Chunks[0].
 	Image   string
 	AsPhoto bool
+	// PhotoOK says that the picture's size, when known, is one Telegram
+	// takes as a photo (see photoSize).
+	PhotoOK bool
 }
 
 // render turns r into Telegram HTML: every piece of user or article text
@@ -45,8 +48,8 @@ func render(cat *locales.Catalog, r core.Reply) rendered {
 		NoPreview: r.Card == nil,
 	}
 	if r.Card != nil && content.ValidImageURL(r.Card.Image.URL) && len(out.Chunks) > 0 {
-		out.Image = r.Card.Image.URL
-		out.AsPhoto = len(out.Chunks) == 1 && textLen(out.Chunks[0]) <= MaxCaptionLen && photoSize(r.Card.Image)
+		out.Image, out.PhotoOK = r.Card.Image.URL, photoSize(r.Card.Image)
+		out.AsPhoto = out.PhotoOK && len(out.Chunks) == 1 && textLen(out.Chunks[0]) <= MaxCaptionLen
 	}
 	return out
 }

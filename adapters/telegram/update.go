@@ -260,11 +260,13 @@ func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
 	}
 	chat := q.Message.Chat.ID
 	req := core.Request{
-		Platform:  Platform,
-		User:      b.user(q.From),
-		Chat:      core.Chat{ID: strconv.FormatInt(chat, 10), Kind: kind},
-		Button:    q.Data,
-		MessageID: strconv.Itoa(q.Message.MessageID),
+		Platform: Platform,
+		User:     b.user(q.From),
+		Chat:     core.Chat{ID: strconv.FormatInt(chat, 10), Kind: kind},
+		Button:   q.Data,
+		// The engine may keep it to edit later (a broadcast's report): a
+		// photo's reference says so (see messageRef).
+		MessageID: messageRef{id: q.Message.MessageID, photo: len(q.Message.Photo) > 0}.String(),
 		Time:      time.Now(),
 	}
 	switch b.flood.check(q.From.ID) {

@@ -51,11 +51,18 @@ func TestTelegramPhotoAlertEndToEnd(t *testing.T) {
 	if alert.Photo != picture || !strings.Contains(alert.Text, "Tariful la energia termică") || telegramtest.TextLen(alert.Text) > telegramtest.MaxCaptionLen {
 		t.Errorf("alert %+v; want the photo with the Romanian card as its caption", alert)
 	}
-	if !srv.Await(wait, func() bool { return srv.Messages(mod.ID)[0].Edits > 0 }) {
-		t.Fatal("the preview was not turned into the report")
+	// The preview's caption becomes the broadcast's report, which delivery
+	// edits to its end.
+	if !srv.Await(wait, func() bool { return strings.Contains(srv.Messages(mod.ID)[0].Text, "Delivered to 1 chat") }) {
+		t.Fatalf("the preview did not end as the report: %+v; stderr: %s", srv.Messages(mod.ID)[0], errb.String())
 	}
 	if m := srv.Messages(mod.ID)[0]; m.Photo != picture || strings.Contains(m.Text, "Chisinau heating tariff") {
 		t.Errorf("preview after confirming: %+v; want the photo with the report as its caption", m)
+	}
+	for _, c := range srv.Calls("editMessageText") {
+		if c.Code != 200 {
+			t.Errorf("editMessageText refused: %s", c.Description)
+		}
 	}
 
 	id := strings.Split(preview.Keyboard[0][0].Data, "|")[1]

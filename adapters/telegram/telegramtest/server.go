@@ -43,6 +43,10 @@ type Options struct {
 	// MaxPollWait caps how long one getUpdates call waits, so that tests
 	// stay quick; 1s when zero.
 	MaxPollWait time.Duration
+	// FetchDelay is how long the server takes to fetch a picture sent by
+	// its URL (sendPhoto, editMessageMedia), as Telegram downloads it
+	// before it answers; other calls go on meanwhile.
+	FetchDelay time.Duration
 }
 
 // TelegramLimits returns options with Telegram's documented limits: about
@@ -278,6 +282,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	params := r.Form
+	if s.opts.FetchDelay > 0 && byURL(method, params) {
+		time.Sleep(s.opts.FetchDelay)
+	}
 	if method == "getUpdates" {
 		// Long polling must not hold the lock while it waits.
 		result, aerr := s.getUpdates(r, params)
@@ -315,6 +322,22 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.recordLocked(method, params, aerr)
 	s.mu.Unlock()
 	writeEnvelope(w, result, aerr)
+}
+
+// byURL reports whether a call sends a picture by its URL.
+func byURL(method string, p url.Values) bool {
+	var photo string
+	switch method {
+	case "sendPhoto":
+		photo = p.Get("photo")
+	case "editMessageMedia":
+		var m struct {
+			Media string `json:"media"`
+		}
+		_ = json.Unmarshal([]byte(p.Get("media")), &m)
+		photo = m.Media
+	}
+	return strings.HasPrefix(photo, "http://") || strings.HasPrefix(photo, "https://")
 }
 
 func (s *Server) record(method string, params url.Values, aerr *apiError) {

@@ -8,9 +8,11 @@
 // A card with a picture (an article read with /read, an alert) goes as a
 // photo with the card as its caption when it fits Telegram's 1,024
 // characters, else as text with the picture as a large link preview above
-// it; lists never show pictures. A picture Telegram refuses falls back to
-// the text card once, and is not tried again for an hour. Corrections of a
-// photo edit its caption; retractions delete it.
+// it; lists never show pictures. Telegram fetches a picture once: the next
+// chats get the file it kept. A picture it refuses falls back to the text
+// card (the picture as its preview) once, and is not tried again for ten
+// minutes. Corrections of a photo edit its picture and caption
+// (editMessageMedia), or only the caption; retractions delete it.
 //
 // Updates come by long polling (the default) or by webhook when
 // TELEGRAM_WEBHOOK_URL is set; see ConfigFromEnv for every variable. The

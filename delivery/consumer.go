@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -144,6 +145,12 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 	// at once.
 	e.heartbeat(ctx, platform)
 	lastReclaim, lastForget, lastClaim := time.Now(), time.Time{}, time.Time{}
+	// After a failed fetch (the queue's store restarting), jobs may have been
+	// handed to this consumer with the answer lost on the way: they are
+	// pending on it, and nobody works on them. The first fetch that works
+	// again takes them back (see heldLister) instead of waiting
+	// ReclaimAfter for a reclaim.
+	recovering := true
 	for ctx.Err() == nil {
 		if f, ok := e.q.(consumerForgetter); ok && time.Since(lastForget) >= forgetConsumersAfter {
 			lastForget = time.Now()
@@ -163,7 +170,23 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 			ds  []Delivery
 			err error
 		)
-		if time.Since(lastClaim) >= e.cfg.Liveness/3 {
+		hl, canList := e.q.(heldLister)
+		if recovering && !canList {
+			recovering = false
+		}
+		if recovering {
+			// Jobs pending on this consumer that no worker holds.
+			ds, err = hl.Held(ctx, platform, e.cfg.Consumer, maxHeld)
+			if err == nil {
+				recovering = false
+				mu.Lock()
+				ds = slices.DeleteFunc(ds, func(d Delivery) bool { _, held := inFlight[d.ID]; return held })
+				mu.Unlock()
+				if len(ds) > 0 {
+					e.log.Info("took back jobs handed out while the queue failed", slog.String("platform", platform), slog.Int("jobs", len(ds)))
+				}
+			}
+		} else if time.Since(lastClaim) >= e.cfg.Liveness/3 {
 			// Take over the jobs of consumers whose heartbeat lapsed.
 			lastClaim = time.Now()
 			ds, err = e.q.ClaimDead(ctx, platform, e.cfg.Consumer, n)
@@ -182,6 +205,7 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 		}
 		if err != nil && ctx.Err() == nil {
 			e.log.Warn("fetching jobs", slog.String("platform", platform), slog.Any("err", err))
+			recovering = true
 			_ = sleep(ctx, time.Second)
 		}
 		if len(ds) < n {
@@ -208,6 +232,17 @@ func retryOwn(n int) time.Duration {
 	d := min(250*time.Millisecond<<min(n-1, 4), 2*time.Second)
 	return d/2 + rand.N(d/2+1)
 }
+
+// heldLister is a Queue that lists the jobs pending on a consumer
+// (delivery/redis): handed to it and not acknowledged, breaking news
+// first, at most max of each priority.
+type heldLister interface {
+	Held(ctx context.Context, platform, consumer string, max int) ([]Delivery, error)
+}
+
+// maxHeld bounds the jobs a consumer takes back at once after a failed
+// fetch: more than one fetch hands out.
+const maxHeld = 1000
 
 // consumerForgetter is a Queue that keeps named consumers (delivery/redis).
 type consumerForgetter interface {

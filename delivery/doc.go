@@ -15,7 +15,10 @@
 // jobs left idle by a consumer alive but stuck are reclaimed (XAUTOCLAIM)
 // after Config.ReclaimAfter. A job left unfinished because a dependency
 // failed (Redis restarting) is retried by its own consumer within seconds,
-// kept alive meanwhile, not left for a reclaim. Consumers
+// kept alive meanwhile, not left for a reclaim; so are the jobs a fetch
+// handed out when its answer was lost with the connection: at start and
+// after a failed fetch, a consumer takes back the jobs pending on it that
+// no worker holds (the Redis queue's Held). Consumers
 // silent for an hour with no pending job are deleted from the groups, so
 // that restarts do not pile up consumer names.
 //

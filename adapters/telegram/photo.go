@@ -21,11 +21,6 @@ import (
 // units after entity parsing (see textLen).
 const MaxCaptionLen = 1024
 
-// A card with a picture goes out in one of two ways, never both: as a
-// photo with the card as its caption when the card fits one (AsPhoto), else
-// as text with a large link preview of the picture above it. Lists never
-// show pictures.
-
 // photoPrefix marks the reference of a photo message (a SentRef's
 // MessageID "photo:<id>"), whose text is a caption: it is edited with
 // editMessageCaption, where a text message is edited with editMessageText.

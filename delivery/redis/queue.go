@@ -165,6 +165,38 @@ func (q *Queue) read(ctx context.Context, consumer string, max int, block time.D
 	return out, nil
 }
 
+// Held lists the jobs pending on consumer, breaking news first, at most
+// max of each stream: its own history of each stream (XREADGROUP from 0),
+// which a consumer compares with the jobs it works on after a failed
+// fetch. Entries deleted while pending are acknowledged and left out.
+func (q *Queue) Held(ctx context.Context, platform, consumer string, max int) ([]delivery.Delivery, error) {
+	var out []delivery.Delivery
+	for _, p := range []core.Priority{core.PriorityBreaking, core.PriorityRoutine} {
+		s := q.stream(platform, p)
+		if err := q.ensure(ctx, s); err != nil {
+			return nil, err
+		}
+		res, err := q.c.XReadGroup(ctx, &goredis.XReadGroupArgs{Group: Group, Consumer: consumer, Count: int64(max), Block: -1, Streams: []string{s, "0"}}).Result()
+		if errors.Is(err, goredis.Nil) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range res {
+			for _, d := range decode(st.Messages) {
+				if d.Broadcast == "" {
+					q.c.XAck(ctx, s, Group, d.ID)
+					continue
+				}
+				d.Priority = p
+				out = append(out, d)
+			}
+		}
+	}
+	return out, nil
+}
+
 func decode(msgs []goredis.XMessage) []delivery.Delivery {
 	out := make([]delivery.Delivery, 0, len(msgs))
 	for _, m := range msgs {

@@ -65,7 +65,7 @@ func (b *Bot) sendChunks(ctx context.Context, chat string, out rendered, reply b
 		out = out.asText()
 	}
 	if out.AsPhoto {
-		sent, ok, err := b.sendPhoto(ctx, chat, out, reply)
+		sent, ok, called, err := b.sendPhoto(ctx, chat, out, reply)
 		if err != nil {
 			return "", err
 		}
@@ -73,8 +73,10 @@ func (b *Bot) sendChunks(ctx context.Context, chat string, out rendered, reply b
 			return messageRef{id: sent.MessageID, photo: true}.String(), nil
 		}
 		out = out.asText()
-		if err := b.another(ctx, chat, reply); err != nil {
-			return "", err
+		if called {
+			if err := b.another(ctx, chat, reply); err != nil {
+				return "", err
+			}
 		}
 	}
 	c, err := firstCall(chat, out)
@@ -273,8 +275,10 @@ func (b *Bot) editMessage(ctx context.Context, m messageRef, out rendered, reply
 		if !imageRefused(err) {
 			return err
 		}
-		if err := b.another(ctx, strconv.FormatInt(m.chat, 10), reply); err != nil {
-			return err
+		if !errors.Is(err, errRefusedLately) { // a call was made
+			if err := b.another(ctx, strconv.FormatInt(m.chat, 10), reply); err != nil {
+				return err
+			}
 		}
 	case m.photo && out.Image == "" && !reply:
 		// A correction that drops the picture (a wrong or withdrawn one):

@@ -283,9 +283,10 @@ func rejectedFor(err error, reason string) bool {
 
 // sendPhoto sends out's first message as a photo (see withPicture). When
 // Telegram refuses the picture, or counts the caption too long, ok is
-// false: nothing was sent, and the card goes as text instead. Other
-// failures are returned.
-func (b *Bot) sendPhoto(ctx context.Context, chat string, out rendered, reply bool) (sent tgbotapi.Message, ok bool, err error) {
+// false: nothing was sent, and the card goes as text instead; called says
+// whether a call was made (and a slot of the chat's rate spent), not when
+// the picture was refused lately. Other failures are returned.
+func (b *Bot) sendPhoto(ctx context.Context, chat string, out rendered, reply bool) (sent tgbotapi.Message, ok, called bool, err error) {
 	sent, err = b.withPicture(ctx, chat, out.Image, reply, "the card goes as text", func(media tgbotapi.RequestFileData) (tgbotapi.Message, error) {
 		c, err := photoCall(chat, out, media)
 		if err != nil {
@@ -296,11 +297,11 @@ func (b *Bot) sendPhoto(ctx context.Context, chat string, out rendered, reply bo
 	switch {
 	case captionTooLong(err):
 		b.log.Info("telegram counts a card longer than a caption; it goes as text", slog.String("chat", chat), slog.Any("err", err))
-		return tgbotapi.Message{}, false, nil
+		return tgbotapi.Message{}, false, true, nil
 	case imageRefused(err):
-		return tgbotapi.Message{}, false, nil
+		return tgbotapi.Message{}, false, !errors.Is(err, errRefusedLately), nil
 	}
-	return sent, err == nil, err
+	return sent, err == nil, true, err
 }
 
 // errRefusedLately is the error of a picture Telegram refused lately,

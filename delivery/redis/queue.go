@@ -184,17 +184,25 @@ func (q *Queue) Held(ctx context.Context, platform, consumer string, max int) ([
 			return nil, err
 		}
 		for _, st := range res {
-			for _, d := range decode(st.Messages) {
-				if d.Broadcast == "" {
-					q.c.XAck(ctx, s, Group, d.ID)
-					continue
-				}
-				d.Priority = p
-				out = append(out, d)
-			}
+			out = q.taken(ctx, s, p, st.Messages, out)
 		}
 	}
 	return out, nil
+}
+
+// taken appends to out the jobs of msgs, pending entries of stream s of
+// priority p that a consumer took: an entry deleted while pending, or
+// garbage, is acknowledged and dropped.
+func (q *Queue) taken(ctx context.Context, s string, p core.Priority, msgs []goredis.XMessage, out []delivery.Delivery) []delivery.Delivery {
+	for _, d := range decode(msgs) {
+		if d.Broadcast == "" {
+			q.c.XAck(ctx, s, Group, d.ID)
+			continue
+		}
+		d.Priority = p
+		out = append(out, d)
+	}
+	return out
 }
 
 func decode(msgs []goredis.XMessage) []delivery.Delivery {
@@ -243,15 +251,7 @@ func (q *Queue) Reclaim(ctx context.Context, platform, consumer string, minIdle 
 				}
 			}
 		}
-		for _, d := range decode(msgs) {
-			if d.Broadcast == "" {
-				// An entry deleted while pending, or garbage: drop it.
-				q.c.XAck(ctx, s, Group, d.ID)
-				continue
-			}
-			d.Priority = p
-			out = append(out, d)
-		}
+		out = q.taken(ctx, s, p, msgs, out)
 	}
 	return out, nil
 }
@@ -307,14 +307,7 @@ func (q *Queue) ClaimDead(ctx context.Context, platform, consumer string, max in
 			if err != nil {
 				return out, err
 			}
-			for _, d := range decode(claimed(res)) {
-				if d.Broadcast == "" {
-					q.c.XAck(ctx, s, Group, d.ID)
-					continue
-				}
-				d.Priority = p
-				out = append(out, d)
-			}
+			out = q.taken(ctx, s, p, claimed(res), out)
 		}
 	}
 	return out, nil

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/newsbot/newsbot/adapters/internal/door"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/locales"
 )
@@ -39,13 +39,9 @@ type Bot struct {
 	self       *discordgo.User
 	moderators map[string]bool
 
-	work    chan struct{} // a slot per interaction being handled
-	handled sync.WaitGroup
-	// acceptMu orders accepting an interaction (handled.Add) and Run's
-	// wait for those in hand.
-	acceptMu sync.Mutex
-	stopping bool
-	engine   Engine
+	work   chan struct{} // a slot per interaction being handled
+	door   door.Door     // open while Run runs: interactions in hand
+	engine Engine        // the engine Run was given
 }
 
 var (
@@ -103,7 +99,6 @@ func New(ctx context.Context, cfg Config, cat *locales.Catalog, log *slog.Logger
 		self:       self,
 		moderators: map[string]bool{},
 		work:       make(chan struct{}, cfg.Workers),
-		stopping:   true,
 	}
 	for _, id := range cfg.Moderators {
 		b.moderators[id] = true
@@ -117,27 +112,3 @@ func (b *Bot) ApplicationID() string { return b.self.ID }
 
 // Username is the bot's user name.
 func (b *Bot) Username() string { return b.self.Username }
-
-func (b *Bot) setStopping(v bool) {
-	b.acceptMu.Lock()
-	defer b.acceptMu.Unlock()
-	b.stopping = v
-}
-
-func (b *Bot) start(engine Engine) {
-	b.acceptMu.Lock()
-	defer b.acceptMu.Unlock()
-	b.engine, b.stopping = engine, false
-}
-
-// accept counts an interaction in hand for Run to wait for, unless Run is
-// stopping (false).
-func (b *Bot) accept() bool {
-	b.acceptMu.Lock()
-	defer b.acceptMu.Unlock()
-	if b.stopping {
-		return false
-	}
-	b.handled.Add(1)
-	return true
-}

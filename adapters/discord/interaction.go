@@ -35,10 +35,10 @@ var postPerms = []struct {
 // calls it on a goroutine of its own) and answers it, at most
 // Config.Workers at once. Once Run stops, nothing more is taken.
 func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
-	if ic == nil || ic.Interaction == nil || !b.accept() {
+	if ic == nil || ic.Interaction == nil || !b.door.Enter() {
 		return
 	}
-	defer b.handled.Done()
+	defer b.door.Leave()
 	b.work <- struct{}{}
 	defer func() { <-b.work }()
 	defer func() {
@@ -53,10 +53,10 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 
 // onChannelDelete stops the alerts of a deleted channel.
 func (b *Bot) onChannelDelete(_ *discordgo.Session, c *discordgo.ChannelDelete) {
-	if c == nil || c.Channel == nil || !b.accept() {
+	if c == nil || c.Channel == nil || !b.door.Enter() {
 		return
 	}
-	defer b.handled.Done()
+	defer b.door.Leave()
 	ctx, cancel := context.WithTimeout(context.Background(), handleTimeout)
 	defer cancel()
 	if err := b.engine.ForgetChat(ctx, core.ChatRef{Platform: Platform, ID: c.ID}); err != nil {

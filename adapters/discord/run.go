@@ -18,10 +18,11 @@ func (b *Bot) Run(ctx context.Context, engine Engine) error {
 	if engine == nil {
 		return errors.New("discord: Run needs an engine")
 	}
-	b.start(engine)
+	b.engine = engine
+	b.door.Open()
 	defer func() {
-		b.setStopping(true)
-		b.handled.Wait()
+		b.door.Shut()
+		b.door.Wait()
 	}()
 	if b.cfg.ShardID == 0 {
 		if err := b.register(ctx, engine); err != nil {
@@ -37,7 +38,7 @@ func (b *Bot) Run(ctx context.Context, engine Engine) error {
 	}
 	b.log.Info("connected to the gateway", slog.Int("shard", b.cfg.ShardID), slog.Int("shards", max(b.cfg.ShardCount, 1)))
 	<-ctx.Done()
-	b.setStopping(true)
+	b.door.Shut()
 	if err := b.s.Close(); err != nil {
 		b.log.Warn("leaving the gateway", slog.Any("err", err))
 	}

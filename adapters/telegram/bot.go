@@ -8,12 +8,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/newsbot/newsbot/adapters/internal/door"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/locales"
 )
@@ -45,19 +45,16 @@ type Bot struct {
 	flood      *floodGuard
 	admins     *adminCache
 
-	work    chan struct{} // a slot per update being handled
-	handled sync.WaitGroup
-	seen    *recentUpdates
-	// acceptMu orders accepting an update (handled.Add) and Run's wait for
-	// those in hand: once stopping is set, nothing more is accepted, so Run
-	// does not return with an update accepted but not answered.
-	acceptMu sync.Mutex
-	stopping bool   // Run is not running: the webhook refuses updates
-	engine   Engine // the engine Run was given
-	stats    replyStats
-	pics     *pictures    // what Telegram made of the pictures sent lately
-	holder   string       // this process's name for the polling lease
-	polling  atomic.Value // string: PollingState
+	work chan struct{} // a slot per update being handled
+	seen *recentUpdates
+	// door is open while Run runs (the webhook refuses updates when it is
+	// shut) and counts the updates in hand, which Run waits for.
+	door    door.Door
+	engine  Engine // the engine Run was given
+	stats   replyStats
+	pics    *pictures    // what Telegram made of the pictures sent lately
+	holder  string       // this process's name for the polling lease
+	polling atomic.Value // string: PollingState
 	// pollFailing is set while getUpdates fails.
 	pollFailing atomic.Bool
 }
@@ -96,7 +93,6 @@ func New(ctx context.Context, cfg Config, cat *locales.Catalog, log *slog.Logger
 		api:        api,
 		httpClient: hc,
 		cat:        cat,
-		stopping:   true,
 		log:        log.With(slog.String("platform", Platform), slog.String("bot", api.Self.UserName)),
 		self:       api.Self,
 		moderators: map[int64]bool{},
@@ -111,27 +107,6 @@ func New(ctx context.Context, cfg Config, cat *locales.Catalog, log *slog.Logger
 		b.moderators[id] = true
 	}
 	return b, nil
-}
-
-// setStopping sets whether the bot refuses updates; from true on, no
-// update is accepted, so that Run's wait for those in hand is final.
-func (b *Bot) setStopping(v bool) {
-	b.acceptMu.Lock()
-	defer b.acceptMu.Unlock()
-	b.stopping = v
-}
-
-// start gives the bot the engine that answers updates, and lets them in.
-func (b *Bot) start(engine Engine) {
-	b.acceptMu.Lock()
-	defer b.acceptMu.Unlock()
-	b.engine, b.stopping = engine, false
-}
-
-func (b *Bot) isStopping() bool {
-	b.acceptMu.Lock()
-	defer b.acceptMu.Unlock()
-	return b.stopping
 }
 
 // Username is the bot's @username, without '@'.

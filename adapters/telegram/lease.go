@@ -105,7 +105,7 @@ func (b *Bot) pollUnderLease(ctx context.Context) error {
 // the polling lease.
 func (b *Bot) Ready() (bool, string) {
 	if b.cfg.WebhookURL != "" {
-		if b.isStopping() {
+		if b.door.IsShut() {
 			return false, "not serving the webhook"
 		}
 		return true, "serving the webhook"

@@ -37,7 +37,8 @@ func (b *Bot) Run(ctx context.Context, engine Engine) error {
 	if engine == nil {
 		return errors.New("telegram: Run needs an engine")
 	}
-	b.start(engine)
+	b.engine = engine
+	b.door.Open()
 	if b.cfg.WebhookURL == "" {
 		b.polling.Store(PollingStarting)
 	}
@@ -50,8 +51,8 @@ func (b *Bot) Run(ctx context.Context, engine Engine) error {
 	} else {
 		err = b.runPolling(ctx)
 	}
-	b.setStopping(true)
-	b.handled.Wait()
+	b.door.Shut()
+	b.door.Wait()
 	return err
 }
 
@@ -173,7 +174,7 @@ func (b *Bot) runWebhook(ctx context.Context) error {
 		return fmt.Errorf("telegram: webhook server: %w", err)
 	case <-ctx.Done():
 	}
-	b.setStopping(true)
+	b.door.Shut()
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
@@ -200,7 +201,7 @@ func (b *Bot) Handler() http.Handler {
 			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}
-		if b.isStopping() {
+		if b.door.IsShut() {
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
 		}

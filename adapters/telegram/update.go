@@ -40,7 +40,7 @@ func (b *Bot) dispatch(ctx context.Context, u tgbotapi.Update) bool {
 		b.seen.forget(u.UpdateID)
 		return false
 	}
-	if !b.accept() {
+	if !b.door.Enter() {
 		<-b.work
 		b.seen.forget(u.UpdateID)
 		return false
@@ -51,24 +51,12 @@ func (b *Bot) dispatch(ctx context.Context, u tgbotapi.Update) bool {
 				b.log.Error("panic handling an update", slog.Any("panic", p), slog.String("stack", string(debug.Stack())), slog.Int("update", u.UpdateID))
 			}
 			<-b.work
-			b.handled.Done()
+			b.door.Leave()
 		}()
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout+b.cfg.ReplyDeadline)
 		defer cancel()
 		b.handleUpdate(hctx, u)
 	}()
-	return true
-}
-
-// accept counts an update in hand for Run to wait for, unless Run is
-// stopping (false).
-func (b *Bot) accept() bool {
-	b.acceptMu.Lock()
-	defer b.acceptMu.Unlock()
-	if b.stopping {
-		return false
-	}
-	b.handled.Add(1)
 	return true
 }
 

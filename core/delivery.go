@@ -95,3 +95,19 @@ func ClassifyDelivery(err error) (DeliveryClass, *DeliveryError) {
 	}
 	return DeliveryTransient, nil
 }
+
+// Sleep waits d, or until ctx ends: then it returns ctx's error. A d of 0
+// or less returns ctx's error at once.
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

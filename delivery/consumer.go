@@ -95,7 +95,7 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 				// rather than left for a reclaim; when stopping, it stays
 				// pending.
 				for attempt := 1; !e.handle(jobCtx, platform, d) && ctx.Err() == nil && jobCtx.Err() == nil; attempt++ {
-					if sleep(ctx, retryOwn(attempt)) != nil {
+					if core.Sleep(ctx, retryOwn(attempt)) != nil {
 						break
 					}
 				}
@@ -206,7 +206,7 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 		if err != nil && ctx.Err() == nil {
 			e.log.Warn("fetching jobs", slog.String("platform", platform), slog.Any("err", err))
 			recovering = true
-			_ = sleep(ctx, time.Second)
+			_ = core.Sleep(ctx, time.Second)
 		}
 		if len(ds) < n {
 			e.give(slots, n-len(ds))

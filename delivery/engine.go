@@ -169,7 +169,7 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 	}
 	e := &Engine{
 		cfg: cfg, q: deps.Queue, ledger: deps.Ledger, limiter: deps.Limiter, senders: deps.Senders,
-		store: deps.Store, chats: deps.Chats, report: deps.Report, log: deps.Logger, metrics: deps.Metrics, now: time.Now, sleep: sleep,
+		store: deps.Store, chats: deps.Chats, report: deps.Report, log: deps.Logger, metrics: deps.Metrics, now: time.Now, sleep: core.Sleep,
 		bcast: map[string]core.Broadcast{}, lists: map[string]bool{},
 	}
 	if e.log == nil {
@@ -281,19 +281,4 @@ func (e *Engine) broadcast(ctx context.Context, id string) (core.Broadcast, erro
 	e.bcast[id] = b
 	e.bcMu.Unlock()
 	return b, nil
-}
-
-// sleep waits d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -253,7 +253,7 @@ func (e *Engine) listSuperseded(ctx context.Context, b core.Broadcast, deal deal
 		if err != nil && wait.Err() == nil {
 			e.log.Warn("waiting for a superseded broadcast", slog.String("broadcast", b.Target), slog.Any("err", err))
 		}
-		if sleep(wait, e.cfg.ProgressEvery) != nil {
+		if core.Sleep(wait, e.cfg.ProgressEvery) != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}

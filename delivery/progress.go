@@ -26,7 +26,7 @@ func (e *Engine) progress(ctx context.Context, b core.Broadcast) {
 	var last core.BroadcastStatus
 	first := true
 	for {
-		if err := sleep(ctx, e.cfg.ProgressEvery); err != nil {
+		if err := core.Sleep(ctx, e.cfg.ProgressEvery); err != nil {
 			return
 		}
 		st, err := e.ledger.Status(ctx, b.ID)

@@ -201,7 +201,7 @@ func pause(ctx context.Context, d time.Duration, giveUp time.Time) error {
 	if dl, ok := ctx.Deadline(); end.After(giveUp) || (ok && end.After(dl)) {
 		return errWaitTooLong
 	}
-	if !sleep(ctx, d) {
+	if core.Sleep(ctx, d) != nil {
 		return ctx.Err()
 	}
 	return nil

@@ -101,7 +101,7 @@ func (b *Bot) pass(ctx context.Context, chat string, p core.Priority, giveUp tim
 		if dl, has := ctx.Deadline(); (!giveUp.IsZero() && end.After(giveUp)) || (has && end.After(dl)) {
 			return errWaitTooLong
 		}
-		if !sleep(ctx, w) {
+		if core.Sleep(ctx, w) != nil {
 			return ctx.Err()
 		}
 		if ok {
@@ -136,7 +136,7 @@ func (b *Bot) sendReply(ctx context.Context, chat string, c apiCall) (tgbotapi.M
 			if dl, has := ctx.Deadline(); has && time.Now().Add(wait).After(dl) {
 				return tgbotapi.Message{}, timedOut(last, errWaitTooLong)
 			}
-			if !sleep(ctx, wait) {
+			if core.Sleep(ctx, wait) != nil {
 				return tgbotapi.Message{}, timedOut(last, ctx.Err())
 			}
 		}

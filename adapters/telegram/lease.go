@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"os"
 	"time"
+
+	"github.com/newsbot/newsbot/core"
 )
 
 // Lease lets one process of many take Telegram's updates by long polling
@@ -64,7 +66,7 @@ func (b *Bot) pollUnderLease(ctx context.Context) error {
 		}
 		if !ok {
 			b.polling.Store(PollingWaiting)
-			if !sleep(ctx, every) {
+			if core.Sleep(ctx, every) != nil {
 				break
 			}
 			continue
@@ -74,7 +76,7 @@ func (b *Bot) pollUnderLease(ctx context.Context) error {
 		held, lost := context.WithCancel(ctx)
 		go func() {
 			defer lost()
-			for sleep(held, every) {
+			for core.Sleep(held, every) == nil {
 				ok, err := b.cfg.Lease.Hold(held, b.holder, ttl)
 				if err != nil || !ok {
 					if held.Err() == nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/newsbot/newsbot/core"
 )
 
 // SecretHeader is the header in which Telegram sends the webhook's secret
@@ -96,7 +97,7 @@ func (b *Bot) poll(ctx context.Context) error {
 				delay = time.Duration(te.RetryAfter) * time.Second
 			}
 			b.log.Warn("getUpdates failed", slog.Int("failures", failures), slog.Duration("retry_in", delay), slog.Any("err", err))
-			if !sleep(ctx, delay) {
+			if core.Sleep(ctx, delay) != nil {
 				break
 			}
 			backoff = min(backoff*2, maxBackoff)
@@ -124,17 +125,6 @@ func (b *Bot) poll(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 func (b *Bot) runWebhook(ctx context.Context) error {

@@ -92,7 +92,7 @@ func (s *Sink) Send(ctx context.Context, chat core.ChatRef, r core.Reply) (core.
 	}
 	s.last = now
 	s.mu.Unlock()
-	if err := sleep(ctx, s.Latency); err != nil {
+	if err := core.Sleep(ctx, s.Latency); err != nil {
 		return core.SentRef{}, &core.DeliveryError{Class: core.DeliveryTransient, Reason: "timeout", Err: err}
 	}
 	return core.SentRef{Chat: chat, MessageID: id}, nil
@@ -107,7 +107,7 @@ func (s *Sink) Edit(ctx context.Context, ref core.SentRef, r core.Reply) error {
 	s.edits[ref.Chat]++
 	s.texts[ref.Chat] = text(r)
 	s.mu.Unlock()
-	return sleep(ctx, s.Latency)
+	return core.Sleep(ctx, s.Latency)
 }
 
 // Delete implements core.Deleter.
@@ -118,7 +118,7 @@ func (s *Sink) Delete(ctx context.Context, ref core.SentRef) error {
 	s.mu.Lock()
 	s.deleted[ref.Chat]++
 	s.mu.Unlock()
-	return sleep(ctx, s.Latency)
+	return core.Sleep(ctx, s.Latency)
 }
 
 func text(r core.Reply) string {
@@ -174,21 +174,6 @@ func (s *Sink) Deleted(chat core.ChatRef) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.deleted[chat]
-}
-
-// sleep waits d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // buckets are a platform's side of its limits, GCRA buckets like those of

@@ -247,9 +247,11 @@ func (e *Engine) errorReply(lang string, err error, command string) Reply {
 }
 
 // Empty reports whether r says nothing: the adapter sends no message.
-func (r Reply) Empty() bool {
-	return r.Title == "" && len(r.Text) == 0 && len(r.Items) == 0 && r.Card == nil && r.Footer == "" &&
-		len(r.Buttons) == 0 && r.Notice == ""
+func (r Reply) Empty() bool { return !r.HasContent() && r.Notice == "" }
+
+// HasContent reports whether r has more than a notice to show.
+func (r Reply) HasContent() bool {
+	return r.Title != "" || len(r.Text) > 0 || len(r.Items) > 0 || r.Card != nil || r.Footer != "" || len(r.Buttons) > 0
 }
 
 func (e *Engine) usage(lang string, c command) string {

@@ -64,3 +64,14 @@ func Fold(s string) string {
 	}
 	return strings.Join(strings.Fields(strings.ToLower(out)), " ")
 }
+
+// JoinNonEmpty joins the parts that are not blank with sep.
+func JoinNonEmpty(sep string, parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if strings.TrimSpace(p) != "" {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, sep)
+}

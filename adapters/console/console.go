@@ -283,7 +283,7 @@ func (c *Chat) Edit(_ context.Context, ref core.SentRef, r core.Reply) error {
 	if c.out == nil {
 		return &core.DeliveryError{Class: core.DeliveryTransient, Reason: "console_closed"}
 	}
-	fmt.Fprintf(c.out, "\n✎ #%s %s\n", ref.MessageID, c.t(r.Lang, "console_edited", map[string]any{"ID": ref.MessageID}))
+	fmt.Fprintf(c.out, "\n✎ %s\n", c.t(r.Lang, "console_edited", map[string]any{"ID": ref.MessageID}))
 	c.render(c.out, r, false)
 	return c.out.Flush()
 }
@@ -295,7 +295,7 @@ func (c *Chat) Delete(_ context.Context, ref core.SentRef) error {
 	if c.out == nil {
 		return &core.DeliveryError{Class: core.DeliveryTransient, Reason: "console_closed"}
 	}
-	fmt.Fprintf(c.out, "\n✗ #%s %s\n\n", ref.MessageID, c.t("", "console_deleted", map[string]any{"ID": ref.MessageID}))
+	fmt.Fprintf(c.out, "\n✗ %s\n\n", c.t("", "console_deleted", map[string]any{"ID": ref.MessageID}))
 	return c.out.Flush()
 }
 

@@ -143,8 +143,8 @@ func TestPushedInWords(t *testing.T) {
 	for _, want := range []string{
 		"~ the message whose button you pressed now reads:",
 		"🔔 #" + id + " — оповещение для этого чата",
-		"✎ #" + id + " — оповещение #" + id + " исправлено",
-		"✗ #" + id + " — alert #" + id + " was withdrawn",
+		"✎ — оповещение #" + id + " исправлено",
+		"✗ — alert #" + id + " was withdrawn",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())

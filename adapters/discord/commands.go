@@ -60,11 +60,11 @@ var specs = map[string]command{
 	"lang":          {perms: discordgo.PermissionManageChannels, options: []option{{name: "language", desc: "language", kind: discordgo.ApplicationCommandOptionString, langs: true}}},
 	"digest":        {options: []option{{name: "schedule", desc: "schedule", kind: discordgo.ApplicationCommandOptionString, maxLen: 64}}},
 	"quiet":         {options: []option{{name: "hours", desc: "hours", kind: discordgo.ApplicationCommandOptionString, maxLen: 64}}},
-	"breaking":      {perms: discordgo.PermissionAdministrator, options: []option{{name: "text", desc: "breaking", kind: discordgo.ApplicationCommandOptionString, required: true, maxLen: 4000}}},
-	"correct":       {perms: discordgo.PermissionAdministrator, options: []option{{name: "broadcast", desc: "broadcast", kind: discordgo.ApplicationCommandOptionString, required: true, maxLen: 64}, {name: "text", desc: "correction", kind: discordgo.ApplicationCommandOptionString, required: true, maxLen: 4000}}},
-	"retract":       {perms: discordgo.PermissionAdministrator, options: []option{{name: "broadcast", desc: "broadcast", kind: discordgo.ApplicationCommandOptionString, required: true, maxLen: 64}}},
-	"broadcasts":    {perms: discordgo.PermissionAdministrator},
-	"link":          {perms: discordgo.PermissionAdministrator, options: []option{{name: "article", desc: "article", kind: discordgo.ApplicationCommandOptionString, required: true, complete: completeArticle, maxLen: 100}, {name: "other", desc: "other", kind: discordgo.ApplicationCommandOptionString, required: true, complete: completeArticle, maxLen: 100}}},
+	"breaking":      {options: []option{{name: "text", desc: "breaking", kind: discordgo.ApplicationCommandOptionString, required: true, maxLen: 4000}}},
+	"correct":       {options: []option{{name: "broadcast", desc: "broadcast", kind: discordgo.ApplicationCommandOptionString, required: true, maxLen: 64}, {name: "text", desc: "correction", kind: discordgo.ApplicationCommandOptionString, required: true, maxLen: 4000}}},
+	"retract":       {options: []option{{name: "broadcast", desc: "broadcast", kind: discordgo.ApplicationCommandOptionString, required: true, maxLen: 64}}},
+	"broadcasts":    {},
+	"link":          {options: []option{{name: "article", desc: "article", kind: discordgo.ApplicationCommandOptionString, required: true, complete: completeArticle, maxLen: 100}, {name: "other", desc: "other", kind: discordgo.ApplicationCommandOptionString, required: true, complete: completeArticle, maxLen: 100}}},
 }
 
 // freeText is the option of a command that specs do not know.

@@ -203,14 +203,14 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction, req core.Req
 func (b *Bot) component(ctx context.Context, i *discordgo.Interaction, req core.Request) {
 	data := i.MessageComponentData()
 	if data.CustomID == "" || len(data.CustomID) > MaxCustomID || i.Message == nil {
-		b.refuse(ctx, i, req, core.Errorf(core.CodeInvalid, "dc_button_expired", nil))
+		b.refuse(ctx, i, req, core.Errorf(core.CodeInvalid, "err_button_stale", nil))
 		return
 	}
 	req.Button = data.CustomID
 	req.MessageID = i.Message.ID
 	r, deferred := b.answer(ctx, i, req, discordgo.InteractionResponseDeferredMessageUpdate, false)
 	switch {
-	case r.Error != "" || !hasContent(r):
+	case r.Error != "" || !r.HasContent():
 		// An error, or only a notice: for the presser alone.
 		if r.Empty() {
 			if !deferred {
@@ -240,11 +240,6 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction, req core.
 			b.respond(ctx, i, discordgo.InteractionResponseChannelMessageWithSource, r, private)
 		}
 	}
-}
-
-// hasContent reports whether r has more than a notice to show.
-func hasContent(r core.Reply) bool {
-	return r.Title != "" || len(r.Text) > 0 || len(r.Items) > 0 || r.Card != nil || r.Footer != "" || len(r.Buttons) > 0
 }
 
 // respond answers an interaction with r rendered (for the caller alone

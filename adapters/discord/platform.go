@@ -11,8 +11,6 @@ const Platform = "discord"
 
 // Discord's limits on what the bot sends.
 const (
-	// MaxContent is the longest message content, in characters.
-	MaxContent = 2000
 	// MaxCustomID is the longest custom_id of a button, in characters.
 	MaxCustomID = 100
 	// Embed limits, in characters.
@@ -23,7 +21,6 @@ const (
 	maxFieldValue       = 1024
 	maxEmbedFooter      = 2048
 	maxEmbedsTotal      = 6000 // all embeds of one message together
-	maxEmbeds           = 10
 	maxButtonLabel      = 80
 	maxRows             = 5
 	maxRowButtons       = 5

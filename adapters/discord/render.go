@@ -88,7 +88,7 @@ func renderItems(label string, items []core.Item) []string {
 		b.WriteString(". **")
 		b.WriteString(escape(clip(it.Title, 200)))
 		b.WriteString("**")
-		if meta := joinNonEmpty(" · ", it.Section, it.Time, it.Lang); meta != "" {
+		if meta := core.JoinNonEmpty(" · ", it.Section, it.Time, it.Lang); meta != "" {
 			b.WriteString("\n")
 			b.WriteString(escape(meta))
 		}
@@ -119,7 +119,7 @@ func renderCard(cat *locales.Catalog, lang string, c core.Card) *discordgo.Messa
 		}
 	}
 	e.Description = joinWithin(desc, "\n\n", maxEmbedDescription)
-	e.Footer = &discordgo.MessageEmbedFooter{Text: clip(joinNonEmpty(" · ", c.Section, c.Byline, c.Time, c.ArticleID), maxEmbedFooter)}
+	e.Footer = &discordgo.MessageEmbedFooter{Text: clip(core.JoinNonEmpty(" · ", c.Section, c.Byline, c.Time, c.ArticleID), maxEmbedFooter)}
 	if img := c.Image; content.ValidImageURL(img.URL) {
 		// The story's picture, large under the text, as Discord shows
 		// links' previews; the alt text has no place in an embed.
@@ -243,16 +243,6 @@ func joinWithin(parts []string, sep string, n int) string {
 		size += add
 	}
 	return b.String()
-}
-
-func joinNonEmpty(sep string, parts ...string) string {
-	var keep []string
-	for _, p := range parts {
-		if strings.TrimSpace(p) != "" {
-			keep = append(keep, p)
-		}
-	}
-	return strings.Join(keep, sep)
 }
 
 // markdown are the characters Discord's markdown gives a meaning.

@@ -98,7 +98,7 @@ func renderItem(label string, it core.Item) string {
 	b.WriteString("• <b>")
 	b.WriteString(escape(it.Title))
 	b.WriteString("</b>")
-	if meta := joinNonEmpty(" · ", it.Section, it.Time, it.Lang); meta != "" {
+	if meta := core.JoinNonEmpty(" · ", it.Section, it.Time, it.Lang); meta != "" {
 		b.WriteString("\n<i>")
 		b.WriteString(escape(meta))
 		b.WriteString("</i>")
@@ -118,7 +118,7 @@ func renderItem(label string, it core.Item) string {
 
 func renderCard(cat *locales.Catalog, lang string, c core.Card) []string {
 	head := "<b>" + escape(c.Title) + "</b>"
-	if meta := joinNonEmpty(" · ", c.Section, c.Time); meta != "" {
+	if meta := core.JoinNonEmpty(" · ", c.Section, c.Time); meta != "" {
 		head += "\n<i>" + escape(meta) + "</i>"
 	}
 	blocks := []string{head}
@@ -290,16 +290,6 @@ func stripMarks(s string) string {
 		return s
 	}
 	return strings.NewReplacer(string(core.MarkStart), "", string(core.MarkEnd), "").Replace(s)
-}
-
-func joinNonEmpty(sep string, parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if strings.TrimSpace(p) != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
 }
 
 // keyboard is the reply's buttons as an inline keyboard, nil when there are

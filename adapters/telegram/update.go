@@ -220,11 +220,6 @@ func (b *Bot) logDelivery(what string, chat int64, err error) {
 	b.log.Log(context.Background(), level, what+" failed", slog.Int64("chat", chat), slog.String("class", string(class)), slog.Any("err", err))
 }
 
-// hasContent reports whether r has more than a notice to show.
-func hasContent(r core.Reply) bool {
-	return r.Title != "" || len(r.Text) > 0 || len(r.Items) > 0 || r.Card != nil || r.Footer != "" || len(r.Buttons) > 0
-}
-
 func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
 	answer := tgbotapi.NewCallback(q.ID, "")
 	answered := false
@@ -270,7 +265,7 @@ func (b *Bot) handleCallback(ctx context.Context, q *tgbotapi.CallbackQuery) {
 	r := b.engine.Handle(ctx, req)
 	answer.Text = notice(r.Notice)
 	answer.ShowAlert = r.Alert || r.Error != ""
-	if r.Error != "" || !hasContent(r) {
+	if r.Error != "" || !r.HasContent() {
 		return // the alert explains the error; nothing to post
 	}
 	// Answer before editing, so that the spinner stops at once.

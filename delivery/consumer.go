@@ -149,8 +149,9 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 	// handed to this consumer with the answer lost on the way: they are
 	// pending on it, and nobody works on them. The first fetch that works
 	// again takes them back (see heldLister) instead of waiting
-	// ReclaimAfter for a reclaim.
-	recovering := true
+	// ReclaimAfter for a reclaim. (A consumer's name is new each start, so
+	// nothing is pending on it before.)
+	recovering := false
 	for ctx.Err() == nil {
 		if f, ok := e.q.(consumerForgetter); ok && time.Since(lastForget) >= forgetConsumersAfter {
 			lastForget = time.Now()

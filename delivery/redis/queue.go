@@ -92,14 +92,14 @@ func (q *Queue) Fetch(ctx context.Context, platform, consumer string, max int, b
 			return nil, err
 		}
 	}
-	out, err := q.read(ctx, consumer, max, -1, hi)
+	out, err := q.read(ctx, consumer, ">", max, -1, hi)
 	if err != nil || len(out) > 0 {
 		return out, err
 	}
 	if block <= 0 {
 		block = -1
 	}
-	out, err = q.read(ctx, consumer, max, block, hi, lo)
+	out, err = q.read(ctx, consumer, ">", max, block, hi, lo)
 	if err != nil || len(out) <= max {
 		return out, err
 	}
@@ -134,11 +134,14 @@ func (q *Queue) release(ctx context.Context, platform, consumer string, ds []del
 	return err
 }
 
-func (q *Queue) read(ctx context.Context, consumer string, max int, block time.Duration, streams ...string) ([]delivery.Delivery, error) {
+// read reads streams for consumer from ID from: ">" for new jobs, "0"
+// for its own pending ones; at most max of each stream, in the order
+// asked (breaking first).
+func (q *Queue) read(ctx context.Context, consumer, from string, max int, block time.Duration, streams ...string) ([]delivery.Delivery, error) {
 	args := &goredis.XReadGroupArgs{Group: Group, Consumer: consumer, Count: int64(max), Block: block}
 	args.Streams = append(args.Streams, streams...)
 	for range streams {
-		args.Streams = append(args.Streams, ">")
+		args.Streams = append(args.Streams, from)
 	}
 	res, err := q.c.XReadGroup(ctx, args).Result()
 	if errors.Is(err, goredis.Nil) {
@@ -152,15 +155,12 @@ func (q *Queue) read(ctx context.Context, consumer string, max int, block time.D
 		return nil, err
 	}
 	var out []delivery.Delivery
-	for _, s := range res { // in the order asked: breaking first
+	for _, s := range res {
 		p := core.PriorityRoutine
 		if strings.HasSuffix(s.Stream, ":hi") {
 			p = core.PriorityBreaking
 		}
-		for _, d := range decode(s.Messages) {
-			d.Priority = p
-			out = append(out, d)
-		}
+		out = q.taken(ctx, s.Stream, p, s.Messages, out)
 	}
 	return out, nil
 }
@@ -168,31 +168,20 @@ func (q *Queue) read(ctx context.Context, consumer string, max int, block time.D
 // Held lists the jobs pending on consumer, breaking news first, at most
 // max of each stream: its own history of each stream (XREADGROUP from 0),
 // which a consumer compares with the jobs it works on after a failed
-// fetch. Entries deleted while pending are acknowledged and left out.
+// fetch.
 func (q *Queue) Held(ctx context.Context, platform, consumer string, max int) ([]delivery.Delivery, error) {
-	var out []delivery.Delivery
-	for _, p := range []core.Priority{core.PriorityBreaking, core.PriorityRoutine} {
-		s := q.stream(platform, p)
+	hi, lo := q.stream(platform, core.PriorityBreaking), q.stream(platform, core.PriorityRoutine)
+	for _, s := range []string{hi, lo} {
 		if err := q.ensure(ctx, s); err != nil {
 			return nil, err
 		}
-		res, err := q.c.XReadGroup(ctx, &goredis.XReadGroupArgs{Group: Group, Consumer: consumer, Count: int64(max), Block: -1, Streams: []string{s, "0"}}).Result()
-		if errors.Is(err, goredis.Nil) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		for _, st := range res {
-			out = q.taken(ctx, s, p, st.Messages, out)
-		}
 	}
-	return out, nil
+	return q.read(ctx, consumer, "0", max, -1, hi, lo)
 }
 
-// taken appends to out the jobs of msgs, pending entries of stream s of
-// priority p that a consumer took: an entry deleted while pending, or
-// garbage, is acknowledged and dropped.
+// taken appends to out the jobs of msgs, entries of stream s of priority
+// p that a consumer took: an entry deleted while pending, or garbage, is
+// acknowledged and dropped.
 func (q *Queue) taken(ctx context.Context, s string, p core.Priority, msgs []goredis.XMessage, out []delivery.Delivery) []delivery.Delivery {
 	for _, d := range decode(msgs) {
 		if d.Broadcast == "" {

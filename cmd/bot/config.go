@@ -33,7 +33,6 @@ type config struct {
 	Langs        []string
 	DefaultLang  string
 	Location     *time.Location
-	DiscordToken string
 	HTTPAddr     string
 	LogLevel     slog.Level
 	Telegram     telegram.Config
@@ -64,15 +63,14 @@ func (e *configError) Error() string {
 // secrets come from the environment only.
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
-		RedisURL:     getenv("REDIS_URL"),
-		ContentDir:   getenv("NEWSBOT_CONTENT"),
-		DataDir:      getenv("NEWSBOT_DATA"),
-		DefaultLang:  strings.ToLower(orDefault(getenv("NEWSBOT_DEFAULT_LANG"), "ro")),
-		DiscordToken: getenv("DISCORD_BOT_TOKEN"),
-		HTTPAddr:     getenv("HTTP_ADDR"),
-		getenv:       getenv,
-		RedisWait:    30 * time.Second,
-		AlertGrace:   push.DefaultAlertGrace,
+		RedisURL:    getenv("REDIS_URL"),
+		ContentDir:  getenv("NEWSBOT_CONTENT"),
+		DataDir:     getenv("NEWSBOT_DATA"),
+		DefaultLang: strings.ToLower(orDefault(getenv("NEWSBOT_DEFAULT_LANG"), "ro")),
+		HTTPAddr:    getenv("HTTP_ADDR"),
+		getenv:      getenv,
+		RedisWait:   30 * time.Second,
+		AlertGrace:  push.DefaultAlertGrace,
 	}
 	available := locales.Available()
 	for _, l := range strings.Split(orDefault(getenv("NEWSBOT_LANGS"), "ro,ru,en"), ",") {

@@ -233,6 +233,11 @@ func benchReplies(ctx context.Context, rb repliesBench, w io.Writer) error {
 		repliesDone.Sub(asking).Seconds(), st.RateLimited, st.Dropped)
 	fmt.Fprintf(w, "replies: users=%d answered=%d dropped=%d p50=%s p99=%s 429s=%d\n",
 		rb.Users, len(lat), dropped, pct(0.50), pct(0.99), srv.RateLimited())
+	// The target: every user answered, none given up, within the reply
+	// deadline.
+	if len(lat) < rb.Users || dropped > 0 || pct(0.99) > cfg.HA.ReplyDeadline {
+		return fmt.Errorf("target missed: %d of %d users answered, %d given up, p99 %s (deadline %s)", len(lat), rb.Users, dropped, pct(0.99), cfg.HA.ReplyDeadline)
+	}
 	return nil
 }
 

@@ -2,7 +2,6 @@ package feed
 
 import (
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -22,7 +21,6 @@ import (
 // absolute http(s) one (content.ValidImageURL) is none.
 func itemImage(fi *gofeed.Item, feedURL string) content.Image {
 	media := fi.Extensions["media"]
-	var candidates []content.Image
 	contents := append([]ext.Extension(nil), media["content"]...)
 	for _, g := range media["group"] {
 		contents = append(contents, g.Children["content"]...)
@@ -38,20 +36,25 @@ func itemImage(fi *gofeed.Item, feedURL string) content.Image {
 			best = img
 		}
 	}
-	candidates = append(candidates, best)
+	if best.URL != "" {
+		return best
+	}
 	for _, t := range media["thumbnail"] {
-		candidates = append(candidates, mediaImage(t, feedURL))
+		if img := mediaImage(t, feedURL); img.URL != "" {
+			return img
+		}
 	}
 	for _, e := range fi.Enclosures {
 		if e != nil && strings.HasPrefix(strings.ToLower(e.Type), "image/") {
-			candidates = append(candidates, content.Image{URL: resolveImage(feedURL, e.URL)})
+			if u := resolveImage(feedURL, e.URL); u != "" {
+				return content.Image{URL: u}
+			}
 		}
 	}
 	if fi.Image != nil {
-		candidates = append(candidates, content.Image{URL: resolveImage(feedURL, fi.Image.URL), Alt: plainText(fi.Image.Title)})
-	}
-	if i := slices.IndexFunc(candidates, func(img content.Image) bool { return img.URL != "" }); i >= 0 {
-		return candidates[i]
+		if u := resolveImage(feedURL, fi.Image.URL); u != "" {
+			return content.Image{URL: u, Alt: plainText(fi.Image.Title)}
+		}
 	}
 	return content.Image{}
 }
@@ -88,22 +91,13 @@ func dimension(s string) int {
 	return n
 }
 
-// resolveImage returns raw resolved against base when it is a valid image
-// URL then, else "".
+// resolveImage is raw resolved against base like a link (resolveLink)
+// when it is then a valid image URL (content.ValidImageURL), else "".
 func resolveImage(base, raw string) string {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return ""
+	if u := resolveLink(base, strings.TrimSpace(raw)); content.ValidImageURL(u) {
+		return u
 	}
-	if b, err := url.Parse(base); err == nil {
-		if u, err := b.Parse(raw); err == nil {
-			raw = u.String()
-		}
-	}
-	if !content.ValidImageURL(raw) {
-		return ""
-	}
-	return raw
+	return ""
 }
 
 // pageImage reads an article page's Open Graph image (og:image, or

@@ -92,9 +92,14 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 				defer e.metrics.inFlight.Add(-1)
 				// A job left unfinished because a dependency failed (Redis
 				// restarting) is tried again here, kept alive meanwhile,
-				// rather than left for a reclaim; when stopping, it stays
-				// pending.
+				// rather than left for a reclaim; when stopping, or when it
+				// keeps failing for longer than an outage (a broadcast that
+				// cannot be read), it stays pending and frees its slot.
 				for attempt := 1; !e.handle(jobCtx, platform, d) && ctx.Err() == nil && jobCtx.Err() == nil; attempt++ {
+					if attempt == maxOwnTries {
+						e.log.Warn("a job keeps failing; left for a reclaim", slog.String("platform", platform), slog.String("broadcast", d.Broadcast), slog.String("chat", d.Chat.String()))
+						break
+					}
 					if core.Sleep(ctx, retryOwn(attempt)) != nil {
 						break
 					}
@@ -229,6 +234,10 @@ func (e *Engine) heartbeat(ctx context.Context, platform string) {
 // retryOwn is the wait before a consumer's try n (1, 2, …) of a job it
 // left unfinished: 250ms doubling up to 2s, with jitter, so that jobs
 // resume within seconds of a dependency coming back.
+// maxOwnTries bounds a consumer's tries of a job that keeps failing: some
+// 45 s at retryOwn's pace, longer than a Redis restart.
+const maxOwnTries = 32
+
 func retryOwn(n int) time.Duration {
 	d := min(250*time.Millisecond<<min(n-1, 4), 2*time.Second)
 	return d/2 + rand.N(d/2+1)

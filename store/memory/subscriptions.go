@@ -34,7 +34,7 @@ func (s *Store) Subscribe(_ context.Context, chat core.ChatRef, sections ...stri
 			s.secSubs[sec] = map[core.ChatRef]time.Time{}
 		}
 		s.chatSubs[chat][sec] = true
-		s.secSubs[sec][chat] = time.Now().Truncate(time.Second)
+		s.secSubs[sec][chat] = s.now().Truncate(time.Second)
 		added = append(added, sec)
 	}
 	return added, nil

@@ -402,7 +402,9 @@ func (s *Store) SubscribedSince(ctx context.Context, chat core.ChatRef, section 
 	}
 	sec, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("redis: subscription time of %s in %s: %q", m, section, v)
+		// Not a time this store wrote: read it like a subscription older
+		// than subscription times, rather than fail every alert's listing.
+		return time.Time{}, nil
 	}
 	return time.Unix(sec, 0), nil
 }

@@ -41,13 +41,21 @@ func (b *Bot) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreat
 	defer b.door.Leave()
 	b.work <- struct{}{}
 	defer func() { <-b.work }()
+	ctx, cancel := context.WithTimeout(context.Background(), handleTimeout)
+	defer cancel()
 	defer func() {
 		if p := recover(); p != nil {
 			b.log.Error("panic handling an interaction", slog.Any("panic", p), slog.String("stack", string(debug.Stack())), slog.String("interaction", ic.ID))
+			// Not left spinning into Discord's "interaction failed": say so,
+			// unless an answer already went (Discord then refuses this one).
+			if ic.Type != discordgo.InteractionApplicationCommandAutocomplete {
+				lang := b.engine.Catalog().Match(string(ic.Locale))
+				text := b.engine.Catalog().T(lang, "err_internal", nil)
+				b.respond(ctx, ic.Interaction, discordgo.InteractionResponseChannelMessageWithSource,
+					core.Reply{Lang: lang, Text: []string{text}, Error: core.CodeInternal}, true)
+			}
 		}
 	}()
-	ctx, cancel := context.WithTimeout(context.Background(), handleTimeout)
-	defer cancel()
 	b.handle(ctx, ic.Interaction)
 }
 

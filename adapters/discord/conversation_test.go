@@ -223,6 +223,11 @@ func TestConversations(t *testing.T) {
 			if !slices.Contains(subs, "economy") {
 				t.Errorf("after the toggle: %v", subs)
 			}
+			// What the toggle did follows, for the presser alone.
+			r.srv.Wait("the toggle's notice", func() bool { return len(r.srv.Answer(id).Followups) == 1 })
+			if a := parse(t, r.srv.Answer(id).Followups[0]); !a.private() || a.text() == "" {
+				t.Errorf("toggle notice: %s", r.srv.Answer(id).Followups[0])
+			}
 			// A foreign or expired button: explained to the presser alone.
 			id = r.srv.Press(member(l.locale), "600000000000000001", "zz|nothing")
 			cb = r.srv.WaitCallback(id)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -237,6 +238,12 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction, req core.
 			b.editOriginal(ctx, i, r)
 		} else {
 			b.respond(ctx, i, discordgo.InteractionResponseUpdateMessage, r, false)
+		}
+		// What the press did, where the new message does not say it (a
+		// section toggled, and the breaking news it brought along): for
+		// the presser alone, as Telegram shows it in a toast.
+		if r.Notice != "" && !slices.Contains(r.Text, r.Notice) {
+			b.followup(ctx, i, core.Reply{Lang: r.Lang, Text: []string{r.Notice}}, true)
 		}
 	default:
 		// A new message; for the presser alone when the button was on

@@ -84,7 +84,7 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener, webhook http.Handl
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
-		if _, _, err := a.Store.Get(ctx, "healthz"); err != nil {
+		if a.storeAnswers(ctx) != nil {
 			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
 			return
 		}
@@ -160,4 +160,11 @@ func runHealthcheck(ctx context.Context, getenv func(string) string, args []stri
 	}
 	fmt.Fprintf(stdout, "%s", body)
 	return 0
+}
+
+// storeAnswers checks that the store answers a read, for /healthz and
+// /readyz.
+func (a *app) storeAnswers(ctx context.Context) error {
+	_, _, err := a.Store.Get(ctx, "healthz")
+	return err
 }

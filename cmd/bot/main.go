@@ -43,6 +43,7 @@ import (
 	"github.com/newsbot/newsbot/adapters/telegram"
 	"github.com/newsbot/newsbot/content/feed"
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/delivery"
 )
 
 func main() {
@@ -330,13 +331,9 @@ func runIngest(ctx context.Context, cfg config, log *slog.Logger, args []string,
 		fmt.Fprintf(stderr, "newsbot: invalid configuration: %v\n", err)
 		return 2
 	}
-	sh, err := openShared(cfg, console.Traits)
-	if err != nil {
-		fmt.Fprintf(stderr, "newsbot: invalid configuration: %v\n", err)
-		return 2
-	}
-	defer sh.Close()
-	app, err := build(ctx, cfg, log, cat, sh.Limiter, platform{Traits: console.Traits, Sender: console.New(console.Options{Catalog: cat, Lang: cfg.DefaultLang})})
+	// Ingest sends to no chat platform: no limiter to share with others.
+	lim := delivery.NewMemoryLimiter(delivery.LimitsByName(console.Traits))
+	app, err := build(ctx, cfg, log, cat, lim, platform{Traits: console.Traits, Sender: console.New(console.Options{Catalog: cat, Lang: cfg.DefaultLang})})
 	if err != nil {
 		return buildFailed(stderr, err)
 	}

@@ -80,7 +80,7 @@ func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	st := readyStatus{Ready: true, Checks: map[string]string{}}
 	checks := append([]readyCheck{{"store", func(ctx context.Context) (bool, string) {
-		if _, _, err := a.Store.Get(ctx, "readyz"); err != nil {
+		if err := a.storeAnswers(ctx); err != nil {
 			return false, "unavailable: " + err.Error()
 		}
 		return true, "answers"

@@ -77,9 +77,12 @@ func (c *Catalog) Has(lang string) bool {
 }
 
 // Match returns the configured language for a platform locale such as
-// "ru-RU", "en_GB" or "RO", or "" when none fits.
+// "ru-RU", "en_GB", "RO" or, as a system names it, "ro_MD.UTF-8", or ""
+// when none fits.
 func (c *Catalog) Match(locale string) string {
 	locale = strings.ToLower(strings.TrimSpace(locale))
+	locale, _, _ = strings.Cut(locale, ".") // a POSIX codeset
+	locale, _, _ = strings.Cut(locale, "@") // and modifier
 	if locale == "" {
 		return ""
 	}

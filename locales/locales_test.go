@@ -174,6 +174,7 @@ func TestMatch(t *testing.T) {
 	for in, want := range map[string]string{
 		"ru-RU": "ru", "en-GB": "en", "en_US": "en", "RO": "ro", "ro": "ro",
 		"de": "", "": "", "  ru ": "ru", "zh-Hans-CN": "",
+		"ro_MD.UTF-8": "ro", "de_DE": "", "sr@latin": "", "ru_RU.UTF-8@euro": "ru",
 	} {
 		if got := c.Match(in); got != want {
 			t.Errorf("Match(%q) = %q, want %q", in, got, want)

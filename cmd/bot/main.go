@@ -166,13 +166,13 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, logOut *logWriter
 		fmt.Fprintf(stderr, "newsbot: unexpected argument %q (bot -h lists the subcommands and flags)\n", fs.Arg(0))
 		return 2
 	}
-	if flagSet(fs, "lang") && matchLang(cfg.Langs, *locale) == "" {
-		fmt.Fprintf(stderr, "newsbot: -lang %q: not one of this bot's languages (%s)\n", *locale, strings.Join(cfg.Langs, ", "))
-		return 2
-	}
 	cat, err := loadCatalog(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "newsbot: invalid configuration: %v\n", err)
+		return 2
+	}
+	if flagSet(fs, "lang") && cat.Match(*locale) == "" {
+		fmt.Fprintf(stderr, "newsbot: -lang %q: not one of this bot's languages (%s)\n", *locale, strings.Join(cfg.Langs, ", "))
 		return 2
 	}
 	// The address is taken before anything else starts: a bot that cannot

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 )
@@ -22,19 +21,6 @@ func systemLocale(getenv func(string) string) string {
 			}
 			return v
 		}
-	}
-	return ""
-}
-
-// matchLang returns the language of langs that locale ("ru", "en-GB",
-// "ro_MD.UTF-8") names, or "".
-func matchLang(langs []string, locale string) string {
-	l := strings.ToLower(strings.TrimSpace(locale))
-	l, _, _ = strings.Cut(l, ".")
-	l, _, _ = strings.Cut(l, "@")
-	base, _, _ := strings.Cut(strings.ReplaceAll(l, "_", "-"), "-")
-	if slices.Contains(langs, base) {
-		return base
 	}
 	return ""
 }

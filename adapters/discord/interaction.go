@@ -324,14 +324,15 @@ func (b *Bot) autocomplete(ctx context.Context, i *discordgo.Interaction, req co
 	choices := []*discordgo.ApplicationCommandOptionChoice{}
 	if focused != nil {
 		typed := strings.TrimSpace(focused.StringValue())
-		lang := b.engine.UserLang(ctx, req)
 		for _, o := range optionsOf(data.Name) {
 			if o.name != focused.Name {
 				continue
 			}
 			switch o.complete {
 			case completeSection, completeSectionOrAll:
-				choices = b.sectionChoices(lang, typed, o.complete == completeSectionOrAll)
+				// Section names in the user's language: one store read
+				// per keystroke, only where names are shown.
+				choices = b.sectionChoices(b.engine.UserLang(ctx, req), typed, o.complete == completeSectionOrAll)
 			case completeArticle:
 				choices = b.articleChoices(ctx, req, typed)
 			}

@@ -101,7 +101,7 @@ func renderItems(label string, items []core.Item) []string {
 			b.WriteString(escape(label))
 			b.WriteString(": ")
 		}
-		b.WriteString("`/read " + codeSafe(it.ArticleID) + "`")
+		b.WriteString("`" + Traits.ReadCommand(codeSafe(it.ArticleID)) + "`")
 		lines = append(lines, b.String())
 	}
 	return lines
@@ -135,7 +135,7 @@ func renderCard(cat *locales.Catalog, lang string, c core.Card) *discordgo.Messa
 		}
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
 			Name:  clip(cat.T(lang, "dc_edition", map[string]any{"Lang": name}), maxFieldName),
-			Value: clip(escape(ed.Title), maxFieldValue-len(ed.ArticleID)-10) + "\n`/read " + codeSafe(ed.ArticleID) + "`",
+			Value: clip(escape(ed.Title), maxFieldValue-len(ed.ArticleID)-10) + "\n`" + Traits.ReadCommand(codeSafe(ed.ArticleID)) + "`",
 		})
 	}
 	return e

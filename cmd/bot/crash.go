@@ -23,6 +23,7 @@ import (
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
 	"github.com/newsbot/newsbot/delivery"
+	"github.com/newsbot/newsbot/delivery/deliverytest"
 	"github.com/newsbot/newsbot/delivery/redis"
 	"github.com/newsbot/newsbot/locales"
 	redisstore "github.com/newsbot/newsbot/store/redis"
@@ -156,18 +157,9 @@ func (r *crashRig) close() {
 		}
 	}
 	r.starter.Close()
-	_ = redisstorePrefixDelete(r.c, r.prefix)
+	_ = deliverytest.DeletePrefix(context.Background(), r.c, r.prefix)
 	r.st.Close()
 	r.srv.Close()
-}
-
-func redisstorePrefixDelete(c *goredis.Client, prefix string) error {
-	ctx := context.Background()
-	iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	for iter.Next(ctx) {
-		c.Unlink(ctx, iter.Val())
-	}
-	return iter.Err()
 }
 
 // spawn starts a bot process (this executable) on the rig.

@@ -19,6 +19,7 @@ import (
 	"github.com/newsbot/newsbot/adapters/telegram/telegramtest"
 	"github.com/newsbot/newsbot/content"
 	"github.com/newsbot/newsbot/core"
+	"github.com/newsbot/newsbot/delivery/deliverytest"
 )
 
 // repliesBench configures benchReplies.
@@ -249,11 +250,7 @@ func deleteKeys(url, prefix string) {
 	}
 	c := goredis.NewClient(opts)
 	defer c.Close()
-	ctx := context.Background()
-	iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
-	for iter.Next(ctx) {
-		c.Unlink(ctx, iter.Val())
-	}
+	_ = deliverytest.DeletePrefix(context.Background(), c, prefix)
 }
 
 // replyRig is the real bot (Telegram adapter, engine, delivery) running

@@ -106,7 +106,7 @@ func BenchFanout(ctx context.Context, cfg BenchConfig, w io.Writer) error {
 	var clients []*goredis.Client
 	defer func() {
 		if len(clients) > 0 {
-			_ = deletePrefix(context.Background(), clients[0], prefix)
+			_ = DeletePrefix(context.Background(), clients[0], prefix)
 		}
 		for _, c := range clients {
 			c.Close()
@@ -240,8 +240,9 @@ func BenchFanout(ctx context.Context, cfg BenchConfig, w io.Writer) error {
 	}
 }
 
-// deletePrefix removes the bench's keys.
-func deletePrefix(ctx context.Context, c *goredis.Client, prefix string) error {
+// DeletePrefix deletes every key of prefix (a bench's or a test's), with
+// SCAN and UNLINK: it never blocks a shared Redis.
+func DeletePrefix(ctx context.Context, c *goredis.Client, prefix string) error {
 	iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
 	for iter.Next(ctx) {
 		if err := c.Unlink(ctx, iter.Val()).Err(); err != nil {

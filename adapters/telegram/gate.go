@@ -50,6 +50,15 @@ type ReplyStats struct {
 	Dropped       map[string]int64 // replies given up, by reason (DropReasons)
 }
 
+// DroppedTotal is how many replies were given up, for any reason.
+func (s ReplyStats) DroppedTotal() int64 {
+	var n int64
+	for _, d := range s.Dropped {
+		n += d
+	}
+	return n
+}
+
 // replyStats are a bot's counters; safe for concurrent use.
 type replyStats struct {
 	sent, rateLimited, imagesRefused atomic.Int64

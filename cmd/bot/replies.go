@@ -148,10 +148,7 @@ func benchReplies(ctx context.Context, rb repliesBench, w io.Writer) error {
 			}
 		}
 		st := bot.ReplyStats()
-		dropped := int64(0)
-		for _, n := range st.Dropped {
-			dropped += n
-		}
+		dropped := st.DroppedTotal()
 		if len(lat) >= rb.Users || int64(len(lat))+dropped >= int64(rb.Users) || time.Now().After(deadline) {
 			break
 		}
@@ -226,10 +223,7 @@ func benchReplies(ctx context.Context, rb repliesBench, w io.Writer) error {
 		return lat[min(len(lat)-1, int(p*float64(len(lat))))].Round(time.Millisecond)
 	}
 	st := bot.ReplyStats()
-	dropped := int64(0)
-	for _, n := range st.Dropped {
-		dropped += n
-	}
+	dropped := st.DroppedTotal()
 	fmt.Fprintf(w, "replies: all answered %.1fs after the first command; 429s on replies %d, replies given up %v\n",
 		repliesDone.Sub(asking).Seconds(), st.RateLimited, st.Dropped)
 	fmt.Fprintf(w, "replies: users=%d answered=%d dropped=%d p50=%s p99=%s 429s=%d\n",

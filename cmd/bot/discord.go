@@ -77,9 +77,7 @@ func newDiscord(ctx context.Context, cfg config, cat *locales.Catalog, log *slog
 	if err != nil {
 		return nil, platform{}, err
 	}
-	p := platform{Traits: discord.Traits, Sender: bot}
-	p.Traits.Global.Count = cfg.DiscordRate
-	return bot, p, nil
+	return bot, platform{Traits: cfg.discordTraits(), Sender: bot}, nil
 }
 
 // runAdapters runs the platform adapters that are built (nil ones are
@@ -115,4 +113,20 @@ func runAdapters(ctx context.Context, engine *core.Engine, log *slog.Logger, std
 	}
 	wg.Wait()
 	return code
+}
+
+// telegramTraits are Telegram's traits with the global rate of
+// TELEGRAM_RATE_GLOBAL.
+func (c config) telegramTraits() core.Platform {
+	t := telegram.Traits
+	t.Global.Count = c.TelegramRate
+	return t
+}
+
+// discordTraits are Discord's traits with the global rate of
+// DISCORD_RATE_GLOBAL.
+func (c config) discordTraits() core.Platform {
+	t := discord.Traits
+	t.Global.Count = c.DiscordRate
+	return t
 }

@@ -198,11 +198,8 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger, logOut *logWriter
 		platforms []platform
 		terminal  = prompt(stdin)
 	)
-	traits := telegram.Traits
-	traits.Global.Count = cfg.TelegramRate
-	dcTraits := discord.Traits
-	dcTraits.Global.Count = cfg.DiscordRate
-	sh, err := openShared(cfg, traits, dcTraits, console.Traits)
+	traits := cfg.telegramTraits()
+	sh, err := openShared(cfg, traits, cfg.discordTraits(), console.Traits)
 	if err != nil {
 		fmt.Fprintf(stderr, "newsbot: invalid configuration: %v\n", err)
 		return 2

@@ -287,8 +287,8 @@ func startReplyRig(ctx context.Context, perSec int, redisURL string) (_ *replyRi
 	if err != nil {
 		return nil, err
 	}
-	traits := telegram.Traits
-	traits.Global.Count = perSec
+	r.cfg.TelegramRate = perSec
+	traits := r.cfg.telegramTraits()
 	sh, err := openShared(r.cfg, traits)
 	if err != nil {
 		return nil, err

@@ -115,11 +115,12 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 	// must not be reclaimed and sent by another consumer meanwhile.
 	workersDone := make(chan struct{})
 	var keepAlive sync.WaitGroup
-	keepAlive.Add(1)
+	keepAlive.Add(2)
+	// The heartbeat has a goroutine of its own: a slow Touch of many jobs
+	// must not let it lapse, or another process would take this live
+	// consumer's jobs for a dead one's and send them too.
 	go func() {
 		defer keepAlive.Done()
-		touch := time.NewTicker(e.cfg.ReclaimAfter / 3)
-		defer touch.Stop()
 		beat := time.NewTicker(e.cfg.Liveness / 3)
 		defer beat.Stop()
 		for {
@@ -130,7 +131,19 @@ func (e *Engine) consume(ctx, jobCtx context.Context, platform string) {
 				return
 			case <-beat.C:
 				e.heartbeat(jobCtx, platform)
-				continue
+			}
+		}
+	}()
+	go func() {
+		defer keepAlive.Done()
+		touch := time.NewTicker(e.cfg.ReclaimAfter / 3)
+		defer touch.Stop()
+		for {
+			select {
+			case <-workersDone:
+				return
+			case <-jobCtx.Done():
+				return
 			case <-touch.C:
 			}
 			mu.Lock()
